@@ -1,0 +1,62 @@
+"""dprkbrief: analyse expert writing on U.S.-North Korea negotiations.
+
+Public functions are re-exported here flatly and imported lazily, so ``import dprkbrief``
+stays fast (pandas and matplotlib load on first use).
+
+Data flows one way: files -> Corpus/Document -> segment tables -> taggers -> analyses ->
+figures and exports -> notebooks, CLI and batch runner.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # corpus and segmentation
+    "load_corpus": "dprkbrief.corpus.corpus",
+    "corpus_from_texts": "dprkbrief.corpus.corpus",
+    "Corpus": "dprkbrief.corpus.corpus",
+    "Document": "dprkbrief.corpus.corpus",
+    "split_sentences": "dprkbrief.segment.sentences",
+    "sentence_spans": "dprkbrief.segment.sentences",
+    "kwic": "dprkbrief.analysis.kwic",
+    # temporal
+    "tag_dates": "dprkbrief.temporal.tagger",
+    "evaluate_timeml": "dprkbrief.temporal.timeml",
+    # events and timeline
+    "load_events": "dprkbrief.events.catalog",
+    "link_events": "dprkbrief.events.linking",
+    "timeline": "dprkbrief.analysis.timeline",
+    # experts and positions
+    "experts": "dprkbrief.analysis.experts",
+    "statements": "dprkbrief.analysis.statements",
+    "positions": "dprkbrief.analysis.positions",
+    "compare": "dprkbrief.analysis.positions",
+    "forecasts": "dprkbrief.analysis.forecasts",
+    "score_forecasts": "dprkbrief.analysis.forecasts",
+    "load_codebook": "dprkbrief.analysis.codebook",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dprkbrief' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .analysis.kwic import kwic
+    from .corpus.corpus import Corpus, Document, corpus_from_texts, load_corpus

@@ -1,0 +1,3 @@
+from dprkbrief.cli import main
+import sys
+sys.exit(main())
