@@ -1,0 +1,249 @@
+"""Corpus and Document: load a folder of documents, infer metadata, segment on demand.
+
+>>> corpus = load_corpus("corpus")            # doctest: +SKIP
+>>> corpus.documents[["doc_id", "title", "date", "genre"]]   # doctest: +SKIP
+>>> corpus.segments("sentence")               # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .._validate import as_str_list, check_choice, check_type
+from ..errors import CorpusError
+from ..segment.blocks import Para, Structure, load_structure, parse_paragraphs
+from ..segment.segmenter import LEVELS, segment_document
+from . import catalog as _catalog
+from . import io as _io
+from .metadata import infer
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+Level = Literal["section", "turn", "paragraph", "sentence"]
+
+DOCUMENT_COLUMNS = [
+    "doc_id", "path", "title", "date", "date_precision", "date_source", "genre", "authors",
+    "speakers", "publisher", "n_chars", "n_words", "title_source", "genre_source",
+    "authors_source", "publisher_source", "interviewer",
+]
+SEGMENT_COLUMNS = [
+    "doc_id", "level", "seg_id", "start", "end", "text", "kind", "section", "speaker",
+    "section_id", "turn_id", "paragraph_id", "repeat_of",
+]
+_DOC_ID = re.compile(r"^[\w.\-]+$")
+
+
+@dataclass
+class Document:
+    """One document: its decoded ``text`` (offsets index this string) and metadata."""
+
+    doc_id: str
+    text: str
+    path: Path | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    _structure: Structure | None = field(default=None, repr=False)
+    _paras: list[Para] | None = field(default=None, repr=False)
+    _segs: dict[str, list[dict]] | None = field(default=None, repr=False)
+
+    @property
+    def paragraphs(self) -> list[Para]:
+        if self._paras is None:
+            self._paras = parse_paragraphs(self.text, self._structure)
+        return self._paras
+
+    def segment_rows(self, level: Level) -> list[dict]:
+        """The rows of one level as dicts (cached)."""
+        if self._segs is None:
+            self._segs = segment_document(self.doc_id, self.text, paras=self.paragraphs)
+        return self._segs[level]
+
+    def segments(self, level: Level = "sentence") -> pd.DataFrame:
+        """Segment table of this document (columns as ``Corpus.segments``)."""
+        import pandas as pd
+
+        check_choice("level", level, LEVELS)
+        df = pd.DataFrame(self.segment_rows(level), columns=SEGMENT_COLUMNS, dtype=object)
+        return df.astype({"start": "int64", "end": "int64"})
+
+    def __repr__(self) -> str:
+        return f"Document({self.doc_id!r}, {len(self.text)} chars, title={self.meta.get('title')!r})"
+
+
+class Corpus(Mapping[str, Document]):
+    """A collection of documents keyed by ``doc_id`` (the file name without extension)."""
+
+    def __init__(self, documents: list[Document], *, path: Path | None = None) -> None:
+        self._docs = {d.doc_id: d for d in sorted(documents, key=lambda d: d.doc_id)}
+        self.path = path
+        self._seg_cache: dict[str, pd.DataFrame] = {}
+
+    # Mapping protocol
+    def __getitem__(self, doc_id: str) -> Document:
+        try:
+            return self._docs[doc_id]
+        except KeyError:
+            known = ", ".join(self._docs) or "(none)"
+            raise KeyError(f"no document {doc_id!r} in the corpus; known ids: {known}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __repr__(self) -> str:
+        where = f" from {self.path}" if self.path else ""
+        return f"Corpus({len(self)} documents{where})"
+
+    @property
+    def doc_ids(self) -> list[str]:
+        """Document ids, sorted."""
+        return list(self._docs)
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        """One row per document; columns in ``DOCUMENT_COLUMNS`` (see docs/architecture.md)."""
+        import pandas as pd
+
+        rows = [{c: d.meta.get(c) for c in DOCUMENT_COLUMNS} for d in self._docs.values()]
+        df = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS, dtype=object)
+        return df.astype({"n_chars": "int64", "n_words": "int64"})
+
+    def segments(self, level: Level = "sentence", *, docs: list[str] | None = None) -> pd.DataFrame:
+        """Segment table of ``level`` (``section``, ``turn``, ``paragraph``, ``sentence``).
+
+        Columns: doc_id, level, seg_id, start, end, text, kind, section, speaker, section_id,
+        turn_id, paragraph_id, repeat_of. ``text == corpus[doc_id].text[start:end]``.
+        """
+        import pandas as pd
+
+        check_choice("level", level, LEVELS)
+        if level not in self._seg_cache:
+            rows: list[dict] = []
+            for d in self._docs.values():
+                rows.extend(d.segment_rows(level))
+            df = pd.DataFrame(rows, columns=SEGMENT_COLUMNS, dtype=object)
+            self._seg_cache[level] = df.astype({"start": "int64", "end": "int64"})
+        df = self._seg_cache[level]
+        ids = self._check_docs(docs)
+        if ids is not None:
+            df = df[df["doc_id"].isin(ids)].reset_index(drop=True)
+        return df.copy()
+
+    def select(self, docs: list[str]) -> Corpus:
+        """A corpus restricted to the given doc_ids."""
+        ids = self._check_docs(docs) or []
+        return Corpus([self._docs[i] for i in ids], path=self.path)
+
+    def _check_docs(self, docs: Any) -> list[str] | None:
+        ids = as_str_list("docs", docs)
+        if ids is None:
+            return None
+        missing = [i for i in ids if i not in self._docs]
+        if missing:
+            raise CorpusError(
+                f"invalid value for 'docs': unknown doc_id(s) {missing}; known ids: "
+                f"{', '.join(self._docs)}"
+            )
+        return ids
+
+
+def _make_document(
+    doc_id: str,
+    text: str,
+    path: Path | None,
+    entry: dict[str, tuple[Any, str]],
+    structure: Structure,
+) -> Document:
+    doc = Document(doc_id=doc_id, text=text, path=path, _structure=structure)
+    meta = infer(text, doc.paragraphs, structure)
+    for name, (value, source) in entry.items():
+        meta[name] = value
+        if name in ("title", "date", "genre", "authors", "publisher"):
+            meta[f"{name}_source"] = source
+    meta["date_precision"] = _catalog.precision_of(meta.get("date"))
+    meta["doc_id"] = doc_id
+    meta["path"] = str(path) if path else None
+    doc.meta = meta
+    return doc
+
+
+def load_corpus(
+    path: str | Path = "corpus",
+    *,
+    catalog: str | Path | None = None,
+    structure: str | Path | None = None,
+) -> Corpus:
+    """Load every ``.txt``/``.md`` document under ``path`` with its catalog metadata.
+
+    ``catalog`` defaults to ``<path>/catalog.toml`` (optional). ``structure`` is a user copy
+    of ``resources/segment/structure.toml`` with extra cues. Raises CorpusError on a missing
+    or empty directory, binary files, and catalog errors; warns on non-UTF-8 files and on
+    files that are not documents.
+    """
+    check_type("path", path, (str, Path))
+    directory = _io.resolve_dir(path)
+    files = _io.discover(directory)
+    ids: dict[str, Path] = {}
+    for f in files:
+        doc_id = f.relative_to(directory).with_suffix("").as_posix().replace("/", "__")
+        if doc_id in ids:
+            raise CorpusError(
+                f"two files give the same doc_id {doc_id!r}: {ids[doc_id]} and {f}; rename one"
+            )
+        ids[doc_id] = f
+    cat_path = Path(catalog) if catalog is not None else directory / "catalog.toml"
+    if catalog is not None and not cat_path.exists():
+        raise CorpusError(f"catalog file not found: {cat_path}; check the 'catalog' argument")
+    entries = _catalog.load_catalog(cat_path, list(ids))
+    st = load_structure(str(structure) if structure else None)
+    docs = [
+        _make_document(doc_id, _io.read_text(f), f, entries.get(doc_id, {}), st)
+        for doc_id, f in ids.items()
+    ]
+    return Corpus(docs, path=directory)
+
+
+def corpus_from_texts(
+    texts: Mapping[str, str], *, metadata: Mapping[str, Mapping[str, Any]] | None = None
+) -> Corpus:
+    """Build a corpus from in-memory texts (tests, notebooks, quick experiments).
+
+    ``metadata`` maps doc_id to plain field values (e.g. ``{"date": "2019-10-01"}``); they are
+    recorded with source ``"curated: corpus_from_texts"``.
+    """
+    if not isinstance(texts, Mapping):
+        raise CorpusError(
+            f"invalid type for 'texts': expected a mapping doc_id -> text, got "
+            f"{type(texts).__name__}"
+        )
+    st = load_structure()
+    metadata = metadata or {}
+    docs = []
+    for doc_id, text in texts.items():
+        if not isinstance(doc_id, str) or not _DOC_ID.match(doc_id):
+            raise CorpusError(f"invalid doc_id {doc_id!r}: use letters, digits, '_', '-', '.'")
+        if not isinstance(text, str) or not text.strip():
+            raise CorpusError(f"document {doc_id!r} is empty or not a string; give it text")
+        extra = metadata.get(doc_id, {})
+        bad = set(extra) - set(_catalog.FIELDS)
+        if bad:
+            raise CorpusError(
+                f"metadata for {doc_id!r}: unknown field(s) {sorted(bad)}; allowed are "
+                f"{', '.join(_catalog.FIELDS)}"
+            )
+        if "date" in extra and not _catalog._valid_iso(str(extra["date"])):
+            raise CorpusError(f"metadata for {doc_id!r}: date {extra['date']!r} is not ISO")
+        entry = {k: (v, "curated: corpus_from_texts") for k, v in extra.items()}
+        docs.append(_make_document(doc_id, text, None, entry, st))
+    return Corpus(docs)
+
+
+def doc_date(corpus: Corpus, doc_id: str) -> str | None:
+    """The document creation time (ISO string) used to resolve relative dates, or None."""
+    return corpus[doc_id].meta.get("date")

@@ -1,0 +1,350 @@
+"""Block parser: split a document into paragraphs and classify each one.
+
+A *paragraph* is a run of non-blank lines, or a single line where a block's lines are not
+hard-wrapped prose (one-line-per-paragraph exports, bullet lists, title blocks). Each
+paragraph gets a ``kind`` (see docs/architecture.md), an optional interview ``speaker`` and
+the span of its ``Name:`` label. Recognition cues (boilerplate, credits, bios …) are data in
+``resources/segment/structure.toml``; the logic here is generic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..resources import load_toml, resource_path
+
+PROSE_KINDS = frozenset({"body", "question", "bullet", "list_item"})
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_BULLET = re.compile(r"^(?:[•·▪◦●‣*]|[-–—](?=\s))\s*")
+_LIST = re.compile(r"^(?:\(?(?:[IVXLC]{1,6}|[ivxlc]{1,6}|\d{1,3}|[A-Za-z])[.)]|\(\d{1,3}\))\s+(?=\S)")
+_MD_HEADING = re.compile(r"^#{1,6}\s+\S")
+_ALNUM = re.compile(r"\w")
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+# "Name:" or "NAME NAME:" or "Q:" at the start of a paragraph
+_LABEL = re.compile(
+    r"^(?P<label>(?:(?:Dr|Prof|Mr|Ms|Mrs|Amb|Gen)\.\s+)?[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3})"
+    r"\s*:\s+(?=\S)"
+)
+_SENT_END = ".!?…\"'”’)]"
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Compiled cue patterns from a structure TOML file."""
+
+    tables: dict[str, list[re.Pattern[str]]]
+    role_words: frozenset[str]
+    genre_cues: dict[str, list[re.Pattern[str]]]
+
+    def match(self, table: str, text: str) -> re.Match[str] | None:
+        for pat in self.tables.get(table, ()):
+            m = pat.search(text)
+            if m:
+                return m
+        return None
+
+
+@lru_cache(maxsize=8)
+def load_structure(path: str | None = None) -> Structure:
+    """Load and compile the structure cues (the shipped file when ``path`` is None)."""
+    p = Path(path) if path else resource_path("segment", "structure.toml")
+    data = load_toml(p)
+    tables: dict[str, list[re.Pattern[str]]] = {}
+    genre: dict[str, list[re.Pattern[str]]] = {}
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            continue
+        flags = 0 if table.get("case_sensitive") else re.IGNORECASE
+        if name == "genre_cues":
+            for g, pats in table.items():
+                if g in ("examples", "counter_examples"):
+                    continue
+                genre[g] = [re.compile(x, re.IGNORECASE) for x in pats]
+            continue
+        tables[name] = [re.compile(x, flags) for x in table.get("patterns", [])]
+    roles = frozenset(data.get("bio", {}).get("role_words", []))
+    return Structure(tables=tables, role_words=roles, genre_cues=genre)
+
+
+@dataclass
+class Para:
+    """One paragraph: ``text[start:end]`` with no surrounding whitespace."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = "body"
+    speaker: str | None = None
+    label_end: int | None = None  # absolute end offset of the "Name:" label (incl. colon)
+    block: int = 0
+    repeat_of: int | None = None  # index of the paragraph a pull-quote repeats
+    notes: dict = field(default_factory=dict)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line without its line terminator."""
+    out = []
+    for m in _LINE.finditer(text):
+        s, e = m.start(), m.end()
+        while e > s and text[e - 1] in "\r\n":
+            e -= 1
+        out.append((s, e))
+    return out
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def is_heading_like(t: str) -> bool:
+    """Short line without final sentence punctuation (a '?' only if title-cased)."""
+    if not t or len(t) > 120 or "\n" in t:
+        return False
+    words = t.split()
+    if len(words) > 16 or not (t[0].isupper() or t[0].isdigit() or t[0] in "\"“'‘"):
+        return False
+    last = t[-1]
+    if last in ".,;:!…":
+        return False
+    if last == "?" or last in "\"”'’)":
+        long_words = [w for w in _WORD.findall(t) if len(w) > 3]
+        if not long_words or len(words) > 12:
+            return False
+        caps = sum(1 for w in long_words if w[0].isupper())
+        return caps / len(long_words) >= 0.7
+    return True
+
+
+def _is_title_like(t: str) -> bool:
+    """A first line may be a title even when it ends in '?' without title case."""
+    if is_heading_like(t):
+        return True
+    return t.endswith("?") and len(t) <= 150 and len(t.split()) <= 20 and t[0].isupper()
+
+
+def _split_block(
+    text: str, lines: list[tuple[int, int]], st: Structure
+) -> list[tuple[int, int]]:
+    """Split one block (consecutive non-blank lines) into paragraph spans.
+
+    In a hard-wrapped block a line continues the paragraph when the previous line runs to
+    (near) the wrap width; otherwise every line is its own paragraph.
+    """
+    if len(lines) == 1:
+        return lines
+    lens = [e - s for s, e in lines]
+    width = max(lens)
+    body = lens[:-1]
+    wrapped = 40 <= width <= 110 and sum(1 for n in body if n >= 0.6 * width) >= max(
+        1, len(body) // 2 + 1
+    )
+    paras: list[list[tuple[int, int]]] = []
+    for s, e in lines:
+        line = text[s:e].strip()
+        new = True
+        if wrapped and paras:
+            ps, pe = paras[-1][-1]
+            prev = text[ps:pe].strip()
+            prev_full = (pe - ps) >= 0.6 * width
+            starts_item = bool(
+                _BULLET.match(line)
+                or _LIST.match(line)
+                or _MD_HEADING.match(line)
+                or st.match("boilerplate", line)
+                or st.match("credit", line)
+            )
+            if prev_full and not starts_item and not _MD_HEADING.match(prev):
+                new = False
+        if new:
+            paras.append([(s, e)])
+        else:
+            paras[-1].append((s, e))
+    return [(p[0][0], p[-1][1]) for p in paras]
+
+
+def _norm(t: str) -> str:
+    t = re.sub(r"[\W_]+", " ", t.lower())
+    return " ".join(t.split())
+
+
+def parse_paragraphs(text: str, structure: Structure | None = None) -> list[Para]:
+    """Split ``text`` into classified paragraphs (kinds, speakers, pull-quotes)."""
+    st = structure or load_structure()
+    # 1. blocks of non-blank lines
+    blocks: list[list[tuple[int, int]]] = []
+    cur: list[tuple[int, int]] = []
+    for s, e in _lines(text):
+        s2, e2 = _strip(text, s, e)
+        if s2 == e2:
+            if cur:
+                blocks.append(cur)
+                cur = []
+        else:
+            cur.append((s2, e2))
+    if cur:
+        blocks.append(cur)
+    paras: list[Para] = []
+    for b, lines in enumerate(blocks):
+        for s, e in _split_block(text, lines, st):
+            paras.append(Para(s, e, text[s:e], block=b))
+    _classify(paras, st)
+    _assign_speakers(paras, st)
+    _mark_pull_quotes(paras)
+    return paras
+
+
+def _classify(paras: list[Para], st: Structure) -> None:
+    n = len(paras)
+    seen_prose = False
+    title_done = False
+    for i, p in enumerate(paras):
+        t = p.text
+        one_line = "\n" not in t and "\r" not in t
+        if not _ALNUM.search(t):
+            p.kind = "separator"
+        elif st.match("boilerplate", t):
+            p.kind = "boilerplate"
+        elif st.match("credit", t):
+            p.kind = "credit"
+        elif _MD_HEADING.match(t):
+            p.kind = "title" if not title_done and not seen_prose else "heading"
+        elif st.match("hashtags", t):
+            p.kind = "metadata"
+        elif one_line and st.match("metadata_label", t):
+            p.kind = "metadata"
+            if i + 1 < n and len(paras[i + 1].text) <= 120 and "\n" not in paras[i + 1].text:
+                paras[i + 1].notes["metadata_value"] = True
+        elif p.notes.get("metadata_value"):
+            p.kind = "metadata"
+        elif st.match("caption_mark", t):
+            p.kind = "caption"
+            # a heading-like line directly above, in the same block, is the caption's title
+            if i > 0 and paras[i - 1].block == p.block and paras[i - 1].kind in ("heading", "body"):
+                if is_heading_like(paras[i - 1].text) or len(paras[i - 1].text) < 160:
+                    paras[i - 1].kind = "caption"
+        elif _BULLET.match(t):
+            p.kind = "bullet" if seen_prose else "byline"
+        elif _LIST.match(t) and (one_line or len(t) < 400):
+            p.kind = "list_item"
+        elif not title_done and not seen_prose and one_line and _is_title_like(t):
+            p.kind = "title"
+        elif one_line and is_heading_like(t):
+            p.kind = "heading"
+        elif st.match("byline", t) and not seen_prose:
+            p.kind = "byline"
+        else:
+            p.kind = "body"
+        if p.kind == "title":
+            title_done = True
+        if p.kind == "body" and len(t) > 60:
+            seen_prose = True
+    # bios: "<Name> is a ... fellow ..." after the last long body paragraph that is not one
+    last_body = max((i for i, p in enumerate(paras) if p.kind == "body"), default=-1)
+    for i in range(n - 1, -1, -1):
+        p = paras[i]
+        if p.kind not in ("body", "boilerplate", "credit", "separator", "caption"):
+            break
+        if p.kind == "body":
+            m = st.match("bio", p.text)
+            words = {w.lower() for w in _WORD.findall(p.text[:400])}
+            if m and words & st.role_words and not _LABEL.match(p.text):
+                p.kind = "bio"
+                p.notes["bio_name"] = m.group("name")
+                continue
+            if i < last_body:
+                break
+            break
+
+
+def _canonical_label(label: str) -> str:
+    parts = []
+    for tok in label.split():
+        if len(tok) > 2 and tok.isupper() and tok.isalpha():
+            tok = tok.capitalize()
+        parts.append(tok)
+    return " ".join(parts)
+
+
+def _assign_speakers(paras: list[Para], st: Structure) -> None:
+    cands: Counter[str] = Counter()
+    labelled: dict[int, re.Match[str]] = {}
+    heads: dict[int, re.Match[str]] = {}
+    for i, p in enumerate(paras):
+        if p.kind not in ("body", "heading", "question"):
+            continue
+        m = _LABEL.match(p.text)
+        if not m:
+            continue
+        label = m.group("label")
+        if st.match("not_speaker", label.strip()):
+            continue
+        if p.kind == "heading":
+            # "The Pueblo: A Symbolic Victory" is a heading unless its label speaks elsewhere
+            heads[i] = m
+            continue
+        labelled[i] = m
+        cands[_canonical_label(label)] += 1
+    for i, m in heads.items():
+        if cands.get(_canonical_label(m.group("label"))) or m.group("label") in ("Q", "A"):
+            labelled[i] = m
+            cands[_canonical_label(m.group("label"))] += 1
+    qa = "Q" in cands and "A" in cands
+    valid = {c for c, k in cands.items() if k >= 2 or (qa and c in ("Q", "A"))}
+    # singletons count when the transcript has another recurring speaker
+    if valid:
+        valid |= {c for c in cands if c not in valid and len(c.split()) >= 2}
+    if not valid:
+        return
+    current: str | None = None
+    for i, p in enumerate(paras):
+        m = labelled.get(i)
+        if m and _canonical_label(m.group("label")) in valid:
+            current = _canonical_label(m.group("label"))
+            p.kind = "body"
+            p.speaker = current
+            p.label_end = p.start + m.end()
+            # trim the whitespace after the colon out of the label
+            while p.label_end > p.start and p.text[p.label_end - p.start - 1].isspace():
+                p.label_end -= 1
+        elif p.kind in PROSE_KINDS and current is not None:
+            p.speaker = current
+        elif p.kind in ("bio", "boilerplate", "credit"):
+            current = None
+    # the interviewer: the Q label, else the speaker who asks most questions (first on ties)
+    order = list(dict.fromkeys(p.speaker for p in paras if p.speaker))
+    if "Q" in valid:
+        interviewer = "Q"
+    else:
+        asks = Counter(p.speaker for p in paras if p.speaker and "?" in p.text)
+        interviewer = max(order, key=lambda s: (asks[s], -order.index(s))) if asks else None
+        if len(order) < 2:
+            interviewer = None
+    for p in paras:
+        p.notes["interviewer"] = interviewer
+        if interviewer and p.speaker == interviewer and p.kind == "body" and "?" in p.text:
+            p.kind = "question"
+
+
+def _mark_pull_quotes(paras: list[Para]) -> None:
+    """Mark short body paragraphs that repeat text found in another body paragraph."""
+    bodies = [(i, _norm(p.text)) for i, p in enumerate(paras) if p.kind == "body"]
+    for i, p in enumerate(paras):
+        if p.kind != "body" or len(p.text) > 300 or p.speaker:
+            continue
+        key = _norm(p.text)
+        if len(key) < 25:
+            continue
+        for j, other in bodies:
+            if j != i and len(other) > len(key) and key in other:
+                p.kind = "pull_quote"
+                p.repeat_of = j
+                break

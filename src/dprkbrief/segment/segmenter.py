@@ -1,0 +1,159 @@
+"""Build the four segment levels (section, turn, paragraph, sentence) of one document.
+
+Returns plain lists of dicts (one per segment); ``Corpus.segments`` turns them into a
+DataFrame. Offsets are absolute into the document text, and at every level the segments tile
+the document: in order, no overlap, only whitespace in the gaps.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import PROSE_KINDS, Para, Structure, parse_paragraphs
+from .sentences import sentence_spans
+
+LEVELS = ("section", "turn", "paragraph", "sentence")
+_LETTER = {"section": "x", "turn": "t", "paragraph": "p", "sentence": "s"}
+_BACK = frozenset({"bio", "boilerplate", "credit", "separator", "caption"})
+_NORM = re.compile(r"[\W_]+")
+# kinds whose paragraph is one segment at sentence level (not split into sentences)
+_WHOLE = frozenset(
+    {"title", "heading", "byline", "metadata", "separator", "boilerplate", "credit", "list_item"}
+)
+
+
+def seg_id(doc_id: str, level: str, n: int) -> str:
+    """Stable segment id: ``"{doc_id}:{letter}{n:04d}"``."""
+    return f"{doc_id}:{_LETTER[level]}{n:04d}"
+
+
+def _row(doc_id, level, n, text, s, e, kind, section, speaker, sec_id, turn_id, par_id, rep):
+    return {
+        "doc_id": doc_id,
+        "level": level,
+        "seg_id": seg_id(doc_id, level, n),
+        "start": s,
+        "end": e,
+        "text": text[s:e],
+        "kind": kind,
+        "section": section,
+        "speaker": speaker,
+        "section_id": sec_id,
+        "turn_id": turn_id,
+        "paragraph_id": par_id,
+        "repeat_of": rep,
+    }
+
+
+def segment_document(
+    doc_id: str, text: str, structure: Structure | None = None, paras: list[Para] | None = None
+) -> dict[str, list[dict]]:
+    """All four levels for one document, as ``{level: [row, ...]}``."""
+    if paras is None:
+        paras = parse_paragraphs(text, structure)
+    out: dict[str, list[dict]] = {lv: [] for lv in LEVELS}
+    if not paras:
+        return out
+
+    # --- sections: a heading opens one; trailing back matter after the last prose is its own
+    last_prose = max((i for i, p in enumerate(paras) if p.kind in PROSE_KINDS), default=-1)
+    sec_of: list[int] = []
+    sec_bounds: list[tuple[int, int, str | None, str]] = []  # first, last para, title, kind
+    first = 0
+    title: str | None = None
+    for i, p in enumerate(paras):
+        opens = p.kind == "heading" and i > first
+        back = i == last_prose + 1 and last_prose >= 0 and i > first and p.kind in _BACK
+        if opens or back:
+            sec_bounds.append((first, i - 1, title, ""))
+            first = i
+            title = p.text if p.kind == "heading" else None
+        elif i == first and p.kind == "heading":
+            title = p.text
+        sec_of.append(len(sec_bounds))
+    sec_bounds.append((first, len(paras) - 1, title, ""))
+    sec_ids = []
+    for k, (a, b, t, _) in enumerate(sec_bounds):
+        kinds = {p.kind for p in paras[a : b + 1]}
+        if a > last_prose and kinds <= _BACK | {"heading"}:
+            skind = "back_matter"
+        elif t is None and k == 0:
+            skind = "front_matter"
+        else:
+            skind = "body"
+        sid = seg_id(doc_id, "section", k)
+        sec_ids.append(sid)
+        out["section"].append(
+            _row(doc_id, "section", k, text, paras[a].start, paras[b].end, skind, t, None,
+                 sid, None, None, None)
+        )
+    section_title = [sec_bounds[sec_of[i]][2] for i in range(len(paras))]
+
+    # --- turns: maximal runs of paragraphs with the same speaker
+    turn_of: list[int] = []
+    turns: list[tuple[int, int]] = []
+    for i, p in enumerate(paras):
+        if turns and paras[turns[-1][0]].speaker == p.speaker:
+            turns[-1] = (turns[-1][0], i)
+        else:
+            turns.append((i, i))
+        turn_of.append(len(turns) - 1)
+    turn_ids = []
+    for k, (a, b) in enumerate(turns):
+        spk = paras[a].speaker
+        tid = seg_id(doc_id, "turn", k)
+        turn_ids.append(tid)
+        out["turn"].append(
+            _row(doc_id, "turn", k, text, paras[a].start, paras[b].end,
+                 "speech" if spk else "text", section_title[a], spk,
+                 sec_ids[sec_of[a]], tid, None, None)
+        )
+
+    # --- paragraphs
+    par_ids = [seg_id(doc_id, "paragraph", i) for i in range(len(paras))]
+    for i, p in enumerate(paras):
+        rep = par_ids[p.repeat_of] if p.repeat_of is not None else None
+        out["paragraph"].append(
+            _row(doc_id, "paragraph", i, text, p.start, p.end, p.kind, section_title[i],
+                 p.speaker, sec_ids[sec_of[i]], turn_ids[turn_of[i]], par_ids[i], rep)
+        )
+
+    # --- sentences
+    sents = out["sentence"]
+    norm_index: list[tuple[str, int]] = []  # normalised body sentences -> row index
+    pending_repeats: list[int] = []
+    for i, p in enumerate(paras):
+        ctx = (section_title[i], p.speaker, sec_ids[sec_of[i]], turn_ids[turn_of[i]], par_ids[i])
+        s0 = p.start
+        if p.label_end is not None:
+            sents.append(
+                _row(doc_id, "sentence", len(sents), text, p.start, p.label_end, "speaker_label",
+                     *ctx, None)
+            )
+            s0 = p.label_end
+        if p.kind in _WHOLE:
+            spans = [(s0, p.end)] if s0 < p.end else []
+            # strip whitespace left after a label
+            spans = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans]
+        else:
+            spans = sentence_spans(text, s0, p.end)
+        for a, b in spans:
+            kind = p.kind
+            if kind == "question" and not text[a:b].rstrip("\"'”’)] ").endswith("?"):
+                kind = "body"
+            row = _row(doc_id, "sentence", len(sents), text, a, b, kind, *ctx, None)
+            if kind == "pull_quote":
+                pending_repeats.append(len(sents))
+            elif kind in PROSE_KINDS:
+                norm_index.append((_NORM.sub(" ", text[a:b].lower()).strip(), len(sents)))
+            sents.append(row)
+    for r in pending_repeats:
+        key = _NORM.sub(" ", sents[r]["text"].lower()).strip()
+        for norm, j in norm_index:
+            if key and key in norm:
+                sents[r]["repeat_of"] = sents[j]["seg_id"]
+                break
+        else:
+            rep_par = out["paragraph"][int(sents[r]["paragraph_id"].rsplit(":p", 1)[1])]
+            sents[r]["repeat_of"] = rep_par["repeat_of"]
+    return out
