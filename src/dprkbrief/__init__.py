@@ -10,7 +10,7 @@ figures and exports -> notebooks, CLI and batch runner.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -55,8 +55,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
-
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .analysis.kwic import kwic
-    from .corpus.corpus import Corpus, Document, corpus_from_texts, load_corpus

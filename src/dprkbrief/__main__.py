@@ -1,3 +1,7 @@
-from dprkbrief.cli import main
+"""``python -m dprkbrief``."""
+
 import sys
+
+from dprkbrief.cli import main
+
 sys.exit(main())

@@ -34,8 +34,7 @@ _SOURCE = re.compile(r"^(stated|inferred: .+|curated: .+)$")
 _ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 EXAMPLE = (
-    '[documents."my_doc"]\n'
-    'date = { value = "2024-12-26", source = "curated: publisher website" }'
+    '[documents."my_doc"]\ndate = { value = "2024-12-26", source = "curated: publisher website" }'
 )
 
 
@@ -73,8 +72,8 @@ def load_catalog(path: Path, doc_ids: list[str] | None = None) -> dict[str, dict
                 raise CorpusError(f"{loc}: unknown field; allowed are {', '.join(FIELDS)}")
             if not isinstance(cell, dict) or set(cell) != {"value", "source"}:
                 raise CorpusError(
-                    f"{loc}: must be {{ value = ..., source = \"stated\" | \"inferred: <reason>\""
-                    f" | \"curated: <source>\" }}, got {cell!r}"
+                    f'{loc}: must be {{ value = ..., source = "stated" | "inferred: <reason>"'
+                    f' | "curated: <source>" }}, got {cell!r}'
                 )
             value, source = cell["value"], cell["source"]
             if not isinstance(source, str) or not _SOURCE.match(source):
@@ -83,9 +82,7 @@ def load_catalog(path: Path, doc_ids: list[str] | None = None) -> dict[str, dict
                     "'curated: <source>'"
                 )
             if not isinstance(value, FIELDS[name]):
-                raise CorpusError(
-                    f"{loc}: value {value!r} must be a {FIELDS[name].__name__}"
-                )
+                raise CorpusError(f"{loc}: value {value!r} must be a {FIELDS[name].__name__}")
             if name in ("authors", "speakers") and not all(isinstance(v, str) for v in value):
                 raise CorpusError(f"{loc}: value must be a list of names (strings)")
             if name == "date" and not _valid_iso(value):

@@ -27,13 +27,38 @@ if TYPE_CHECKING:  # pragma: no cover
 Level = Literal["section", "turn", "paragraph", "sentence"]
 
 DOCUMENT_COLUMNS = [
-    "doc_id", "path", "title", "date", "date_precision", "date_source", "genre", "authors",
-    "speakers", "publisher", "n_chars", "n_words", "title_source", "genre_source",
-    "authors_source", "publisher_source", "interviewer",
+    "doc_id",
+    "path",
+    "title",
+    "date",
+    "date_precision",
+    "date_source",
+    "genre",
+    "authors",
+    "speakers",
+    "publisher",
+    "n_chars",
+    "n_words",
+    "title_source",
+    "genre_source",
+    "authors_source",
+    "publisher_source",
+    "interviewer",
 ]
 SEGMENT_COLUMNS = [
-    "doc_id", "level", "seg_id", "start", "end", "text", "kind", "section", "speaker",
-    "section_id", "turn_id", "paragraph_id", "repeat_of",
+    "doc_id",
+    "level",
+    "seg_id",
+    "start",
+    "end",
+    "text",
+    "kind",
+    "section",
+    "speaker",
+    "section_id",
+    "turn_id",
+    "paragraph_id",
+    "repeat_of",
 ]
 _DOC_ID = re.compile(r"^[\w.\-]+$")
 
@@ -71,7 +96,9 @@ class Document:
         return df.astype({"start": "int64", "end": "int64"})
 
     def __repr__(self) -> str:
-        return f"Document({self.doc_id!r}, {len(self.text)} chars, title={self.meta.get('title')!r})"
+        return (
+            f"Document({self.doc_id!r}, {len(self.text)} chars, title={self.meta.get('title')!r})"
+        )
 
 
 class Corpus(Mapping[str, Document]):

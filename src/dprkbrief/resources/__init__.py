@@ -33,7 +33,9 @@ def _load_toml_cached(path: str, mtime: float) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleFileError(f"{path}: not valid TOML ({exc}); fix the syntax at that line") from None
+        raise RuleFileError(
+            f"{path}: not valid TOML ({exc}); fix the syntax at that line"
+        ) from None
 
 
 def load_toml(path: str | Path) -> dict[str, Any]:

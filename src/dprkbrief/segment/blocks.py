@@ -21,7 +21,9 @@ PROSE_KINDS = frozenset({"body", "question", "bullet", "list_item"})
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _BULLET = re.compile(r"^(?:[•·▪◦●‣*]|[-–—](?=\s))\s*")
-_LIST = re.compile(r"^(?:\(?(?:[IVXLC]{1,6}|[ivxlc]{1,6}|\d{1,3}|[A-Za-z])[.)]|\(\d{1,3}\))\s+(?=\S)")
+_LIST = re.compile(
+    r"^(?:\(?(?:[IVXLC]{1,6}|[ivxlc]{1,6}|\d{1,3}|[A-Za-z])[.)]|\(\d{1,3}\))\s+(?=\S)"
+)
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 _ALNUM = re.compile(r"\w")
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
@@ -131,9 +133,7 @@ def _is_title_like(t: str) -> bool:
     return t.endswith("?") and len(t) <= 150 and len(t.split()) <= 20 and t[0].isupper()
 
 
-def _split_block(
-    text: str, lines: list[tuple[int, int]], st: Structure
-) -> list[tuple[int, int]]:
+def _split_block(text: str, lines: list[tuple[int, int]], st: Structure) -> list[tuple[int, int]]:
     """Split one block (consecutive non-blank lines) into paragraph spans.
 
     In a hard-wrapped block a line continues the paragraph when the previous line runs to

@@ -84,8 +84,21 @@ def segment_document(
         sid = seg_id(doc_id, "section", k)
         sec_ids.append(sid)
         out["section"].append(
-            _row(doc_id, "section", k, text, paras[a].start, paras[b].end, skind, t, None,
-                 sid, None, None, None)
+            _row(
+                doc_id,
+                "section",
+                k,
+                text,
+                paras[a].start,
+                paras[b].end,
+                skind,
+                t,
+                None,
+                sid,
+                None,
+                None,
+                None,
+            )
         )
     section_title = [sec_bounds[sec_of[i]][2] for i in range(len(paras))]
 
@@ -104,9 +117,21 @@ def segment_document(
         tid = seg_id(doc_id, "turn", k)
         turn_ids.append(tid)
         out["turn"].append(
-            _row(doc_id, "turn", k, text, paras[a].start, paras[b].end,
-                 "speech" if spk else "text", section_title[a], spk,
-                 sec_ids[sec_of[a]], tid, None, None)
+            _row(
+                doc_id,
+                "turn",
+                k,
+                text,
+                paras[a].start,
+                paras[b].end,
+                "speech" if spk else "text",
+                section_title[a],
+                spk,
+                sec_ids[sec_of[a]],
+                tid,
+                None,
+                None,
+            )
         )
 
     # --- paragraphs
@@ -114,8 +139,21 @@ def segment_document(
     for i, p in enumerate(paras):
         rep = par_ids[p.repeat_of] if p.repeat_of is not None else None
         out["paragraph"].append(
-            _row(doc_id, "paragraph", i, text, p.start, p.end, p.kind, section_title[i],
-                 p.speaker, sec_ids[sec_of[i]], turn_ids[turn_of[i]], par_ids[i], rep)
+            _row(
+                doc_id,
+                "paragraph",
+                i,
+                text,
+                p.start,
+                p.end,
+                p.kind,
+                section_title[i],
+                p.speaker,
+                sec_ids[sec_of[i]],
+                turn_ids[turn_of[i]],
+                par_ids[i],
+                rep,
+            )
         )
 
     # --- sentences
@@ -127,8 +165,17 @@ def segment_document(
         s0 = p.start
         if p.label_end is not None:
             sents.append(
-                _row(doc_id, "sentence", len(sents), text, p.start, p.label_end, "speaker_label",
-                     *ctx, None)
+                _row(
+                    doc_id,
+                    "sentence",
+                    len(sents),
+                    text,
+                    p.start,
+                    p.label_end,
+                    "speaker_label",
+                    *ctx,
+                    None,
+                )
             )
             s0 = p.label_end
         if p.kind in _WHOLE:
