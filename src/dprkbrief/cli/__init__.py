@@ -44,8 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``dprkbrief`` console script."""
-    from dprkbrief.errors import DprkbriefError
+    import warnings
 
+    from dprkbrief.errors import DprkbriefError, DprkbriefWarning
+
+    def _show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, DprkbriefWarning):
+            print(f"dprkbrief: warning: {message}", file=sys.stderr)
+        else:
+            _default_show(message, category, filename, lineno, file, line)
+
+    _default_show = warnings.showwarning
+    warnings.showwarning = _show
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -141,28 +141,36 @@ def _split_block(text: str, lines: list[tuple[int, int]], st: Structure) -> list
     """
     if len(lines) == 1:
         return lines
-    lens = [e - s for s, e in lines]
-    width = max(lens)
-    body = lens[:-1]
-    wrapped = 40 <= width <= 110 and sum(1 for n in body if n >= 0.6 * width) >= max(
-        1, len(body) // 2 + 1
-    )
+    width = max(e - s for s, e in lines)
+    wrapped = 30 <= width <= 120
+    # wrapped prose mostly breaks mid-sentence; one-line-per-paragraph text breaks after "."
+    inner = [text[s:e] for s, e in lines[:-1] if not is_heading_like(text[s:e])]
+    open_ends = sum(1 for t in inner if t.rstrip()[-1:] not in '.!?:"”')
+    mostly_open = bool(inner) and open_ends / len(inner) > 0.5
     paras: list[list[tuple[int, int]]] = []
     for s, e in lines:
-        line = text[s:e].strip()
+        line = text[s:e]
         new = True
         if wrapped and paras:
             ps, pe = paras[-1][-1]
-            prev = text[ps:pe].strip()
-            prev_full = (pe - ps) >= 0.6 * width
+            first_word = line.split(None, 1)[0] if line.split() else ""
+            # the previous line was wrapped only if this line's first word would not have fit
+            would_not_fit = (pe - ps) + 1 + len(first_word) > width
             starts_item = bool(
                 _BULLET.match(line)
                 or _LIST.match(line)
                 or _MD_HEADING.match(line)
                 or st.match("boilerplate", line)
                 or st.match("credit", line)
+                or not _ALNUM.search(line)
             )
-            if prev_full and not starts_item and not _MD_HEADING.match(prev):
+            closed = text[ps:pe].rstrip()[-1:] in '.!?:"”'
+            if (
+                would_not_fit
+                and (mostly_open or not closed)
+                and not starts_item
+                and not _MD_HEADING.match(text[ps:pe])
+            ):
                 new = False
         if new:
             paras.append([(s, e)])
@@ -254,15 +262,23 @@ def _classify(paras: list[Para], st: Structure) -> None:
         if p.kind not in ("body", "boilerplate", "credit", "separator", "caption"):
             break
         if p.kind == "body":
-            m = st.match("bio", p.text)
-            words = {w.lower() for w in _WORD.findall(p.text[:400])}
-            if m and words & st.role_words and not _LABEL.match(p.text):
+            name = match_bio(st, p.text)
+            if name and not _LABEL.match(p.text):
                 p.kind = "bio"
-                p.notes["bio_name"] = m.group("name")
+                p.notes["bio_name"] = name
                 continue
             if i < last_body:
                 break
             break
+
+
+def match_bio(st: Structure, text: str) -> str | None:
+    """The person's name if ``text`` reads as a biography ("X is a senior fellow at ...")."""
+    m = st.match("bio", text)
+    if not m:
+        return None
+    words = {w.lower() for w in _WORD.findall(text[:400])}
+    return m.group("name") if words & st.role_words else None
 
 
 def _canonical_label(label: str) -> str:
@@ -279,7 +295,7 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
     labelled: dict[int, re.Match[str]] = {}
     heads: dict[int, re.Match[str]] = {}
     for i, p in enumerate(paras):
-        if p.kind not in ("body", "heading", "question"):
+        if p.kind not in ("body", "heading", "question", "title"):
             continue
         m = _LABEL.match(p.text)
         if not m:
@@ -287,7 +303,7 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
         label = m.group("label")
         if st.match("not_speaker", label.strip()):
             continue
-        if p.kind == "heading":
+        if p.kind in ("heading", "title"):
             # "The Pueblo: A Symbolic Victory" is a heading unless its label speaks elsewhere
             heads[i] = m
             continue

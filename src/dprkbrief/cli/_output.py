@@ -1,0 +1,50 @@
+"""Printing DataFrames from CLI commands as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+FORMATS = ("table", "csv", "json")
+
+
+def add_format_arg(parser, default: str = "table") -> None:
+    """Add the shared ``--format table|csv|json`` option."""
+    parser.add_argument(
+        "--format", choices=FORMATS, default=default, help=f"output format (default {default})"
+    )
+
+
+def emit(
+    df: pd.DataFrame, fmt: str = "table", out: TextIO | None = None, *, width: int = 60
+) -> None:
+    """Write ``df`` to ``out`` (stdout) as an aligned table, CSV or JSON records."""
+    out = out or sys.stdout
+    if fmt == "csv":
+        df.to_csv(out, index=False)
+    elif fmt == "json":
+        out.write(df.to_json(orient="records", force_ascii=False, indent=1))
+        out.write("\n")
+    else:
+        import pandas as pd
+
+        shown = df.copy()
+        for col in shown.columns:
+            if shown[col].dtype == object:
+                shown[col] = shown[col].map(lambda v: _short(v, width))
+        with pd.option_context(
+            "display.max_rows", None, "display.width", 250, "display.max_columns", None
+        ):
+            out.write(shown.to_string(index=False) + "\n")
+
+
+def _short(value, width: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(map(str, value))
+    s = " ".join(str(value).split())
+    return s if len(s) <= width else s[: width - 1] + "…"

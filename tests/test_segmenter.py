@@ -1,0 +1,301 @@
+"""Segmentation: every level tiles the text; kinds, speakers, sections and turns."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dprkbrief
+from dprkbrief.errors import ParameterError
+from dprkbrief.resources import load_toml, resource_path
+from dprkbrief.segment import LEVELS, load_structure, parse_paragraphs, segment_document
+from dprkbrief.segment.blocks import match_bio
+
+
+def assert_lossless(text: str, rows: list[dict]) -> None:
+    pos = 0
+    for r in rows:
+        assert r["start"] >= pos, "segments overlap or are out of order"
+        assert text[pos : r["start"]].strip() == "", f"non-space gap {text[pos : r['start']]!r}"
+        assert r["text"] == text[r["start"] : r["end"]]
+        assert r["end"] > r["start"]
+        pos = r["end"]
+    assert text[pos:].strip() == ""
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(p.kind, p.text) for p in parse_paragraphs(text)]
+
+
+def seg(text: str, level: str = "sentence", doc_id: str = "d"):
+    c = dprkbrief.corpus_from_texts({doc_id: text})
+    return c.segments(level)
+
+
+# --- lossless on arbitrary text ------------------------------------------------------------
+
+_alphabet = st.sampled_from(
+    list("abcXYZ .,;:?!\n\n\t\xa0•-#()[]“”’'0123456789") + ["U.S.", "Dr. ", "Q: ", "Name: ", "\r\n"]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_alphabet, min_size=1, max_size=80).map("".join))
+def test_every_level_tiles_arbitrary_text(text):
+    out = segment_document("d", text)
+    for level in LEVELS:
+        assert_lossless(text, out[level])
+        ids = [r["seg_id"] for r in out[level]]
+        assert len(set(ids)) == len(ids)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(min_size=1, max_size=300))
+def test_every_level_tiles_arbitrary_unicode(text):
+    out = segment_document("d", text)
+    for level in LEVELS:
+        assert_lossless(text, out[level])
+
+
+def test_every_level_tiles_the_corpus(corpus):
+    for level in LEVELS:
+        df = corpus.segments(level)
+        for doc_id in corpus:
+            rows = df[df["doc_id"] == doc_id].to_dict("records")
+            assert rows, (level, doc_id)
+            assert_lossless(corpus[doc_id].text, rows)
+
+
+def test_seg_ids_are_stable_and_formatted(corpus):
+    again = dprkbrief.load_corpus(corpus.path).segments("sentence")
+    assert again["seg_id"].tolist() == corpus.segments("sentence")["seg_id"].tolist()
+    assert all(re.fullmatch(r".+:s\d{4}", s) for s in again["seg_id"])
+
+
+def test_invalid_level_message_lists_allowed_values(corpus):
+    with pytest.raises(ParameterError, match="allowed are 'section', 'turn', 'paragraph'"):
+        corpus.segments("word")
+
+
+# --- document shapes -------------------------------------------------------------------------
+
+TRANSCRIPT = """Talking About Talks
+
+• Interview
+• May 2, 2023
+
+TRANSCRIPT
+
+Jane ROE: Thanks for joining. What should we expect?
+
+John Doe: Not much. Both sides are dug in.
+
+Summit Prospects
+
+I still think a meeting is possible next year.
+
+Jane Roe: Why?
+
+John Doe: Because the leaders like summits.
+
+John Doe is a senior fellow at the Example Institute.
+
+Edited by: A. Person
+"""
+
+
+def test_transcript_speakers_turns_and_continuation():
+    paras = parse_paragraphs(TRANSCRIPT)
+    by_text = {p.text.split(":")[0] if p.speaker else p.text[:20]: p for p in paras}
+    cont = next(p for p in paras if p.text.startswith("I still think"))
+    assert cont.speaker == "John Doe", "unlabelled paragraph after a heading continues the turn"
+    bio = next(p for p in paras if p.text.startswith("John Doe is"))
+    assert bio.kind == "bio" and bio.speaker is None
+    assert next(p for p in paras if p.text.startswith("Edited")).kind == "boilerplate"
+    assert next(p for p in paras if p.text == "Summit Prospects").kind == "heading"
+    # "Jane ROE" and "Jane Roe" are one speaker; she asks, so she is the interviewer
+    speakers = {p.speaker for p in paras if p.speaker}
+    assert speakers == {"Jane Roe", "John Doe"}
+    assert {p.notes["interviewer"] for p in paras} == {"Jane Roe"}
+    assert by_text["Jane ROE"].kind == "question"
+    turns = seg(TRANSCRIPT, "turn")
+    speech = turns[turns["kind"] == "speech"]
+    assert speech["speaker"].tolist() == [
+        "Jane Roe",
+        "John Doe",
+        "John Doe",
+        "Jane Roe",
+        "John Doe",
+    ]
+
+
+def test_speaker_label_is_its_own_sentence_segment():
+    sents = seg(TRANSCRIPT)
+    labels = sents[sents["kind"] == "speaker_label"]
+    assert labels["text"].tolist()[:2] == ["Jane ROE:", "John Doe:"]
+    first_q = sents[sents["kind"] == "question"]["text"].tolist()
+    assert first_q == ["What should we expect?", "Why?"]
+    assert "Thanks for joining." in sents[sents["kind"] == "body"]["text"].tolist()
+
+
+def test_qa_labels_mark_speakers_and_questions():
+    text = "Q: Will there be a summit?\n\nA: Probably not soon.\n\nQ: Why?\n\nA: Distrust.\n"
+    paras = parse_paragraphs(text)
+    assert [p.speaker for p in paras] == ["Q", "A", "Q", "A"]
+    assert [p.kind for p in paras] == ["question", "body", "question", "body"]
+
+
+def test_colon_headings_and_single_labels_are_not_speakers():
+    text = (
+        "The Pueblo: A Symbolic Victory\n\nThe ship was seized in 1968. It remains in "
+        "Pyongyang as a museum and a trophy.\n\nNote: this is an aside about sources.\n"
+    )
+    paras = parse_paragraphs(text)
+    assert all(p.speaker is None for p in paras)
+    assert paras[0].kind == "title"
+
+
+def test_markdown_headings_bullets_and_lists():
+    text = (
+        "# Main Title\n\nIntro paragraph that is long enough to count as prose for the "
+        "parser, with a second clause.\n\n## Options\n\n- first option\n- second option\n\n"
+        "1. step one\n2. step two\n\nI) The return of the ship\nII) The dismantlement\n"
+    )
+    ks = kinds(text)
+    assert ks[0] == ("title", "# Main Title")
+    assert ("heading", "## Options") in ks
+    assert [k for k, t in ks if t.startswith("- ")] == ["bullet", "bullet"]
+    assert [k for k, t in ks if re.match(r"(\d|I+\))", t)] == ["list_item"] * 4
+
+
+def test_hard_wrapped_plain_text_joins_lines_into_paragraphs():
+    text = (
+        "Negotiations with Pyongyang have a long history of false starts, and the\n"
+        "latest round is no exception. Officials met twice in the spring, but the\n"
+        "talks stalled over sequencing.\n"
+        "\n"
+        "A second paragraph also wraps at seventy characters or so, as plain text\n"
+        "exports from e-mail clients do. It should be one paragraph, not two.\n"
+    )
+    paras = parse_paragraphs(text)
+    assert len(paras) == 2
+    sents = seg(text)
+    assert sents["text"].tolist()[1] == (
+        "Officials met twice in the spring, but the\ntalks stalled over sequencing."
+    )
+
+
+def test_one_line_per_paragraph_export_splits_every_line():
+    text = "A Title Here\nFirst paragraph is a sentence.\nSecond paragraph is another one.\n"
+    assert [k for k, _ in kinds(text)] == ["title", "body", "body"]
+
+
+def test_captions_credits_separators_and_pull_quotes():
+    text = (
+        "Talks Resume\n\n"
+        "The envoys met in Stockholm for a day of talks. Many assumed the North was biding "
+        "its time until the election, waiting to see who would win.\n\n"
+        "Delegates arrive at the venue\n"
+        "Officials walked in together on Saturday. © dpa\n"
+        "×\n\n"
+        "Many assumed the North was biding its time until the election.\n\n"
+        "Image Credit: Shutterstock.\n\nRelated reports\n\nScroll to top\n"
+    )
+    ks = kinds(text)
+    assert [k for k, _ in ks] == [
+        "title",
+        "body",
+        "caption",
+        "caption",
+        "separator",
+        "pull_quote",
+        "credit",
+        "boilerplate",
+        "boilerplate",
+    ]
+    sents = seg(text)
+    pq = sents[sents["kind"] == "pull_quote"].iloc[0]
+    original = sents[sents["seg_id"] == pq["repeat_of"]].iloc[0]
+    assert original["kind"] == "body" and original["text"].startswith("Many assumed")
+
+
+def test_nbsp_only_lines_are_gaps_not_segments():
+    text = "First paragraph.\n\n\xa0\n\n\xa0 \xa0\nSecond paragraph.\n"
+    paras = seg(text, "paragraph")
+    assert paras["text"].tolist() == ["First paragraph.", "Second paragraph."]
+
+
+def test_front_matter_metadata_and_hashtags():
+    text = (
+        "Some Title\n\n  • Interview\n  • December 26, 2024\nTheme\nSecurity\nKeywords\n"
+        "#A #B\nEditor’s Note\n\nBody text follows here and is long enough to be prose, "
+        "with several clauses in it.\n"
+    )
+    ks = kinds(text)
+    assert [k for k, _ in ks][:7] == [
+        "title",
+        "byline",
+        "byline",
+        "metadata",
+        "metadata",
+        "metadata",
+        "metadata",
+    ]
+
+
+def test_sections_have_front_body_and_back_matter():
+    text = (
+        "Title\n\nLead paragraph of the analysis, long enough to count as prose here.\n\n"
+        "First Heading\n\nBody under the first heading, with a sentence or two of text.\n\n"
+        "Jane Doe is a senior fellow at the Example Institute.\n"
+    )
+    secs = seg(text, "section")
+    assert secs["kind"].tolist() == ["front_matter", "body", "back_matter"]
+    assert secs["section"].tolist()[1] == "First Heading"
+    sents = seg(text)
+    assert sents[sents["kind"] == "bio"]["section_id"].iloc[0] == secs["seg_id"].iloc[2]
+
+
+def test_document_without_speakers_has_turns_without_speaker():
+    turns = seg("Title\n\nBody one is here.\n\nBody two is here.\n", "turn")
+    assert len(turns) == 1 and turns["speaker"].iloc[0] is None and turns["kind"][0] == "text"
+
+
+def test_sentence_rows_carry_enclosing_ids(corpus):
+    sents = corpus.segments("sentence")
+    paras = corpus.segments("paragraph").set_index("seg_id")
+    for r in sents.sample(40, random_state=1).itertuples():
+        p = paras.loc[r.paragraph_id]
+        assert p["start"] <= r.start and r.end <= p["end"]
+        assert p["speaker"] == r.speaker
+
+
+def test_structure_file_examples_match_their_tables():
+    data = load_toml(resource_path("segment", "structure.toml"))
+    st_ = load_structure()
+    for name, table in data.items():
+        if name == "genre_cues":
+            for ex in table["examples"]:
+                assert any(p.search(ex) for ps in st_.genre_cues.values() for p in ps), ex
+            continue
+
+        def check(t, name=name):
+            return match_bio(st_, t) if name == "bio" else st_.match(name, t)
+
+        for ex in table.get("examples", []):
+            assert check(ex), f"{name}: example {ex!r} does not match"
+        for ex in table.get("counter_examples", []):
+            assert not check(ex), f"{name}: counter-example {ex!r} matches"
+
+
+def test_dateline_file_examples():
+    from dprkbrief.corpus.metadata import find_date
+
+    data = load_toml(resource_path("metadata", "dateline.toml"))
+    for pat in data["pattern"]:
+        for ex in pat["examples"]:
+            assert find_date(ex["text"]) == ex["date"], ex
+    assert find_date("February 30, 2020") is None
