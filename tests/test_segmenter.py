@@ -231,19 +231,11 @@ def test_nbsp_only_lines_are_gaps_not_segments():
 def test_front_matter_metadata_and_hashtags():
     text = (
         "Some Title\n\n  • Interview\n  • December 26, 2024\nTheme\nSecurity\nKeywords\n"
-        "#A #B\nEditor’s Note\n\nBody text follows here and is long enough to be prose, "
-        "with several clauses in it.\n"
+        "#Talks 2.0 #Northeast Asia #Summit #Nonproliferation #ICBM\nEditor’s Note\n\n"
+        "Body text follows here and is long enough to be prose, with several clauses.\n"
     )
-    ks = kinds(text)
-    assert [k for k, _ in ks][:7] == [
-        "title",
-        "byline",
-        "byline",
-        "metadata",
-        "metadata",
-        "metadata",
-        "metadata",
-    ]
+    ks = [k for k, _ in kinds(text)]
+    assert ks[:8] == ["title", "byline", "byline"] + ["metadata"] * 4 + ["heading"]
 
 
 def test_sections_have_front_body_and_back_matter():

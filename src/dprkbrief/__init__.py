@@ -24,6 +24,8 @@ _EXPORTS: dict[str, str] = {
     "split_sentences": "dprkbrief.segment.sentences",
     "sentence_spans": "dprkbrief.segment.sentences",
     "kwic": "dprkbrief.analysis.kwic",
+    "segment_counts": "dprkbrief.analysis.overview",
+    "speaker_shares": "dprkbrief.analysis.overview",
     # temporal
     "tag_dates": "dprkbrief.temporal.tagger",
     "evaluate_timeml": "dprkbrief.temporal.timeml",

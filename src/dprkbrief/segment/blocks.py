@@ -142,7 +142,10 @@ def _split_block(text: str, lines: list[tuple[int, int]], st: Structure) -> list
     if len(lines) == 1:
         return lines
     width = max(e - s for s, e in lines)
-    wrapped = 30 <= width <= 120
+    # hard-wrapped prose: most lines (but the last) run close to the wrap width
+    body_lens = [e - s for s, e in lines[:-1]]
+    full = sum(1 for n in body_lens if n >= 0.75 * width)
+    wrapped = 30 <= width <= 120 and full >= max(1, (len(body_lens) + 1) // 2)
     # wrapped prose mostly breaks mid-sentence; one-line-per-paragraph text breaks after "."
     inner = [text[s:e] for s, e in lines[:-1] if not is_heading_like(text[s:e])]
     open_ends = sum(1 for t in inner if t.rstrip()[-1:] not in '.!?:"”')
@@ -165,12 +168,13 @@ def _split_block(text: str, lines: list[tuple[int, int]], st: Structure) -> list
                 or not _ALNUM.search(line)
             )
             closed = text[ps:pe].rstrip()[-1:] in '.!?:"”'
-            if (
-                would_not_fit
-                and (mostly_open or not closed)
-                and not starts_item
-                and not _MD_HEADING.match(text[ps:pe])
-            ):
+            prev = text[ps:pe]
+            standalone = bool(
+                _MD_HEADING.match(prev)
+                or st.match("hashtags", prev)
+                or st.match("metadata_label", prev)
+            )
+            if would_not_fit and (mostly_open or not closed) and not starts_item and not standalone:
                 new = False
         if new:
             paras.append([(s, e)])

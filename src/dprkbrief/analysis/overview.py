@@ -1,0 +1,51 @@
+"""Corpus overview tables: segment counts and who speaks how much."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..segment import LEVELS, PROSE_KINDS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..corpus.corpus import Corpus
+
+
+def segment_counts(corpus: Corpus, *, docs: list[str] | None = None) -> pd.DataFrame:
+    """Segments per document and level: columns doc_id, section, turn, paragraph, sentence."""
+    import pandas as pd
+
+    ids = corpus._check_docs(docs) or corpus.doc_ids
+    table = pd.DataFrame({"doc_id": ids})
+    for level in LEVELS:
+        counts = corpus.segments(level, docs=ids).groupby("doc_id").size()
+        table[level] = table["doc_id"].map(counts).fillna(0).astype("int64")
+    return table
+
+
+def speaker_shares(corpus: Corpus, *, docs: list[str] | None = None) -> pd.DataFrame:
+    """Who speaks how much: one row per document and speaker (``None`` = unlabelled prose).
+
+    Columns: doc_id, speaker, n_turns, n_sentences, n_words, share (of the document's prose
+    words). Only prose sentences count; labels, headings and pull-quote repeats do not.
+    """
+    import pandas as pd
+
+    sents = corpus.segments("sentence", docs=docs)
+    sents = sents[sents["kind"].isin(PROSE_KINDS)].copy()
+    cols = ["doc_id", "speaker", "n_turns", "n_sentences", "n_words", "share"]
+    if sents.empty:
+        return pd.DataFrame(columns=cols)
+    sents["speaker"] = sents["speaker"].astype(object).where(sents["speaker"].notna(), None)
+    sents["n_words"] = sents["text"].str.split().str.len()
+    key = sents["speaker"].fillna("(no speaker)")
+    g = sents.assign(_spk=key).groupby(["doc_id", "_spk"], sort=False)
+    out = g.agg(
+        n_turns=("turn_id", "nunique"), n_sentences=("seg_id", "size"), n_words=("n_words", "sum")
+    ).reset_index()
+    out["share"] = out["n_words"] / out.groupby("doc_id")["n_words"].transform("sum")
+    out["speaker"] = out["_spk"].where(out["_spk"] != "(no speaker)", None)
+    return (
+        out[cols].sort_values(["doc_id", "n_words"], ascending=[True, False]).reset_index(drop=True)
+    )

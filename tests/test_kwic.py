@@ -1,0 +1,87 @@
+"""Keyword in context."""
+
+from __future__ import annotations
+
+import pytest
+
+import dprkbrief
+from dprkbrief.errors import ParameterError
+
+TEXT = (
+    "Sanctions Again\n\n"
+    "Sanctions relief is off the table. Officials in the U.S. said sanctions would stay.\n\n"
+    "Sanctions relief is off the table.\n"
+)
+
+
+@pytest.fixture
+def small():
+    return dprkbrief.corpus_from_texts({"a": TEXT, "b": "No match here at all."})
+
+
+def test_matches_carry_exact_offsets_and_sentence_context(small):
+    k = dprkbrief.kwic(small, "sanctions")
+    assert list(k.columns) == [
+        "doc_id",
+        "seg_id",
+        "speaker",
+        "section",
+        "kind",
+        "start",
+        "end",
+        "left",
+        "match",
+        "right",
+    ]
+    text = small["a"].text
+    for r in k.itertuples():
+        assert text[r.start : r.end] == r.match
+    row = k[k["match"] == "sanctions"].iloc[0]
+    assert row["left"] == "Officials in the U.S. said"
+    assert row["right"] == "would stay."
+
+
+def test_pull_quote_repeats_are_skipped_unless_asked(small):
+    without = dprkbrief.kwic(small, "relief")
+    with_rep = dprkbrief.kwic(small, "relief", repeats=True)
+    assert len(without) == 1 and len(with_rep) == 2
+    assert "pull_quote" in set(with_rep["kind"])
+
+
+def test_character_window_and_valuetypes(small):
+    k = dprkbrief.kwic(small, "off the table", window=5)
+    assert k["left"].iloc[0] == "f is" and k["right"].iloc[0] == ". Off"
+    assert len(dprkbrief.kwic(small, "sanction*", valuetype="glob")) == 3
+    assert len(dprkbrief.kwic(small, r"sanctions?\b", valuetype="regex")) == 3
+    assert len(dprkbrief.kwic(small, "Sanctions", case=True)) == 2
+
+
+def test_word_boundaries_for_fixed_patterns():
+    c = dprkbrief.corpus_from_texts({"a": "The U.S. and USS Pueblo. Usury is not US policy."})
+    assert dprkbrief.kwic(c, "US")["match"].tolist() == ["US"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"window": "paragraph"}, "'window'"),
+        ({"window": -1}, "'window'"),
+        ({"valuetype": "fuzzy"}, "allowed are 'fixed', 'regex', 'glob'"),
+    ],
+)
+def test_bad_parameters_name_the_parameter(small, kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        dprkbrief.kwic(small, "x", **kwargs)
+
+
+def test_bad_pattern_messages(small):
+    with pytest.raises(ParameterError, match="not a valid regular expression"):
+        dprkbrief.kwic(small, "(", valuetype="regex")
+    with pytest.raises(ParameterError, match="empty"):
+        dprkbrief.kwic(small, "  ")
+
+
+def test_kwic_on_the_corpus_reports_speakers(corpus):
+    k = dprkbrief.kwic(corpus, "Kim")
+    speakers = set(k["speaker"].dropna())
+    assert speakers and speakers <= set(sum(corpus.documents["speakers"], []))
