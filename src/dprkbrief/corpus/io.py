@@ -57,11 +57,15 @@ def discover(directory: Path) -> list[Path]:
     return docs
 
 
+# bytes that are fine in text: everything but the C0 controls other than \t \n \f \r ESC
+_TEXT_BYTES = bytes([9, 10, 12, 13, 27, *range(32, 256)])
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if b"\x00" in sample:
         return True
-    ctrl = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    ctrl = len(sample.translate(None, _TEXT_BYTES))
     return bool(sample) and ctrl / len(sample) > 0.05
 
 

@@ -68,7 +68,10 @@ def load_structure(path: str | None = None) -> Structure:
                     continue
                 genre[g] = [re.compile(x, re.IGNORECASE) for x in pats]
             continue
-        tables[name] = [re.compile(x, flags) for x in table.get("patterns", [])]
+        pats = table.get("patterns", [])
+        if len(pats) > 1 and not any("(?P<" in x for x in pats):
+            pats = ["|".join(f"(?:{x})" for x in pats)]  # one alternation: one scan per text
+        tables[name] = [re.compile(x, flags) for x in pats]
     roles = frozenset(data.get("bio", {}).get("role_words", []))
     return Structure(tables=tables, role_words=roles, genre_cues=genre)
 

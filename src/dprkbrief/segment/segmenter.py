@@ -158,7 +158,7 @@ def segment_document(
 
     # --- sentences
     sents = out["sentence"]
-    norm_index: list[tuple[str, int]] = []  # normalised body sentences -> row index
+    norm_index: list = []  # prose sentences (normalised only when a pull-quote needs them)
     pending_repeats: list[int] = []
     for i, p in enumerate(paras):
         ctx = (section_title[i], p.speaker, sec_ids[sec_of[i]], turn_ids[turn_of[i]], par_ids[i])
@@ -192,8 +192,10 @@ def segment_document(
             if kind == "pull_quote":
                 pending_repeats.append(len(sents))
             elif kind in PROSE_KINDS:
-                norm_index.append((_NORM.sub(" ", text[a:b].lower()).strip(), len(sents)))
+                norm_index.append((a, b, len(sents)))
             sents.append(row)
+    if pending_repeats:
+        norm_index = [(_NORM.sub(" ", text[a:b].lower()).strip(), j) for a, b, j in norm_index]
     for r in pending_repeats:
         key = _NORM.sub(" ", sents[r]["text"].lower()).strip()
         for norm, j in norm_index:
