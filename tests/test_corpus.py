@@ -226,3 +226,27 @@ def test_import_does_not_load_pandas_or_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+NEWS = """North Korea Fires Missile Ahead of Talks
+
+By Jane Doe
+
+SEOUL, Dec. 26, 2024 (Reuters) — North Korea fired a ballistic missile on Thursday, officials
+said, days before envoys were due to meet. "This is a message to Washington," said Kim Minsu, a
+professor at Example University in Seoul.
+
+The launch was the third this month, according to the Joint Chiefs of Staff.
+"""
+
+
+def test_news_story_with_dateline_byline_and_wrapped_lines():
+    c = dprkbrief.corpus_from_texts({"news": NEWS})
+    meta = c["news"].meta
+    assert meta["genre"] == "news"
+    assert (meta["date"], meta["date_source"]) == ("2024-12-26", "stated")
+    assert meta["authors"] == ["Jane Doe"]
+    paras = c.segments("paragraph")
+    assert paras["kind"].tolist() == ["title", "byline", "body", "body"]
+    sents = c.segments("sentence")
+    assert any(t.startswith('"This is a message to Washington,"') for t in sents["text"])

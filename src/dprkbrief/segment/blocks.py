@@ -252,10 +252,10 @@ def _classify(paras: list[Para], st: Structure) -> None:
             p.kind = "list_item"
         elif not title_done and not seen_prose and one_line and _is_title_like(t):
             p.kind = "title"
-        elif one_line and is_heading_like(t):
-            p.kind = "heading"
         elif st.match("byline", t) and not seen_prose:
             p.kind = "byline"
+        elif one_line and is_heading_like(t):
+            p.kind = "heading"
         else:
             p.kind = "body"
         if p.kind == "title":
