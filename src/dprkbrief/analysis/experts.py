@@ -1,0 +1,485 @@
+"""The expert registry: every person whose views a document carries, unified across documents.
+
+Sources, per document: interview speaker labels (the corpus layer's ``speakers`` and
+``interviewer``), authors from bylines and end-of-article bios (``authors``), bio sentences
+("<Name> is a ..."), and people quoted with a reporting verb and an appositive
+("..., said Jane Doe, a professor at X"). Names are unified case-insensitively after
+stripping titles ("Dr.", "Professor" are data in ``lexicons/attribution.toml``); a bare
+surname or "Title Surname" resolves to the full name of the same document.
+
+Anonymous labels (``Q:``/``A:``) resolve to the interviewer named in the front matter
+("Interview by X") and to the person of the bio; when the text names nobody, the expert is
+"interviewer of <doc_id>" / "interviewee of <doc_id>". Sentences of a document without
+named authors are in the voice of "unknown author(s) of <doc_id>" (the publisher is kept as
+a separate column, not taken for an author: an institute does not hold views).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import RuleFileError
+from .codebook import _path, load_toml
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..corpus.corpus import Corpus
+
+ROLES = ("interviewee", "author", "quoted", "interviewer")
+EXPERT_COLUMNS = [
+    "expert",
+    "aliases",
+    "role",
+    "roles",
+    "affiliation",
+    "descriptor",
+    "doc_ids",
+    "n_docs",
+    "doc_id",
+    "start",
+    "end",
+    "quote",
+]
+QUOTE_CHARS = '"“”«»'
+_TOKEN = r"[A-Z][\w’'\-]*\.?"
+_ADVERBS = r"do|did|does|also|really|still|always|often|even|has|have|had|once|then|later|\w+ly"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The compiled attribution lexicon."""
+
+    titles: frozenset[str]
+    title_rx: str
+    verbs_rx: str
+    first_person: frozenset[str]
+    non_person_authors: frozenset[str]
+    anonymous: dict[str, str]
+    org_words: frozenset[str]
+    desc_start_rx: str
+    expert_roles: tuple[str, ...]
+    hearsay: re.Pattern
+    non_person_names: frozenset[str]
+    stop_words: frozenset[str]
+    examples: tuple[dict, ...]
+
+
+@lru_cache(maxsize=8)
+def _rules(path: str, mtime: float) -> Rules:
+    data = load_toml(path)
+    needed = ("titles", "reporting_verbs", "first_person", "org_words", "descriptor_starts")
+    for key in needed:
+        if not isinstance(data.get(key), list):
+            raise RuleFileError(f"{path}: missing list {key!r}; see the format comment")
+    titles = [t.rstrip(".") for t in data["titles"]]
+    verbs = sorted(data["reporting_verbs"], key=len, reverse=True)
+    return Rules(
+        titles=frozenset(t.lower() for t in titles),
+        title_rx="|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)),
+        verbs_rx="|".join(verbs),
+        first_person=frozenset(w.lower() for w in data["first_person"]),
+        non_person_authors=frozenset(w.lower() for w in data.get("non_person_authors", [])),
+        anonymous={e["label"].lower(): e["role"] for e in data.get("anonymous_labels", [])},
+        org_words=frozenset(data["org_words"]),
+        desc_start_rx="|".join(re.escape(w) for w in data["descriptor_starts"]),
+        expert_roles=tuple(w.lower() for w in data.get("expert_roles", [])),
+        hearsay=re.compile(
+            r"(?<!\w)(?:" + "|".join(data.get("hearsay_cues", ["according to"])) + r")(?!\w)",
+            re.IGNORECASE,
+        ),
+        non_person_names=frozenset(n.lower() for n in data.get("non_person_names", [])),
+        stop_words=frozenset(data.get("stop_name_words", [])),
+        examples=tuple(data.get("example", [])),
+    )
+
+
+def attribution_rules(lexicon: str | Path | None = None) -> Rules:
+    """The compiled attribution lexicon (default: ``lexicons/attribution.toml``)."""
+    path = _path(lexicon, "lexicons", "attribution.toml")
+    return _rules(str(path.resolve()), path.stat().st_mtime)
+
+
+# ---------------------------------------------------------------- names
+
+
+def strip_titles(name: str, rules: Rules) -> str:
+    """``name`` without leading titles/honorifics ("Dr. Jane Doe" -> "Jane Doe")."""
+    tokens = name.split()
+    while len(tokens) > 1 and tokens[0].rstrip(".").lower() in rules.titles:
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
+def name_key(name: str, rules: Rules) -> str:
+    """Case- and title-insensitive key under which forms of one name are unified."""
+    return " ".join(strip_titles(name, rules).replace("’", "'").split()).casefold()
+
+
+def display_name(forms: list[str], rules: Rules) -> str:
+    """The preferred written form: full, title-free, not in capitals ("Jane DOE" loses)."""
+
+    def score(form: str) -> tuple:
+        bare = strip_titles(form, rules)
+        caps = sum(1 for t in bare.split() if len(t) > 1 and t.isupper())
+        return (-len(bare.split()), caps, form != bare, forms.index(form))
+
+    best = min(forms, key=score)
+    return strip_titles(best, rules)
+
+
+def _name_rx(rules: Rules) -> str:
+    """Regex for a capitalised name, optionally preceded by titles."""
+    return rf"(?:(?:{rules.title_rx})\.?\s+)*{_TOKEN}(?:\s+{_TOKEN}){{0,3}}"
+
+
+def extract_affiliation(descriptor: str, rules: Rules) -> str | None:
+    """The first organisation named in a descriptor ("a fellow at the X Institute" -> ...)."""
+    rx = re.compile(
+        r"\b(?:at|of|with|from|for|in)\s+(?:the\s+)?"
+        r"([A-Z][\w’'&.\-]*(?:\s+(?:of|for|on|the|&|[A-Z][\w’'&.\-]*))*)"
+    )
+    for m in rx.finditer(descriptor):
+        words = m.group(1).split()
+        while words and words[-1] in ("of", "for", "on", "the", "&"):
+            words.pop()
+        stems = {re.sub(r"[’']s$", "", w).rstrip(".,") for w in words}
+        if stems & rules.org_words:
+            return " ".join(words).rstrip(".,")
+    return None
+
+
+def is_expert_descriptor(descriptor: str, rules: Rules) -> bool:
+    """True if an appositive describes an expert (a role word or an organisation)."""
+    low = descriptor.lower()
+    return any(re.search(rf"\b{re.escape(r)}", low) for r in rules.expert_roles) or bool(
+        extract_affiliation(descriptor, rules)
+    )
+
+
+def _clean_candidate(name: str, rules: Rules) -> str | None:
+    tokens = name.split()
+    while tokens and tokens[0] in rules.stop_words:
+        tokens = tokens[1:]
+    if not tokens:
+        return None
+    name = " ".join(tokens).rstrip(".,")
+    if name.lower() in rules.non_person_names or strip_titles(name, rules).lower() in (
+        rules.non_person_names
+    ):
+        return None
+    if strip_titles(name, rules).lower() in rules.titles:
+        return None
+    return name
+
+
+def find_appositives(text: str, rules: Rules) -> list[tuple[str, str, int, int]]:
+    """``(name, descriptor, start, end)`` for "Name, a/an ... ," and "Name is a ..." forms.
+
+    Offsets are relative to ``text`` and span the name and its descriptor.
+    """
+    name = _name_rx(rules)
+    out = []
+    appos = re.compile(
+        rf"(?P<name>{name}),\s+(?P<desc>(?:{rules.desc_start_rx})\s[^,;:\"“”]+?)(?=,|\.\s|\.$|$|;)"
+    )
+    bio = re.compile(
+        rf"^(?P<name>{name})\s+(?:is|was)\s+(?P<desc>(?:{rules.desc_start_rx})\s.+?)\.?$"
+    )
+    for rx in (bio, appos):
+        for m in rx.finditer(text):
+            cand = _clean_candidate(m.group("name"), rules)
+            if cand and len(strip_titles(cand, rules).split()) >= 2:
+                out.append((cand, m.group("desc").strip(), m.start("name"), m.end("desc")))
+    return out
+
+
+def find_reporting(text: str, rules: Rules) -> list[tuple[str, str, int, int]]:
+    """``(subject, verb, start, end)`` for reporting clauses ("Name said", "said Name").
+
+    The subject is the up-to-four words before the verb (or the name right after it).
+    """
+    name = _name_rx(rules)
+    adv = r"(?:(?:also|even|still|often|later|then|has|have|had|once|repeatedly|\w+ly)\s+)*"
+    out = []
+    before = re.compile(
+        rf"(?P<subj>(?:[\w’'.\-]+\s+){{0,3}}[\w’'.\-]+)(?:,\s[^,]+,)?\s+{adv}"
+        rf"(?P<verb>{rules.verbs_rx})\b"
+    )
+    after = re.compile(rf"\b(?P<verb>said|says|added|told|noted|warned|wrote)\s+(?P<subj>{name})")
+    for m in after.finditer(text):
+        out.append((m.group("subj"), m.group("verb"), m.start(), m.end()))
+    for m in before.finditer(text):
+        out.append((m.group("subj"), m.group("verb"), m.start("subj"), m.end()))
+    return out
+
+
+def trailing_name(subject: str, rules: Rules) -> str | None:
+    """The capitalised name that ends a reporting-clause subject, if any."""
+    words = subject.split()
+    while words and words[-1][:1].islower() and re.fullmatch(_ADVERBS, words[-1]):
+        words.pop()
+    m = re.search(rf"({_name_rx(rules)})$", " ".join(words))
+    return _clean_candidate(m.group(1), rules) if m else None
+
+
+# ---------------------------------------------------------------- registry
+
+
+@dataclass
+class Person:
+    """One expert while the registry is being built."""
+
+    key: str
+    forms: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # doc_id -> role
+    affiliation: str | None = None
+    descriptor: str | None = None
+    evidence: tuple[str, int, int] | None = None  # doc_id, start, end
+    evidence_rank: int = 9
+
+    def add_form(self, form: str) -> None:
+        if form and form not in self.forms:
+            self.forms.append(form)
+
+    def set_role(self, doc_id: str, role: str) -> None:
+        old = self.roles.get(doc_id)
+        if old is None or ROLES.index(role) < ROLES.index(old):
+            self.roles[doc_id] = role
+
+    def set_evidence(self, doc_id: str, start: int, end: int, rank: int) -> None:
+        if rank < self.evidence_rank:
+            self.evidence, self.evidence_rank = (doc_id, start, end), rank
+
+
+@dataclass
+class People:
+    """The registry plus per-document lookups used to attribute sentences."""
+
+    rules: Rules
+    persons: dict[str, Person] = field(default_factory=dict)
+    doc_names: dict[str, dict[str, str]] = field(default_factory=dict)  # lower form -> key
+    doc_surnames: dict[str, dict[str, str]] = field(default_factory=dict)
+    doc_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # label -> key
+    doc_authors: dict[str, list[str]] = field(default_factory=dict)
+    doc_quoted: dict[str, set[str]] = field(default_factory=dict)
+
+    def person(self, name: str, doc_id: str) -> Person:
+        key = name_key(name, self.rules)
+        if key not in self.persons:
+            self.persons[key] = Person(key)
+        p = self.persons[key]
+        p.add_form(name.strip())
+        self.doc_names.setdefault(doc_id, {})[key] = key
+        bare = strip_titles(name, self.rules).split()
+        if len(bare) >= 2:
+            self.doc_surnames.setdefault(doc_id, {})[bare[-1].casefold()] = key
+        return p
+
+    def resolve(self, name: str, doc_id: str) -> str | None:
+        """Key of the person ``name`` refers to in ``doc_id`` (full name or surname)."""
+        key = name_key(name, self.rules)
+        if key in self.doc_names.get(doc_id, {}):
+            return key
+        bare = key.split()
+        if len(bare) == 1:
+            return self.doc_surnames.get(doc_id, {}).get(bare[0])
+        return None
+
+    def name(self, key: str) -> str:
+        """Display name of the person with ``key`` (or ``key`` itself for placeholders)."""
+        p = self.persons.get(key)
+        return display_name(p.forms, self.rules) if p and p.forms else key
+
+
+def _front_interviewer(doc_text: str, rules: Rules) -> tuple[str, int, int] | None:
+    """The interviewer named in the front matter ("Interview by X"), with its span."""
+    m = re.search(rf"\b(?i:interview(?:ed)? by)\s+({_name_rx(rules)})", doc_text[:2000])
+    name = _clean_candidate(m.group(1), rules) if m else None
+    return (name, m.start(1), m.start(1) + len(name)) if name else None
+
+
+def build_people(corpus: Corpus, *, lexicon: str | Path | None = None) -> People:
+    """Build the registry and per-document lookups for ``corpus`` (see module docstring)."""
+    from ..segment import PROSE_KINDS
+
+    rules = attribution_rules(lexicon)
+    people = People(rules)
+    sents = corpus.segments("sentence")
+    docs = corpus.documents.set_index("doc_id")
+    for doc_id, group in sents.groupby("doc_id", sort=True):
+        text = corpus[doc_id].text
+        meta = docs.loc[doc_id]
+        # 1. bios and appositives (descriptors, affiliations)
+        bio_people: list[str] = []
+        for row in group.itertuples():
+            if row.kind not in PROSE_KINDS and row.kind not in ("bio", "byline"):
+                continue
+            for name, desc, s, e in find_appositives(row.text, rules):
+                if row.kind != "bio" and not is_expert_descriptor(desc, rules):
+                    continue
+                p = people.person(name, doc_id)
+                if row.kind == "bio":
+                    bio_people.append(p.key)
+                    p.set_evidence(doc_id, row.start + s, row.start + e, 1)
+                else:
+                    p.set_evidence(doc_id, row.start + s, row.start + e, 2)
+                if desc and (p.descriptor is None or row.kind == "bio" and p.evidence_rank == 1):
+                    aff = extract_affiliation(desc, rules)
+                    if aff or p.descriptor is None:
+                        p.descriptor = desc
+                        p.affiliation = aff or p.affiliation
+        # 2. authors
+        authors = []
+        for name in meta.get("authors") or []:
+            if name.strip().lower() in rules.non_person_authors:
+                continue
+            p = people.person(name, doc_id)
+            p.set_role(doc_id, "author")
+            if p.evidence is None or p.evidence[0] != doc_id:
+                pos = text.find(name)
+                if pos >= 0:
+                    p.set_evidence(doc_id, pos, pos + len(name), 3)
+            authors.append(p.key)
+        people.doc_authors[doc_id] = authors
+        # 3. speaker labels
+        interviewer = meta.get("interviewer")
+        labels: dict[str, str] = {}
+        for label in meta.get("speakers") or []:
+            anon = rules.anonymous.get(label.strip().lower())
+            role = anon or ("interviewer" if label == interviewer else "interviewee")
+            if anon == "interviewer":
+                found = _front_interviewer(text, rules)
+                key = f"interviewer of {doc_id}"
+                if found:
+                    p = people.person(found[0], doc_id)
+                    p.set_evidence(doc_id, found[1], found[2], 2)
+                    key = p.key
+            elif anon == "interviewee":
+                others = [k for k in bio_people if k not in authors]
+                key = others[0] if len(others) == 1 else f"interviewee of {doc_id}"
+            else:
+                key = people.person(label, doc_id).key
+            if key in people.persons:
+                people.persons[key].set_role(doc_id, role)
+                first = group[(group.kind == "speaker_label") & (group.speaker == label)]
+                if len(first):
+                    r = first.iloc[0]
+                    people.persons[key].set_evidence(doc_id, int(r.start), int(r.end), 4)
+            labels[label] = key
+        people.doc_labels[doc_id] = labels
+        # 4. quoted people: reporting verb + (quotation marks or an expert descriptor)
+        quoted: set[str] = set()
+        for row in group.itertuples():
+            if row.kind not in PROSE_KINDS:
+                continue
+            for subj, _verb, s, e in find_reporting(row.text, rules):
+                name = trailing_name(subj, rules)
+                if not name:
+                    continue
+                key = people.resolve(name, doc_id)
+                has_quote = any(ch in row.text for ch in QUOTE_CHARS)
+                if key is None and has_quote and len(strip_titles(name, rules).split()) >= 2:
+                    key = people.person(name, doc_id).key
+                if key is None:
+                    continue
+                p = people.persons[key]
+                if doc_id not in p.roles:
+                    p.set_role(doc_id, "quoted")
+                    quoted.add(key)
+                p.set_evidence(doc_id, row.start + s, row.start + e, 5)
+        # people with an appositive but no role in this doc are mentioned, not experts
+        for key in list(people.doc_names.get(doc_id, {})):
+            p = people.persons[key]
+            if doc_id not in p.roles:
+                if key in bio_people:
+                    p.set_role(doc_id, "author" if not authors else "interviewee")
+                else:
+                    del people.doc_names[doc_id][key]
+                    surn = people.doc_surnames.get(doc_id, {})
+                    for s_, k in list(surn.items()):
+                        if k == key:
+                            del surn[s_]
+        people.doc_quoted[doc_id] = quoted
+    # aliases: every written form of each person found in the text of its documents
+    for key, p in list(people.persons.items()):
+        if not p.roles:
+            del people.persons[key]
+            continue
+        bare = strip_titles(p.forms[0], rules).split()
+        full = r"\s+".join(re.escape(t) for t in bare)
+        rx = re.compile(
+            rf"(?<![\w])(?:(?:{rules.title_rx})\.?\s+)?(?:{full}|{re.escape(bare[-1])})(?![\w’'])",
+            re.IGNORECASE,
+        )
+        for doc_id in p.roles:
+            doc_text = corpus[doc_id].text
+            for m in rx.finditer(doc_text):
+                before = doc_text[max(0, m.start() - 30) : m.start()].split()
+                inside_name = (
+                    before
+                    and before[-1][:1].isupper()
+                    and before[-1].rstrip(".").lower() not in rules.titles
+                    and doc_text[m.start() - 1] == " "
+                )
+                if m.group(0)[0].isupper() and not inside_name:
+                    p.add_form(m.group(0))
+    return people
+
+
+def experts(corpus: Corpus, *, lexicon: str | Path | None = None) -> pd.DataFrame:
+    """One row per person whose views a document carries, unified across documents.
+
+    Columns: ``expert`` (display name), ``aliases`` (list of written forms), ``role``
+    (main role: interviewee > author > quoted > interviewer), ``roles`` (list, per
+    document order), ``affiliation``, ``descriptor`` (the bio/appositive text),
+    ``doc_ids`` (list), ``n_docs``, and the evidence of the best defining mention
+    ``doc_id, start, end, quote`` (bio, appositive, byline, speaker label or reporting clause).
+    """
+    import pandas as pd
+
+    from .._validate import check_type
+
+    check_type("corpus", corpus, _corpus_type())
+    people = build_people(corpus, lexicon=lexicon)
+    rows = []
+    for key, p in people.persons.items():
+        doc_ids = sorted(p.roles)
+        roles = [p.roles[d] for d in doc_ids]
+        ev = p.evidence
+        rows.append(
+            {
+                "expert": people.name(key),
+                "aliases": sorted(set(p.forms)),
+                "role": min(roles, key=ROLES.index),
+                "roles": roles,
+                "affiliation": p.affiliation,
+                "descriptor": p.descriptor,
+                "doc_ids": doc_ids,
+                "n_docs": len(doc_ids),
+                "doc_id": ev[0] if ev else None,
+                "start": ev[1] if ev else None,
+                "end": ev[2] if ev else None,
+                "quote": corpus[ev[0]].text[ev[1] : ev[2]] if ev else None,
+            }
+        )
+    df = pd.DataFrame(rows, columns=EXPERT_COLUMNS)
+    for col in ("affiliation", "descriptor", "doc_id", "quote"):
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df.sort_values(["role", "expert"], key=_role_sort).reset_index(drop=True)
+
+
+def _role_sort(col: Any) -> Any:
+    if col.name == "role":
+        return col.map(ROLES.index)
+    return col.str.casefold()
+
+
+def _corpus_type() -> type:
+    from ..corpus.corpus import Corpus
+
+    return Corpus

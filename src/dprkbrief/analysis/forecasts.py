@@ -1,0 +1,409 @@
+"""Forecast ledger: the predictions experts make, with horizons resolved to dates, and scoring.
+
+A forecast is an own-voice statement of claim type ``prediction``. Its horizon comes from
+time expressions in the sentence (``lexicons/horizons.toml``: "next year", "maybe not in
+year one", "before the end of the first term" ...) resolved against the document date.
+Outcomes are recorded by users in a CSV (``corpus/outcomes.csv``): ``forecast_id``
+(``"<doc_id>@<start offset>"`` of the sentence), ``outcome`` (1 = came true as stated, 0 = did not, empty =
+unresolved), ``resolved_on``, ``note``. :func:`score_forecasts` turns them into Brier scores,
+taking the statement's certainty as the forecast probability of what it says.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._validate import check_type
+from ..errors import CorpusError, ParameterError, RuleFileError
+from .codebook import _path, load_toml
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..corpus.corpus import Corpus
+
+FORECAST_COLUMNS = [
+    "forecast_id",
+    "expert",
+    "expert_list",
+    "doc_id",
+    "seg_id",
+    "start",
+    "end",
+    "quote",
+    "doc_date",
+    "topics",
+    "direction",
+    "certainty",
+    "horizon",
+    "horizon_start",
+    "horizon_end",
+    "horizon_mod",
+]
+OUTCOME_COLUMNS = ["forecast_id", "outcome", "resolved_on", "note"]
+SCORE_COLUMNS = ["expert", "n_forecasts", "n_scored", "brier", "mean_certainty", "hit_rate"]
+_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+
+
+@lru_cache(maxsize=8)
+def _horizon_rules(path: str, mtime: float) -> tuple[tuple, tuple]:
+    data = load_toml(path)
+    rules = []
+    for i, entry in enumerate(data.get("horizon", [])):
+        where = f"{path}: horizon #{i + 1}"
+        if entry.get("kind") not in ("year", "months", "next_month", "term_end"):
+            raise RuleFileError(f"{where}: unknown kind {entry.get('kind')!r}")
+        try:
+            rx = re.compile(rf"(?<!\w)(?:{entry['pattern']})(?!\w)", re.IGNORECASE)
+        except (KeyError, re.error) as exc:
+            raise RuleFileError(f"{where}: bad or missing pattern ({exc})") from None
+        rules.append((rx, entry["kind"], int(entry.get("offset", 0)), entry.get("mod", "")))
+    terms = tuple(
+        (date.fromisoformat(t["start"]), date.fromisoformat(t["end"])) for t in data.get("term", [])
+    )
+    return tuple(rules), terms
+
+
+def _dct(value: str | None) -> date | None:
+    if not value:
+        return None
+    parts = str(value).split("-")
+    try:
+        y = int(parts[0])
+        m = int(parts[1]) if len(parts) > 1 else 1
+        d = int(parts[2]) if len(parts) > 2 else 1
+        return date(y, m, d)
+    except (ValueError, IndexError):
+        return None
+
+
+def _add_months(d: date, n: int) -> date:
+    m = d.month - 1 + n
+    y, m = d.year + m // 12, m % 12 + 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def resolve_horizons(
+    text: str, dct: str | None, *, horizons: str | Path | None = None
+) -> list[dict[str, Any]]:
+    """Time windows a sentence's horizon expressions denote, resolved against ``dct``.
+
+    Returns dicts ``{text, start, end, mod}`` (ISO dates; ``end`` empty for open windows,
+    both empty when ``dct`` is unknown), in text order.
+    """
+    path = _path(horizons, "lexicons", "horizons.toml")
+    rules, terms = _horizon_rules(str(path.resolve()), path.stat().st_mtime)
+    base = _dct(dct)
+    out, taken = [], []
+    for rx, kind, offset, mod in rules:
+        for m in rx.finditer(text):
+            if any(m.start() < e and m.end() > s for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            start = end = None
+            if base is not None:
+                groups = m.groupdict()
+                n = _COUNTS.get((groups.get("n") or "").lower(), 0)
+                if kind == "year":
+                    y = base.year + offset + n
+                    start, end = (
+                        (base, date(y, 12, 31))
+                        if mod == "BEFORE"
+                        else (
+                            date(y, 1, 1),
+                            date(y, 12, 31),
+                        )
+                    )
+                    if mod == "AFTER":
+                        start, end = date(y + 1, 1, 1), None
+                elif kind == "months":
+                    start, end = base, _add_months(base, offset)
+                elif kind == "next_month":
+                    month = _MONTHS[groups["month"].lower()]
+                    # the first such month more than two months after the DCT
+                    y = base.year if month - base.month > 2 else base.year + 1
+                    start = date(y, month, 1)
+                    end = date(y, month, calendar.monthrange(y, month)[1])
+                elif kind == "term_end":
+                    ends = [e for s, e in terms if s <= base < e] or [
+                        e for s, e in terms if s > base
+                    ]
+                    start, end = base, (min(ends) if ends else None)
+            out.append(
+                {
+                    "text": m.group(0),
+                    "start": start.isoformat() if start else "",
+                    "end": end.isoformat() if end else "",
+                    "mod": mod,
+                    "pos": m.start(),
+                }
+            )
+    if not out and base is not None:
+        out = _tagger_horizons(text, base)
+    out.sort(key=lambda h: h.pop("pos"))
+    return out
+
+
+@lru_cache(maxsize=4)
+def _warn_tagger(message: str) -> None:
+    import warnings
+
+    from ..errors import DprkbriefWarning
+
+    warnings.warn(
+        f"temporal tagger unavailable ({message}); forecast horizons come from "
+        "lexicons/horizons.toml only",
+        DprkbriefWarning,
+        stacklevel=3,
+    )
+
+
+def _tagger_horizons(text: str, base: date) -> list[dict[str, Any]]:
+    """Future DATE expressions from the temporal tagger, when it is installed."""
+    try:
+        from ..temporal.tagger import tag_dates
+    except ImportError:  # the temporal layer is optional for forecasts
+        return []
+    from ..errors import DprkbriefError
+
+    try:
+        tagged = tag_dates(text, dct=base.isoformat())
+    except DprkbriefError as exc:  # a broken tagger must not sink the ledger: say so once
+        _warn_tagger(str(exc))
+        return []
+    out = []
+    for row in tagged.itertuples():
+        m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", str(row.value))
+        if row.type != "DATE" or not m:
+            continue
+        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+        start = date(y, int(mo or 1), int(d or 1))
+        if mo is None:
+            end = date(y, 12, 31)
+        elif d is None:
+            end = date(y, int(mo), calendar.monthrange(y, int(mo))[1])
+        else:
+            end = start
+        if end < base:
+            continue
+        mod = str(row.mod or "")
+        out.append(
+            {
+                "text": row.text,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "mod": mod,
+                "pos": int(row.start),
+            }
+        )
+    return out
+
+
+def forecast_id(doc_id: str, start: int) -> str:
+    """Stable key of a forecast: ``"<doc_id>@<start offset>"`` (survives re-segmentation)."""
+    return f"{doc_id}@{int(start)}"
+
+
+def forecasts(
+    corpus: Corpus,
+    *,
+    docs: list[str] | None = None,
+    experts: list[str] | str | None = None,
+    topics: list[str] | str | None = None,
+    min_certainty: float = 0.0,
+    codebook: str | Path | None = None,
+    horizons: str | Path | None = None,
+) -> pd.DataFrame:
+    """The forecast ledger: own-voice predictions with document date, horizon and certainty.
+
+    Columns: ``forecast_id`` (``"<doc_id>@<start>"``, the key of the outcomes file), ``expert,
+    expert_list, doc_id, seg_id, start, end, quote, doc_date, topics, direction,
+    certainty``, and the horizon: ``horizon`` (the words), ``horizon_start``,
+    ``horizon_end`` (ISO dates; empty when open or unresolved), ``horizon_mod``
+    (BEFORE|AFTER|""). When a sentence has several horizons the latest-ending one is kept.
+    """
+    import pandas as pd
+
+    from ..corpus.corpus import Corpus, doc_date
+    from .statements import statements
+
+    check_type("corpus", corpus, Corpus)
+    check_type("min_certainty", min_certainty, (int, float))
+    st = statements(corpus, docs=docs, experts=experts, topics=topics, codebook=codebook)
+    st = st[
+        (st["claim_type"] == "prediction")
+        & (st["voice"] == "own")
+        & (st["certainty"] >= min_certainty)
+    ]
+    rows = []
+    for row in st.itertuples():
+        dct = doc_date(corpus, row.doc_id)
+        hs = resolve_horizons(row.quote, dct, horizons=horizons)
+        best = max(hs, key=lambda h: (h["end"] or "9999", h["start"]), default=None)
+        rows.append(
+            {
+                "forecast_id": forecast_id(row.doc_id, row.start),
+                "expert": row.expert,
+                "expert_list": row.expert_list,
+                "doc_id": row.doc_id,
+                "seg_id": row.seg_id,
+                "start": row.start,
+                "end": row.end,
+                "quote": row.quote,
+                "doc_date": dct,
+                "topics": row.topics,
+                "direction": row.direction,
+                "certainty": row.certainty,
+                "horizon": best["text"] if best else "",
+                "horizon_start": best["start"] if best else "",
+                "horizon_end": best["end"] if best else "",
+                "horizon_mod": best["mod"] if best else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=FORECAST_COLUMNS)
+
+
+def outcomes_path(corpus: Corpus) -> Path | None:
+    """``outcomes.csv`` in the corpus directory, if the corpus was loaded from one and has it."""
+    root = getattr(corpus, "path", None)
+    if root is None:
+        return None
+    path = Path(root) / "outcomes.csv"
+    return path if path.exists() else None
+
+
+def load_outcomes(outcomes: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """Read an outcomes CSV (or check a DataFrame): ``forecast_id, outcome, resolved_on, note``.
+
+    ``outcome`` must be 1, 0 or empty; anything else raises a CorpusError naming the row.
+    """
+    import pandas as pd
+
+    if isinstance(outcomes, (str, Path)):
+        path = Path(outcomes)
+        if not path.exists():
+            raise CorpusError(
+                f"outcomes file not found: {path}; write one with columns "
+                f"{', '.join(OUTCOME_COLUMNS)} (see outcomes_template)"
+            )
+        import io
+
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        body = "".join(line for line in lines if not line.startswith("#"))
+        df = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
+        where = str(path)
+    else:
+        check_type("outcomes", outcomes, pd.DataFrame, hint="a path or a DataFrame")
+        df = outcomes.astype(object).where(outcomes.notna(), "")
+        where = "outcomes"
+    missing = [c for c in ("forecast_id", "outcome") if c not in df.columns]
+    if missing:
+        raise CorpusError(f"{where}: missing column(s) {missing}; expected {OUTCOME_COLUMNS}")
+    values = []
+    for i, v in enumerate(df["outcome"]):
+        s = str(v).strip()
+        if s in ("", "nan", "None"):
+            values.append(None)
+        elif s in ("1", "1.0", "0", "0.0"):
+            values.append(int(float(s)))
+        else:
+            raise CorpusError(
+                f"{where}: row {i + 1} ({df['forecast_id'].iloc[i]}): outcome {v!r} must be "
+                f"1 (came true), 0 (did not) or empty (unresolved)"
+            )
+    out = df.copy()
+    out["outcome"] = pd.array(values, dtype="Int64")
+    for col in OUTCOME_COLUMNS:
+        if col not in out.columns:
+            out[col] = ""
+    return out
+
+
+def outcomes_template(
+    forecasts: pd.DataFrame, *, existing: str | Path | pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """An outcomes table for ``forecasts``: one row each, ``outcome`` blank.
+
+    With ``existing`` (a previous outcomes file or table), filled rows are carried over, so
+    ``outcomes_template(forecasts(corpus), existing=path).to_csv(path, index=False)``
+    refreshes the file after the corpus or the rules change. Columns: ``forecast_id,
+    outcome, resolved_on, note, quote``.
+    """
+    import pandas as pd
+
+    out = pd.DataFrame(
+        {
+            "forecast_id": forecasts["forecast_id"],
+            "outcome": "",
+            "resolved_on": "",
+            "note": "",
+            "quote": forecasts["quote"],
+        }
+    )
+    if existing is not None:
+        old = load_outcomes(existing).set_index("forecast_id")
+        for i, fid in enumerate(out["forecast_id"]):
+            if fid in old.index and pd.notna(old.at[fid, "outcome"]):
+                out.loc[i, "outcome"] = str(int(old.at[fid, "outcome"]))
+                out.loc[i, "resolved_on"] = old.at[fid, "resolved_on"]
+                out.loc[i, "note"] = old.at[fid, "note"]
+    return out
+
+
+def score_forecasts(forecasts: pd.DataFrame, outcomes: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """Brier score per expert over the forecasts whose outcome is filled in.
+
+    Brier = mean((certainty - outcome)^2): 0 is perfect, 0.25 is a coin flip at 0.5.
+    Columns: ``expert, n_forecasts, n_scored, brier`` (NaN when nothing is scored yet),
+    ``mean_certainty, hit_rate`` (share of scored forecasts that came true). Co-authors
+    each get the joint forecasts. Resolved outcome rows whose ``forecast_id`` is not among the
+    forecasts are not scored, with a DprkbriefWarning (stale ids, or filtered forecasts).
+    """
+    import pandas as pd
+
+    check_type("forecasts", forecasts, pd.DataFrame)
+    if "forecast_id" not in forecasts.columns or "certainty" not in forecasts.columns:
+        raise ParameterError(
+            "invalid value for 'forecasts': pass the table from dprkbrief.forecasts(corpus)"
+        )
+    out = load_outcomes(outcomes)
+    filled = out[out["outcome"].notna()]
+    unknown = sorted(set(filled["forecast_id"]) - set(forecasts["forecast_id"]))
+    if unknown:
+        import warnings
+
+        from ..errors import DprkbriefWarning
+
+        warnings.warn(
+            f"outcomes: {len(unknown)} resolved forecast_id(s) are not among the forecasts and "
+            f"are not scored ({', '.join(unknown[:3])}); expected if you filtered the "
+            "forecasts, else the ids ('<doc_id>@<start>') are stale: update those rows",
+            DprkbriefWarning,
+            stacklevel=2,
+        )
+    merged = forecasts.merge(out[["forecast_id", "outcome"]], on="forecast_id", how="left")
+    if "expert_list" in merged.columns:
+        merged = merged.explode("expert_list").assign(expert=lambda d: d["expert_list"])
+    rows = []
+    for expert, g in merged.groupby("expert", sort=True):
+        scored = g[g["outcome"].notna()]
+        err = (scored["certainty"].astype(float) - scored["outcome"].astype(float)) ** 2
+        rows.append(
+            {
+                "expert": expert,
+                "n_forecasts": len(g),
+                "n_scored": len(scored),
+                "brier": round(float(err.mean()), 4) if len(scored) else float("nan"),
+                "mean_certainty": round(float(g["certainty"].mean()), 3),
+                "hit_rate": round(float(scored["outcome"].astype(float).mean()), 3)
+                if len(scored)
+                else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS)

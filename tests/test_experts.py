@@ -1,0 +1,126 @@
+"""The expert registry: sources of experts, name unification, affiliations, evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+import dprkbrief
+from dprkbrief.analysis.experts import attribution_rules, display_name, name_key, strip_titles
+from dprkbrief.errors import ParameterError
+
+NEWS = """Envoys plan new talks
+
+By Staff Reporter
+
+"A meeting is likely this year," said Mara Lind, a professor of history at Redwood University.
+
+Lind added that sanctions would stay. Tomas Berg, a senior fellow at the Quarry Institute, disagreed.
+
+Dr. Berg said the talks would fail. The ministry declined to comment.
+"""
+
+QA = """Q&A: the view from the capital
+
+Interview by Nina Kos, staff writer
+
+Q: Will the talks resume?
+A: I think they will resume next year.
+
+Omar Reyes is a research fellow at the Delta Center for Security Studies.
+"""
+
+INTERVIEW = """A conversation on the peninsula
+
+Iris Vale: Thank you for joining us. What comes next?
+
+Ben HOLT: I think talks will resume.
+
+Iris Vale: Thank you, Dr. Holt.
+
+Ben HOLT: Thank you, Professor Vale.
+
+Ben HOLT is a senior fellow at the Pine Institute.
+"""
+
+OPED = """Why the alliance matters
+
+By Ben Holt and Ada Quist
+
+We believe the alliance must stay strong.
+
+Ben Holt is a senior fellow at the Pine Institute. Ada Quist is a lecturer at Elm College.
+"""
+
+
+@pytest.fixture(scope="module")
+def registry():
+    corpus = dprkbrief.corpus_from_texts(
+        {"news": NEWS, "qa": QA, "interview": INTERVIEW, "oped": OPED}
+    )
+    return corpus, dprkbrief.experts(corpus).set_index("expert")
+
+
+def test_columns_and_evidence(registry):
+    corpus, reg = registry
+    assert list(reg.reset_index().columns) == [
+        "expert", "aliases", "role", "roles", "affiliation", "descriptor", "doc_ids",
+        "n_docs", "doc_id", "start", "end", "quote",
+    ]  # fmt: skip
+    for name, row in reg.iterrows():
+        assert corpus[row["doc_id"]].text[row["start"] : row["end"]] == row["quote"]
+        assert name.split()[-1].casefold() in row["quote"].casefold()
+
+
+def test_quoted_experts_in_news_with_affiliations_and_aliases(registry):
+    _, reg = registry
+    assert reg.loc["Mara Lind", "role"] == "quoted"
+    assert reg.loc["Mara Lind", "affiliation"] == "Redwood University"
+    assert reg.loc["Tomas Berg", "affiliation"] == "Quarry Institute"
+    assert {"Tomas Berg", "Dr. Berg"} <= set(reg.loc["Tomas Berg", "aliases"])
+    assert {"Mara Lind", "Lind"} <= set(reg.loc["Mara Lind", "aliases"])
+    assert "Staff Reporter" not in reg.index  # an agency byline is not a person
+
+
+def test_anonymous_qa_labels_resolve_to_named_people(registry):
+    _, reg = registry
+    assert reg.loc["Nina Kos", "role"] == "interviewer"
+    assert reg.loc["Omar Reyes", "role"] == "interviewee"
+    assert reg.loc["Omar Reyes", "affiliation"] == "Delta Center for Security Studies"
+    assert "Q" not in reg.index and "A" not in reg.index
+
+
+def test_names_unified_across_forms_and_documents(registry):
+    _, reg = registry
+    holt = reg.loc["Ben Holt"]  # "Ben HOLT" label, "Dr. Holt", and the op-ed byline
+    assert holt["doc_ids"] == ["interview", "oped"]
+    assert holt["roles"] == ["interviewee", "author"]
+    assert holt["role"] == "interviewee"
+    assert {"Ben HOLT", "Ben Holt", "Dr. Holt"} <= set(holt["aliases"])
+    assert "Professor Vale" in reg.loc["Iris Vale", "aliases"]
+    assert reg.loc["Iris Vale", "role"] == "interviewer"
+    assert reg.loc["Iris Vale", "affiliation"] is None
+    assert reg.loc["Ada Quist", "affiliation"] == "Elm College"
+    assert sum(name_key(n, attribution_rules()) == "ben holt" for n in reg.index) == 1
+
+
+def test_name_helpers():
+    rules = attribution_rules()
+    assert strip_titles("Professor Ada Quist", rules) == "Ada Quist"
+    assert name_key("Dr. Ben  HOLT", rules) == name_key("Ben Holt", rules)
+    assert display_name(["Ben HOLT", "Dr. Holt", "Ben Holt"], rules) == "Ben Holt"
+
+
+def test_bad_corpus_argument():
+    with pytest.raises(ParameterError, match="'corpus'"):
+        dprkbrief.experts({"a": "text"})
+
+
+def test_project_corpus_registry(corpus):
+    reg = dprkbrief.experts(corpus)
+    assert reg["expert"].is_unique
+    assert set(reg["role"]) <= {"interviewee", "interviewer", "author", "quoted"}
+    # every speaker label and every named author of the corpus is in the registry
+    names = {name_key(n, attribution_rules()) for n in reg["expert"]}
+    for _, doc in corpus.documents.iterrows():
+        for person in list(doc["speakers"]) + list(doc["authors"]):
+            assert name_key(person, attribution_rules()) in names

@@ -1,0 +1,106 @@
+"""The forecast ledger, horizon resolution, outcomes and Brier scores."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import dprkbrief
+from dprkbrief.analysis.forecasts import load_outcomes, outcomes_template, resolve_horizons
+from dprkbrief.errors import CorpusError, DprkbriefWarning
+
+TEXT = """Outlook for the talks
+
+By Jane Roe
+
+A summit will most likely take place next year. The envoy arrived on Monday.
+
+The regime will not give up its weapons before the end of the first term.
+
+Jane Roe is a fellow at the Lakeview Institute.
+"""
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return dprkbrief.corpus_from_texts({"a": TEXT}, metadata={"a": {"date": "2019-10-02"}})
+
+
+@pytest.fixture(scope="module")
+def fc(corpus):
+    return dprkbrief.forecasts(corpus)
+
+
+def test_ledger_rows_and_horizons(corpus, fc):
+    assert len(fc) == 2  # the description is not a forecast
+    first = fc.iloc[0]
+    assert first["forecast_id"] == f"a@{first['start']}"
+    assert corpus["a"].text[first["start"] : first["end"]] == first["quote"]
+    assert (first["expert"], first["doc_date"]) == ("Jane Roe", "2019-10-02")
+    assert (first["horizon_start"], first["horizon_end"]) == ("2020-01-01", "2020-12-31")
+    second = fc.iloc[1]
+    assert (second["horizon_end"], second["horizon_mod"]) == ("2021-01-20", "BEFORE")
+    assert second["direction"] == -1
+
+
+def test_horizon_without_date_is_kept_unresolved():
+    (h,) = resolve_horizons("It will happen next year.", None)
+    assert (h["text"], h["start"], h["end"]) == ("next year", "", "")
+
+
+def test_brier_scores(fc):
+    outcomes = outcomes_template(fc)
+    outcomes.loc[0, "outcome"] = "0"
+    scores = dprkbrief.score_forecasts(fc, outcomes).set_index("expert")
+    p = fc.iloc[0]["certainty"]
+    assert scores.loc["Jane Roe", "brier"] == pytest.approx(p**2, abs=1e-4)
+    assert (scores.loc["Jane Roe", "n_scored"], scores.loc["Jane Roe", "n_forecasts"]) == (1, 2)
+    empty = dprkbrief.score_forecasts(fc, outcomes_template(fc))
+    assert empty["brier"].isna().all()
+
+
+def test_outcome_file_errors(tmp_path, fc):
+    bad = tmp_path / "outcomes.csv"
+    bad.write_text("forecast_id,outcome\na@1,maybe\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="must be 1"):
+        load_outcomes(bad)
+    with pytest.raises(CorpusError, match="not found"):
+        load_outcomes(tmp_path / "none.csv")
+    stale = pd.DataFrame({"forecast_id": ["zz@0"], "outcome": ["1"]})
+    with pytest.warns(DprkbriefWarning, match="not among the forecasts"):
+        dprkbrief.score_forecasts(fc, stale)
+
+
+def test_project_outcomes_file_matches_the_corpus(corpus):
+    """corpus/outcomes.csv must key the current forecasts (re-run after rule changes)."""
+    from conftest import CORPUS
+
+    real = dprkbrief.load_corpus(CORPUS)
+    fc = dprkbrief.forecasts(real)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DprkbriefWarning)
+        scores = dprkbrief.score_forecasts(fc, CORPUS / "outcomes.csv")
+    assert scores["n_scored"].sum() >= 1
+    assert scores["brier"].dropna().between(0, 1).all()
+
+
+def test_outcomes_path(tmp_path):
+    from dprkbrief.analysis.forecasts import outcomes_path
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    assert outcomes_path(dprkbrief.load_corpus(tmp_path)) is None
+    (tmp_path / "outcomes.csv").write_text("forecast_id,outcome\n", encoding="utf-8")
+    assert outcomes_path(dprkbrief.load_corpus(tmp_path)) == tmp_path / "outcomes.csv"
+    assert outcomes_path(dprkbrief.corpus_from_texts({"a": TEXT})) is None
+
+
+def test_template_carries_over_filled_outcomes(fc):
+    old = pd.DataFrame(
+        {"forecast_id": [fc.iloc[1]["forecast_id"]], "outcome": ["1"], "resolved_on": ["2021-01-20"],
+         "note": ["checked"]}
+    )  # fmt: skip
+    new = outcomes_template(fc, existing=old)
+    assert list(new["outcome"]) == ["", "1"]
+    assert new.iloc[1]["note"] == "checked"

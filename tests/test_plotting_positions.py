@@ -1,0 +1,72 @@
+"""Heatmap and quote-table figures for positions."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from dprkbrief.errors import ParameterError  # noqa: E402
+from dprkbrief.plotting.positions import (  # noqa: E402
+    plot_positions,
+    plot_quote_table,
+    position_matrix,
+)
+
+POS = pd.DataFrame(
+    {
+        "expert": ["A", "B", "A"],
+        "topic": ["summit", "summit", "china"],
+        "label": ["Summit", "Summit", "China"],
+        "direction": [1, -1, 0],
+        "mean_certainty": [0.8, 0.5, 0.7],
+        "n_statements": [3, 1, 2],
+    }
+)
+
+
+def test_matrix_values():
+    value, count = position_matrix(POS)
+    assert value.loc["A", "summit"] == pytest.approx(0.8)
+    assert value.loc["B", "summit"] == pytest.approx(-0.5)
+    assert pd.isna(value.loc["B", "china"])
+    assert count.loc["A", "china"] == 2
+
+
+def test_heatmap_annotates_counts():
+    import matplotlib.pyplot as plt
+
+    fig = plot_positions(POS)
+    ax = fig.axes[0]
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "2", "3"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Summit", "China"]
+    plt.close(fig)
+
+
+def test_quote_table():
+    import matplotlib.pyplot as plt
+
+    cmp = pd.DataFrame(
+        {
+            "side": ["yes", "no"],
+            "expert": ["A", "B"],
+            "quote": ["It will happen.", "It will not."],
+            "doc_id": ["d1", "d2"],
+        }
+    )
+    cmp.attrs["question"] = "Will it happen?"
+    fig = plot_quote_table(cmp)
+    texts = [c.get_text().get_text() for c in fig.axes[0].tables[0].get_celld().values()]
+    assert any("A (d1)" in t and "It will happen." in t for t in texts)
+    assert fig.axes[0].get_title() == "Will it happen?"
+    plt.close(fig)
+
+
+def test_errors():
+    with pytest.raises(ParameterError, match="lacks column"):
+        plot_positions(POS.drop(columns="direction"))
+    with pytest.raises(ParameterError, match="empty"):
+        plot_positions(POS.iloc[0:0])
