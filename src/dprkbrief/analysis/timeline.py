@@ -1,0 +1,340 @@
+"""Evidence-linked timeline: every mention of a dated event in the corpus, one row each.
+
+Catalog events are found by their cues (``dprkbrief.events.linking``); dates in prose
+sentences that match no catalog event become ``dated_mention`` rows, so a new document yields
+a timeline even for events the catalog lacks. Every row carries its evidence sentence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._validate import as_str_list, check_type
+from ..errors import DprkbriefWarning, ParameterError
+from ..events import dates as _dates
+from ..events.linking import find_dates, match_sentence, resolve_events
+from ..segment import PROSE_KINDS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..corpus.corpus import Corpus
+
+TIMELINE_COLUMNS = [
+    "event_id",
+    "label",
+    "date",
+    "precision",
+    "kind",
+    "doc_id",
+    "doc_date",
+    "speaker",
+    "seg_id",
+    "start",
+    "end",
+    "quote",
+    "cue",
+    "how",
+    "cue_kind",
+    "cue_start",
+    "cue_end",
+    "timex",
+    "category",
+    "date_start",
+    "date_end",
+]
+KINDS = ("catalog", "dated_mention")
+HOWS = ("explicit", "relative", "catalog")
+
+
+def _excerpt(text: str, s: int, e: int, width: int = 70) -> str:
+    """A short one-line excerpt of ``text`` around [s, e), cut at word boundaries."""
+    left = text[max(0, s - width // 2) : s]
+    right = text[e : e + width // 2 + 10]
+    if s - len(left) > 0 and " " in left:
+        left = "…" + left.split(" ", 1)[1]
+    if e + len(right) < len(text) and " " in right:
+        right = right.rsplit(" ", 1)[0] + "…"
+    return " ".join((left + text[s:e] + right).split())
+
+
+def _doc_dct(corpus: Corpus, doc_id: str) -> str | None:
+    from ..corpus.corpus import doc_date
+
+    dct = doc_date(corpus, doc_id)
+    if dct is None:
+        warnings.warn(
+            f"document {doc_id!r} has no date: relative dates in it ('last year', 'in "
+            "October') cannot be resolved and its doc_date is empty; give its date in the "
+            "corpus catalog.toml",
+            DprkbriefWarning,
+            stacklevel=3,
+        )
+        return None
+    if not isinstance(dct, str) or _dates.interval(dct) is None:
+        warnings.warn(
+            f"document {doc_id!r} has an unusable date {dct!r}; it is ignored (relative dates "
+            "stay unresolved); fix it in the corpus catalog.toml (YYYY, YYYY-MM or YYYY-MM-DD)",
+            DprkbriefWarning,
+            stacklevel=3,
+        )
+        return None
+    return dct
+
+
+def _bounds(start: Any, end: Any):
+    lo = _dates.bound(start, "start", upper=False) if start is not None else None
+    hi = _dates.bound(end, "end", upper=True) if end is not None else None
+    if lo is not None and hi is not None and lo > hi:
+        raise ParameterError(
+            f"invalid values for 'start' and 'end': start {start!r} is after end {end!r}; swap them"
+        )
+    return lo, hi
+
+
+def timeline(
+    corpus: Corpus,
+    *,
+    start: int | str | None = None,
+    end: int | str | None = None,
+    events: str | Path | pd.DataFrame | None = None,
+    docs: list[str] | None = None,
+) -> pd.DataFrame:
+    """One row per mention of a dated event in the prose sentences of ``corpus``.
+
+    ``start``/``end`` keep rows whose date overlaps the range (years like 1994 or ISO strings);
+    ``events`` is a catalog path or a ``load_events`` DataFrame (default: shipped catalog);
+    ``docs`` restricts to those doc_ids. Pull-quotes, bylines and other non-prose kinds are
+    skipped. Columns: event_id (None for dated mentions), label (event label, or a short
+    excerpt), date (ISO/TIMEX value), precision, kind (catalog|dated_mention), doc_id,
+    doc_date, speaker, seg_id (the sentence), start, end, quote (== text[start:end], the
+    sentence), cue (the matched text), how (explicit|relative|catalog), cue_kind
+    (alias|pattern|context|dated|date), cue_start, cue_end (absolute offsets of the cue),
+    timex (date value found in the sentence, or None), category, date_start, date_end
+    (ISO bounds of the row's date, spans for span events). Sorted by date, doc_id, start.
+    """
+    import pandas as pd
+
+    from ..corpus.corpus import Corpus
+
+    check_type("corpus", corpus, Corpus, hint="load one with dprkbrief.load_corpus(...)")
+    ids = as_str_list("docs", docs)
+    lo, hi = _bounds(start, end)
+    table, compiled = resolve_events(events)
+    spans = {
+        r.event_id: (r.date_start, r.date_end)
+        for r in table[["event_id", "date_start", "date_end"]].itertuples(index=False)
+    }
+    sents = corpus.segments("sentence", docs=ids)
+    sents = sents[sents["kind"].isin(PROSE_KINDS)]
+    paras = corpus.segments("paragraph", docs=ids)
+    para_text = dict(zip(paras["seg_id"], paras["text"]))
+
+    rows: list[dict[str, Any]] = []
+    for doc_id, group in sents.groupby("doc_id", sort=True):
+        text = corpus[doc_id].text
+        dct = _doc_dct(corpus, doc_id)
+        timexes, rejected = find_dates(text, dct)
+        if rejected:
+            warnings.warn(
+                f"document {doc_id!r}: ignored {len(rejected)} implausible date(s) "
+                f"({'; '.join(rejected[:3])}); years must lie in {_dates.MIN_YEAR}-"
+                f"{_dates.MAX_YEAR}",
+                DprkbriefWarning,
+                stacklevel=2,
+            )
+        for s in group.itertuples(index=False):
+            local = [
+                dataclasses.replace(t, start=t.start - s.start, end=t.end - s.start)
+                for t in timexes
+                if t.start >= s.start and t.end <= s.end
+            ]
+            context = para_text.get(s.paragraph_id) if s.paragraph_id else None
+            links, used = match_sentence(s.text, compiled, local, context=context)
+            base = {
+                "doc_id": doc_id,
+                "doc_date": dct,
+                "speaker": s.speaker,
+                "seg_id": s.seg_id,
+                "start": int(s.start),
+                "end": int(s.end),
+                "quote": s.text,
+            }
+            for link in links:
+                row = dict(base, **link, kind="catalog")
+                row["cue_start"] += s.start
+                row["cue_end"] += s.start
+                row["date_start"], row["date_end"] = spans[link["event_id"]]
+                rows.append(row)
+            seen: set[str] = set()
+            for i, t in enumerate(local):
+                if i in used or t.value in seen:
+                    continue
+                seen.add(t.value)
+                rows.append(
+                    dict(
+                        base,
+                        event_id=None,
+                        label=_excerpt(s.text, t.start, t.end),
+                        date=t.value,
+                        precision=t.precision,
+                        category=None,
+                        kind="dated_mention",
+                        cue=t.text,
+                        cue_kind="date",
+                        cue_start=int(s.start + t.start),
+                        cue_end=int(s.start + t.end),
+                        how="relative" if t.relative else "explicit",
+                        timex=t.value,
+                        date_start=t.lo.isoformat(),
+                        date_end=t.hi.isoformat(),
+                    )
+                )
+    df = pd.DataFrame(rows, columns=TIMELINE_COLUMNS, dtype=object)
+    if len(df):
+        los = df["date_start"].map(lambda v: _dates.interval(v)[0])
+        his = df["date_end"].map(lambda v: _dates.interval(v)[1])
+        keep = pd.Series(True, index=df.index)
+        if lo is not None:
+            keep &= his >= lo
+        if hi is not None:
+            keep &= los <= hi
+        df = df.assign(_lo=los)[keep].sort_values(["_lo", "doc_id", "start", "cue_start"])
+        df = df.drop(columns="_lo").reset_index(drop=True)
+    elif len(sents):
+        warnings.warn(
+            f"the timeline is empty: no catalog event and no date found in the prose of "
+            f"{sents['doc_id'].nunique()} document(s)",
+            DprkbriefWarning,
+            stacklevel=2,
+        )
+    return df.astype({c: "int64" for c in ("start", "end", "cue_start", "cue_end")})
+
+
+def event_matrix(tl: pd.DataFrame, *, docs: list[str] | None = None) -> pd.DataFrame:
+    """Which catalog events each document mentions: one row per event (by date).
+
+    Columns: event_id, label, date, n_docs (documents mentioning it), n_mentions, all_docs
+    (True if every document of ``docs`` -- default: every doc_id in ``tl`` -- mentions it),
+    then one count column per doc_id.
+    """
+    import pandas as pd
+
+    _check_timeline(tl)
+    ids = as_str_list("docs", docs) or sorted(tl["doc_id"].unique())
+    cat = tl[tl["kind"] == "catalog"]
+    counts = (
+        pd.crosstab(cat["event_id"], cat["doc_id"]).reindex(columns=ids, fill_value=0)
+        if len(cat)
+        else pd.DataFrame(columns=ids, dtype="int64")
+    )
+    first = cat.drop_duplicates("event_id").set_index("event_id")
+    out = pd.DataFrame(
+        {
+            "event_id": counts.index.astype(object),
+            "label": [first.at[e, "label"] for e in counts.index],
+            "date": [first.at[e, "date"] for e in counts.index],
+            "n_docs": (counts > 0).sum(axis=1).to_numpy(dtype="int64"),
+            "n_mentions": counts.sum(axis=1).to_numpy(dtype="int64"),
+        }
+    )
+    out["all_docs"] = out["n_docs"] == len(ids)
+    for d in ids:
+        out[d] = counts[d].to_numpy(dtype="int64") if len(counts) else []
+    key = out["event_id"].map(dict(zip(cat["event_id"], cat["date_start"])))
+    return (
+        out.assign(_k=key).sort_values(["_k", "event_id"]).drop(columns="_k").reset_index(drop=True)
+    )
+
+
+def mention_offsets(tl: pd.DataFrame, *, eras: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each timeline row placed relative to its document's date, with the era it falls in.
+
+    ``eras`` comes from ``dprkbrief.events.catalog.load_eras`` (default: the shipped eras); a
+    row whose date starts in no era gets era_id ``"other"``. Columns: doc_id, doc_date,
+    seg_id, event_id, label, date, era_id, era_label, offset (years from the document's date
+    to the middle of the mention's date interval: negative looks back, positive ahead; None
+    without a doc_date).
+    """
+    import pandas as pd
+
+    from ..events.catalog import load_eras
+
+    _check_timeline(tl)
+    eras = load_eras() if eras is None else eras
+    spans = [
+        (e.era_id, e.label, _dates.interval(e.date_start)[0], _dates.interval(e.date_end)[1])
+        for e in eras.itertuples(index=False)
+    ]
+    recs = []
+    for r in tl.itertuples(index=False):
+        lo = _dates.interval(r.date_start)[0]
+        hi = _dates.interval(r.date_end)[1]
+        era = next(((i, lb) for i, lb, a, b in spans if a <= lo <= b), ("other", "other"))
+        dd = _dates.interval(r.doc_date) if isinstance(r.doc_date, str) else None
+        off = None
+        if dd is not None:
+            mid = lo + (hi - lo) / 2
+            doc_mid = dd[0] + (dd[1] - dd[0]) / 2
+            off = round((mid - doc_mid).days / 365.25, 2)
+        recs.append((r.doc_id, r.doc_date, r.seg_id, r.event_id, r.label, r.date, *era, off))
+    cols = ["doc_id", "doc_date", "seg_id", "event_id", "label", "date", "era_id", "era_label"]
+    return pd.DataFrame(recs, columns=[*cols, "offset"], dtype=object)
+
+
+def era_profile(tl: pd.DataFrame, *, eras: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How far each document looks back or ahead: mentions per document and era.
+
+    Columns: doc_id, doc_date, era_id, era_label, n_mentions, offset_min, offset_max (years
+    from the document's date, see ``mention_offsets``; None without a doc_date), direction
+    (back|same|ahead|unknown, from the median offset; "same" within half a year). Rows are
+    ordered by doc_id, then era (catalog order, "other" last).
+    """
+    import pandas as pd
+
+    from ..events.catalog import load_eras
+
+    eras = load_eras() if eras is None else eras
+    order = {e: i for i, e in enumerate(eras["era_id"])}
+    raw = mention_offsets(tl, eras=eras)
+    out = []
+    for (doc_id, era_id), g in raw.groupby(["doc_id", "era_id"], sort=False):
+        offs = sorted(float(o) for o in g["offset"] if o is not None)
+        med = offs[len(offs) // 2] if offs else None
+        if med is None:
+            direction = "unknown"
+        else:
+            direction = "back" if med < -0.5 else "ahead" if med > 0.5 else "same"
+        out.append(
+            {
+                "doc_id": doc_id,
+                "doc_date": g["doc_date"].iloc[0],
+                "era_id": era_id,
+                "era_label": g["era_label"].iloc[0],
+                "n_mentions": len(g),
+                "offset_min": offs[0] if offs else None,
+                "offset_max": offs[-1] if offs else None,
+                "direction": direction,
+            }
+        )
+    cols = ["doc_id", "doc_date", "era_id", "era_label", "n_mentions", "offset_min"]
+    res = pd.DataFrame(out, columns=[*cols, "offset_max", "direction"], dtype=object)
+    res = res.astype({"n_mentions": "int64"})
+    key = res["era_id"].map(lambda e: order.get(e, len(order)))
+    res = res.assign(_k=key).sort_values(["doc_id", "_k"]).drop(columns="_k")
+    return res.reset_index(drop=True)
+
+
+def _check_timeline(tl: Any) -> None:
+    import pandas as pd
+
+    check_type("tl", tl, pd.DataFrame, hint="pass the result of dprkbrief.timeline(corpus)")
+    missing = [c for c in TIMELINE_COLUMNS if c not in tl.columns]
+    if missing:
+        raise ParameterError(
+            f"invalid value for 'tl': missing column(s) {missing}; pass the result of "
+            "dprkbrief.timeline(corpus)"
+        )

@@ -1,0 +1,145 @@
+"""Linking sentences to catalog events: cues, the date check, and date intervals."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import date
+
+import pytest
+
+from dprkbrief.errors import DprkbriefWarning, ParameterError
+from dprkbrief.events import dates, linking
+from dprkbrief.events.linking import LINK_COLUMNS, alias_regex, find_dates, link_events
+
+
+def ids(text, **kw):
+    return list(link_events(text, **kw)["event_id"])
+
+
+def test_alias_regex_is_flexible_about_spaces_hyphens_and_case():
+    rx = re.compile(alias_regex("six-party talks"), re.I)
+    assert rx.search("the Six Party  Talks resumed")
+    assert rx.search("the six–party talks")
+    assert not rx.search("the sixty-party talks")
+    assert re.compile(alias_regex("the envoy's letter"), re.I).search("the envoy’s letter")
+
+
+def test_columns_and_cue_offsets():
+    text = "The Agreed Framework was signed in October 1994."
+    df = link_events(text)
+    assert list(df.columns) == LINK_COLUMNS
+    row = df.iloc[0]
+    assert row["event_id"] == "agreed_framework"
+    assert text[row["cue_start"] : row["cue_end"]] == row["cue"] == "Agreed Framework"
+    assert row["cue_kind"] == "alias"
+    assert row["how"] == "explicit" and row["timex"] == "1994-10"
+
+
+def test_how_catalog_without_a_date_and_relative_with_dct():
+    df = link_events("He never forgot the Agreed Framework.")
+    assert df.iloc[0]["how"] == "catalog" and df.iloc[0]["timex"] is None
+    df = link_events("Last year the Kursk deployment began.", dct="2025-03-01")
+    assert df.iloc[0]["how"] == "relative" and df.iloc[0]["timex"] == "2024"
+
+
+def test_context_cue_needs_context_words_or_a_compatible_date():
+    assert ids("Hanoi is a large city.") == []
+    assert ids("The talks in Hanoi failed.") == ["hanoi_summit"]
+    assert ids("They met in Hanoi in February 2019.") == ["hanoi_summit"]
+    # an incompatible date in the sentence blocks a context cue
+    assert ids("The talks in Hanoi in 2006 were about trade.") == []
+    # ... but not an alias, which then links with the catalog date
+    df = link_events("In 2025 the Hanoi summit still haunts diplomats.")
+    assert list(df["how"]) == ["catalog"]
+
+
+def test_context_words_may_come_from_the_paragraph():
+    s = "It was cemented through the defense pact."
+    assert ids(s) == []
+    assert ids(s, context="Troops went to Russia. " + s) == ["russia_dprk_treaty"]
+
+
+def test_dated_cue_needs_a_compatible_date():
+    assert ids("A nuclear test would be a provocation.") == []
+    assert ids("The nuclear test in September 2017 was the largest.") == ["nuclear_test_2017"]
+    assert ids("The nuclear test in 2016 worried Seoul.") == [
+        "nuclear_test_2016_jan",
+        "nuclear_test_2016_sep",
+    ]
+
+
+def test_several_events_in_one_sentence():
+    got = ids("From the Agreed Framework to the six-party talks, little held.")
+    assert got == ["agreed_framework", "six_party_talks"]
+
+
+def test_user_catalog_dataframe(tmp_path):
+    from dprkbrief.events.catalog import load_events
+
+    cat = load_events().query("event_id == 'agreed_framework'")
+    assert ids("The Agreed Framework and the six-party talks.", events=cat) == ["agreed_framework"]
+
+
+def test_bad_arguments():
+    with pytest.raises(ParameterError, match="'text'"):
+        link_events(None)
+    with pytest.raises(ParameterError, match="'dct'"):
+        link_events("x", dct=2019)
+
+
+def test_find_dates_marks_relative_expressions():
+    timexes, rejected = find_dates("In 1994 they signed; last year they met.", dct="2020-05-01")
+    values = {t.value: t.relative for t in timexes}
+    assert values["1994"] is False
+    assert values["2019"] is True
+    assert rejected == []
+
+
+def test_implausible_and_impossible_dates_are_rejected(monkeypatch):
+    rows = [
+        {"start": 0, "end": 4, "text": "9999", "type": "DATE", "value": "9999", "mod": None},
+        {"start": 5, "end": 9, "text": "x", "type": "DATE", "value": "2019-02-30", "mod": None},
+        {"start": 0, "end": 4, "text": "now", "type": "DATE", "value": "PRESENT_REF"},
+        {"start": 0, "end": 4, "text": "4 years", "type": "DURATION", "value": "P4Y"},
+    ]
+    monkeypatch.setattr(linking, "_tagger", lambda: lambda text, dct=None: rows)
+    timexes, rejected = find_dates("9999 x", dct=None)
+    assert timexes == [] and len(rejected) == 2
+
+
+def test_a_failing_tagger_falls_back_with_a_warning(monkeypatch):
+    def broken(text, dct=None):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(linking, "_tagger", lambda: broken)
+    with pytest.warns(DprkbriefWarning, match="tagger failed"):
+        timexes, _ = find_dates("They met in June 2019.")
+    assert [t.value for t in timexes] == ["2019-06"]
+
+
+def test_date_intervals():
+    assert dates.interval("2019") == (date(2019, 1, 1), date(2019, 12, 31))
+    assert dates.interval("2016-02") == (date(2016, 2, 1), date(2016, 2, 29))
+    assert dates.interval("199") == (date(1990, 1, 1), date(1999, 12, 31))
+    assert dates.interval("2019-Q2") == (date(2019, 4, 1), date(2019, 6, 30))
+    assert dates.interval("2019-SU")[0] == date(2019, 6, 1)
+    assert dates.interval("2019-W09")[0] == date(2019, 2, 25)
+    assert dates.interval("2019-02-30") is None
+    assert dates.interval("XXXX-10") is None and dates.interval(None) is None
+    assert dates.overlaps(dates.interval("2019"), dates.interval("2019-02-28"))
+    assert not dates.overlaps(dates.interval("2018"), dates.interval("2019-02"))
+
+
+def test_bounds():
+    assert dates.bound(1994, "start", upper=False) == date(1994, 1, 1)
+    assert dates.bound("1994-10", "end", upper=True) == date(1994, 10, 31)
+    for bad in (True, 1.5, "soon", 99999, "1994-13"):
+        with pytest.raises(ParameterError, match="'start'"):
+            dates.bound(bad, "start", upper=False)
+
+
+def test_no_warning_for_plain_text():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DprkbriefWarning)
+        assert ids("Nothing happened here at all.") == []

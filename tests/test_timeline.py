@@ -1,0 +1,274 @@
+"""The evidence-linked timeline, its summary tables, the CLI command and the real corpus."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dprkbrief
+from dprkbrief.analysis.timeline import (
+    TIMELINE_COLUMNS,
+    era_profile,
+    event_matrix,
+    mention_offsets,
+)
+from dprkbrief.errors import CorpusError, DprkbriefWarning, ParameterError
+
+ARTICLE = """Talks in the Balance
+
+By Jane Roe
+March 3, 2020
+
+The summit in Hanoi collapsed in February 2019 without a deal. Negotiators met again in Sweden in October 2019.
+
+The summit in Hanoi collapsed in February 2019 without a deal.
+
+In 2008 a new harbour opened in the port city. Next year may bring a new round.
+"""
+UNDATED = "Nothing dated here. The Agreed Framework is remembered fondly."
+
+
+@pytest.fixture
+def small():
+    return dprkbrief.corpus_from_texts(
+        {"a": ARTICLE, "b": UNDATED}, metadata={"a": {"date": "2020-03-03"}}
+    )
+
+
+def _timeline(corpus, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DprkbriefWarning)
+        return dprkbrief.timeline(corpus, **kw)
+
+
+def test_rows_carry_their_evidence(small):
+    tl = _timeline(small)
+    assert list(tl.columns) == TIMELINE_COLUMNS
+    for r in tl.itertuples():
+        text = small[r.doc_id].text
+        assert text[r.start : r.end] == r.quote
+        assert text[r.cue_start : r.cue_end] == r.cue
+        assert r.start <= r.cue_start < r.cue_end <= r.end
+        assert r.seg_id.startswith(f"{r.doc_id}:s")
+    assert set(tl["kind"]) == {"catalog", "dated_mention"}
+    assert set(tl["how"]) <= {"explicit", "relative", "catalog"}
+
+
+def test_catalog_links_and_dated_mentions(small):
+    tl = _timeline(small)
+    cat = tl[tl["kind"] == "catalog"].set_index("event_id")
+    assert cat.at["hanoi_summit", "how"] == "explicit"
+    assert cat.at["hanoi_summit", "doc_date"] == "2020-03-03"
+    assert cat.at["stockholm_talks", "cue"] == "Sweden"
+    assert cat.at["agreed_framework", "how"] == "catalog"
+    assert cat.at["agreed_framework", "doc_date"] is None
+    dated = tl[tl["kind"] == "dated_mention"]
+    assert dated["event_id"].isna().all()
+    assert set(dated["date"]) == {"2008", "2021"}
+    rel = dated.set_index("date")
+    assert rel.at["2021", "how"] == "relative" and rel.at["2008", "how"] == "explicit"
+    assert "harbour" in rel.at["2008", "label"]
+
+
+def test_pull_quotes_and_bylines_add_no_rows(small):
+    tl = _timeline(small)
+    assert (tl["event_id"] == "hanoi_summit").sum() == 1
+    sent = small.segments("sentence")
+    kinds = dict(zip(sent["seg_id"], sent["kind"]))
+    assert {kinds[s] for s in tl["seg_id"]} <= dprkbrief.segment.PROSE_KINDS
+    assert "2020-03-03" not in set(tl["date"])  # the dateline is not a mention
+
+
+def test_sorted_by_date(small):
+    from dprkbrief.events.dates import interval
+
+    tl = _timeline(small)
+    starts = [interval(v)[0] for v in tl["date_start"]]
+    assert starts == sorted(starts)
+    assert list(tl["event_id"].fillna("-")) == [
+        "agreed_framework",
+        "-",
+        "hanoi_summit",
+        "stockholm_talks",
+        "-",
+    ]
+
+
+def test_start_end_and_docs_filters(small):
+    tl = _timeline(small, start=2010, end="2019-06")
+    assert list(tl["event_id"]) == ["hanoi_summit"]
+    assert _timeline(small, start="2021").shape[0] == 1
+    only_b = _timeline(small, docs=["b"])
+    assert set(only_b["doc_id"]) == {"b"}
+    with pytest.raises(CorpusError, match="unknown doc_id"):
+        _timeline(small, docs=["zzz"])
+
+
+@pytest.mark.parametrize(
+    "kw,match",
+    [
+        ({"start": True}, "'start'"),
+        ({"start": "next spring"}, "'start'"),
+        ({"end": 1.5}, "'end'"),
+        ({"start": 2020, "end": 2010}, "swap"),
+        ({"start": 123456}, "plausible year"),
+        ({"docs": 5}, "'docs'"),
+        ({"events": 5}, "'events'"),
+        ({"events": "missing.toml"}, "not found"),
+    ],
+)
+def test_bad_parameters_raise_clear_errors(small, kw, match):
+    with pytest.raises((ParameterError, CorpusError), match=match):
+        _timeline(small, **kw)
+
+
+def test_corpus_must_be_a_corpus():
+    with pytest.raises(ParameterError, match="'corpus'"):
+        dprkbrief.timeline({"a": "text"})
+
+
+def test_missing_document_date_warns(small):
+    with pytest.warns(DprkbriefWarning, match="'b' has no date"):
+        dprkbrief.timeline(small, docs=["b"])
+
+
+def test_text_without_dates_or_events_warns_and_returns_empty_table():
+    c = dprkbrief.corpus_from_texts(
+        {"x": "Plain words only. Nothing else."}, metadata={"x": {"date": "2020"}}
+    )
+    with pytest.warns(DprkbriefWarning, match="timeline is empty"):
+        tl = dprkbrief.timeline(c)
+    assert tl.empty and list(tl.columns) == TIMELINE_COLUMNS
+
+
+def test_very_long_input_does_not_crash():
+    para = "The talks in Hanoi failed in 2019 and nothing moved afterwards. " * 400
+    c = dprkbrief.corpus_from_texts({"long": para}, metadata={"long": {"date": "2020"}})
+    tl = _timeline(c)
+    assert (tl["event_id"] == "hanoi_summit").sum() == 400
+
+
+def test_user_catalog(tmp_path, small):
+    cat = tmp_path / "mine.toml"
+    cat.write_text(
+        "# mine\n[[event]]\nid = 'harbour'\nlabel = 'Harbour opened'\ndate = '2008'\n"
+        "precision = 'year'\ncategory = 'economy'\ndescription = 'A harbour.'\n"
+        "context_cues = ['harbour']\nrequires = ['port']\n"
+        "examples = ['The harbour opened in the port.']\n",
+        encoding="utf-8",
+    )
+    tl = _timeline(small, events=cat)
+    assert set(tl.loc[tl["kind"] == "catalog", "event_id"]) == {"harbour"}
+    assert "2008" not in set(tl.loc[tl["kind"] == "dated_mention", "date"])
+
+
+def test_event_matrix_and_era_profile(small):
+    tl = _timeline(small)
+    m = event_matrix(tl)
+    assert list(m.columns[:6]) == ["event_id", "label", "date", "n_docs", "n_mentions", "all_docs"]
+    row = m.set_index("event_id")
+    assert row.at["hanoi_summit", "a"] == 1 and row.at["hanoi_summit", "b"] == 0
+    assert not row["all_docs"].any()
+    assert event_matrix(tl, docs=["a"]).set_index("event_id").at["hanoi_summit", "all_docs"]
+    prof = era_profile(tl)
+    a = prof[prof["doc_id"] == "a"].set_index("era_id")
+    assert a.at["six_party_era", "direction"] == "back"
+    assert a.at["summit_diplomacy", "n_mentions"] == 2
+    assert a.at["summit_diplomacy", "offset_min"] < -1 < a.at["summit_diplomacy", "offset_max"]
+    assert a.at["biden_years", "direction"] == "ahead"
+    assert prof.loc[prof["doc_id"] == "b", "direction"].tolist() == ["unknown"]
+    offs = mention_offsets(tl)
+    hanoi = offs[offs["event_id"] == "hanoi_summit"]["offset"].iloc[0]
+    assert -1.1 < hanoi < -1.0
+    with pytest.raises(ParameterError, match="'tl'"):
+        event_matrix(pd.DataFrame({"x": [1]}))
+
+
+def test_cli_timeline(tmp_path, capsys):
+    from dprkbrief.cli import main
+
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "doc1.txt").write_text(ARTICLE, encoding="utf-8")
+    assert main(["timeline", str(root), "--format", "csv", "--start", "2019"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("event_id,label,date")
+    assert "hanoi_summit" in out and "2008" not in out.split("\n", 1)[1].split(",")[2]
+    target = tmp_path / "tl.json"
+    assert main(["timeline", str(root), "--format", "timelinejs", "--out", str(target)]) == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["events"]
+    assert main(["timeline", str(root), "--start", "2020", "--end", "2010"]) == 2
+    assert "swap" in capsys.readouterr().err
+
+
+ANCHORS = ["pueblo_seizure", "agreed_framework", "hanoi_summit", "kursk_deployment"]
+
+
+def test_real_corpus_has_the_four_anchor_events_with_evidence(corpus):
+    tl = _timeline(corpus)
+    for r in tl.itertuples():
+        assert corpus[r.doc_id].text[r.start : r.end] == r.quote
+    for event_id in ANCHORS:
+        rows = tl[tl["event_id"] == event_id]
+        assert len(rows), event_id
+        for r in rows.itertuples():  # the cue lies inside the evidence sentence
+            assert r.start <= r.cue_start < r.cue_end <= r.end
+    assert event_matrix(tl).query("all_docs")["event_id"].tolist() == ["hanoi_summit"]
+
+
+def test_unusable_document_date_warns_and_is_ignored():
+    c = dprkbrief.corpus_from_texts({"a": "The talks in Hanoi failed last year."})
+    c["a"].meta["date"] = "2019-02-30"
+    with pytest.warns(DprkbriefWarning, match="unusable date"):
+        tl = dprkbrief.timeline(c)
+    assert tl["doc_date"].isna().all()
+    assert list(tl["event_id"]) == ["hanoi_summit"]
+
+
+WORDS = [
+    "the",
+    "Hanoi",
+    "summit",
+    "talks",
+    "Pueblo",
+    "ship",
+    "in",
+    "1968",
+    "2019",
+    "June",
+    "last",
+    "year",
+    "Agreed",
+    "Framework",
+    "Kursk",
+    "troops",
+    "nuclear",
+    "test",
+    "9999",
+    "0000",
+    "2019-02-31",
+    ".",
+    "\n\n",
+    "•",
+    "Q:",
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=60), st.sampled_from([None, "2020"]))
+def test_any_text_gives_rows_with_intact_evidence(words, date):
+    text = " ".join(words)
+    if not text.strip():
+        return
+    meta = {"d": {"date": date}} if date else None
+    c = dprkbrief.corpus_from_texts({"d": text}, metadata=meta)
+    tl = _timeline(c)
+    for r in tl.itertuples():
+        assert text[r.start : r.end] == r.quote
+        assert text[r.cue_start : r.cue_end] == r.cue
+        assert r.kind in ("catalog", "dated_mention")
