@@ -272,3 +272,20 @@ def test_any_text_gives_rows_with_intact_evidence(words, date):
         assert text[r.start : r.end] == r.quote
         assert text[r.cue_start : r.cue_end] == r.cue
         assert r.kind in ("catalog", "dated_mention")
+
+
+def test_captions_are_searched_by_default_and_kinds_restricts():
+    import dprkbrief
+
+    text = (
+        "Talks Again\n\nThe envoys met again this week, and they spoke for hours about "
+        "sanctions and the summit that failed.\n\n"
+        "Leaders at the border\n"
+        "In June 2019, the two leaders met at the DMZ. © dpa\n"
+    )
+    c = dprkbrief.corpus_from_texts({"a": text}, metadata={"a": {"date": "2019-10-01"}})
+    assert c.segments("paragraph")["kind"].tolist()[-1] == "caption"
+    tl = dprkbrief.timeline(c)
+    cap = tl[tl["quote"].str.startswith("In June 2019")]
+    assert "dmz_meeting" in set(cap["event_id"])
+    assert dprkbrief.timeline(c, kinds=["body"])["quote"].str.startswith("In June").sum() == 0

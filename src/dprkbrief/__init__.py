@@ -32,7 +32,14 @@ _EXPORTS: dict[str, str] = {
     # events and timeline
     "load_events": "dprkbrief.events.catalog",
     "link_events": "dprkbrief.events.linking",
+    "load_eras": "dprkbrief.events.catalog",
     "timeline": "dprkbrief.analysis.timeline",
+    "event_matrix": "dprkbrief.analysis.timeline",
+    "era_profile": "dprkbrief.analysis.timeline",
+    "mention_offsets": "dprkbrief.analysis.timeline",
+    "timeline_to_csv": "dprkbrief.exports",
+    "timeline_to_timelinejs": "dprkbrief.exports",
+    "write_timelinejs": "dprkbrief.exports",
     # experts and positions
     "experts": "dprkbrief.analysis.experts",
     "statements": "dprkbrief.analysis.statements",

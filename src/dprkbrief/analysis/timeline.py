@@ -102,13 +102,15 @@ def timeline(
     end: int | str | None = None,
     events: str | Path | pd.DataFrame | None = None,
     docs: list[str] | None = None,
+    kinds: list[str] | None = None,
 ) -> pd.DataFrame:
     """One row per mention of a dated event in the prose sentences of ``corpus``.
 
     ``start``/``end`` keep rows whose date overlaps the range (years like 1994 or ISO strings);
     ``events`` is a catalog path or a ``load_events`` DataFrame (default: shipped catalog);
-    ``docs`` restricts to those doc_ids. Pull-quotes, bylines and other non-prose kinds are
-    skipped. Columns: event_id (None for dated mentions), label (event label, or a short
+    ``docs`` restricts to those doc_ids. ``kinds`` lists the sentence kinds searched
+    (default: prose and photo captions, which state dated facts); pull-quote repeats,
+    bylines and boilerplate are never searched, so a repeated claim adds no row. Columns: event_id (None for dated mentions), label (event label, or a short
     excerpt), date (ISO/TIMEX value), precision, kind (catalog|dated_mention), doc_id,
     doc_date, speaker, seg_id (the sentence), start, end, quote (== text[start:end], the
     sentence), cue (the matched text), how (explicit|relative|catalog), cue_kind
@@ -129,7 +131,9 @@ def timeline(
         for r in table[["event_id", "date_start", "date_end"]].itertuples(index=False)
     }
     sents = corpus.segments("sentence", docs=ids)
-    sents = sents[sents["kind"].isin(PROSE_KINDS)]
+    allowed = set(PROSE_KINDS | {"caption"}) if kinds is None else set(as_str_list("kinds", kinds))
+    allowed -= {"pull_quote"}
+    sents = sents[sents["kind"].isin(allowed)]
     paras = corpus.segments("paragraph", docs=ids)
     para_text = dict(zip(paras["seg_id"], paras["text"]))
 
