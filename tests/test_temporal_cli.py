@@ -1,0 +1,44 @@
+"""Tests of the ``dates`` and ``eval-timex`` commands."""
+
+from __future__ import annotations
+
+import json
+
+from dprkbrief.cli import main
+
+
+def test_dates_text_json(capsys):
+    assert main(["dates", "--text", "Talks resumed in June 2019.", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["text"], r["value"]) for r in rows] == [("June 2019", "2019-06")]
+
+
+def test_dates_corpus_uses_document_dates(capsys):
+    assert main(["dates", "corpus", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("doc_id,start,end,text,type,value,precision,mod")
+    assert "next November" in out and "2020-11" in out
+
+
+def test_dates_bad_dct_warns(capsys):
+    assert main(["dates", "--text", "In October.", "--dct", "soon"]) == 0
+    captured = capsys.readouterr()
+    assert "XXXX-10" in captured.out
+    assert "warning" in captured.err and "dct" in captured.err
+
+
+def test_eval_timex(tmp_path, capsys):
+    (tmp_path / "a.tml").write_text(
+        '<TimeML><DCT><TIMEX3 tid="t0" type="DATE" value="2019-10-01">x</TIMEX3></DCT>'
+        '<TEXT>They met <TIMEX3 tid="t1" type="DATE" value="2018">last year</TIMEX3>.'
+        "</TEXT></TimeML>",
+        encoding="utf-8",
+    )
+    assert main(["eval-timex", str(tmp_path), "--errors", "all", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "relaxed_f1,1.0" in out and "value_f1,1.0" in out
+
+
+def test_eval_timex_missing_path(tmp_path, capsys):
+    assert main(["eval-timex", str(tmp_path / "nope")]) == 2
+    assert "'paths'" in capsys.readouterr().err

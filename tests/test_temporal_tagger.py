@@ -1,0 +1,221 @@
+"""Tests of the temporal tagger: every rule example in resources/dates, plus bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dprkbrief
+from dprkbrief.errors import DprkbriefWarning, ParameterError, RuleFileError
+from dprkbrief.resources import load_toml, resource_path
+from dprkbrief.temporal.tagger import COLUMNS, _num, load_rules, parse_dct, tag_dates_records
+
+PATTERNS = load_toml(resource_path("dates", "patterns.toml"))
+TENSE = load_toml(resource_path("dates", "tense.toml"))
+NORM = load_toml(resource_path("dates", "normalization.toml"))
+
+
+def _examples(section: str) -> list:
+    out = []
+    for entry in PATTERNS[section]:
+        name = entry.get("name", entry.get("regex", "")[:30])
+        for ex in entry.get("examples", []):
+            out.append(pytest.param(ex, id=f"{name}:{ex['text'][:40]}"))
+    return out
+
+
+def _check_example(ex: dict) -> None:
+    recs = tag_dates_records(ex["text"], ex.get("dct"))
+    for r in recs:
+        assert ex["text"][r["start"] : r["end"]] == r["text"]
+    if ex.get("none"):
+        assert recs == [], f"expected no date in {ex['text']!r}, got {recs}"
+        return
+    cands = [r for r in recs if r["value"] == ex["value"]]
+    assert cands, f"{ex['text']!r}: expected value {ex['value']!r}, got {recs}"
+    if "match" in ex:
+        assert any(r["text"] == ex["match"] for r in cands), (ex, cands)
+    if "type" in ex:
+        assert any(r["type"] == ex["type"] for r in cands), (ex, cands)
+    if "mod" in ex:
+        assert any(r["mod"] == ex["mod"] for r in cands), (ex, cands)
+
+
+@pytest.mark.parametrize("ex", _examples("rule"))
+def test_rule_examples(ex):
+    _check_example(ex)
+
+
+@pytest.mark.parametrize("ex", _examples("modifier"))
+def test_modifier_examples(ex):
+    _check_example(ex)
+
+
+@pytest.mark.parametrize("ex", TENSE["example"], ids=lambda e: e["text"][:40])
+def test_tense_examples(ex):
+    _check_example(ex)
+
+
+def test_every_rule_has_examples():
+    empty = [r["name"] for r in PATTERNS["rule"] if not r.get("examples")]
+    # clock-time helpers without examples would be untested rules
+    assert empty == [], f"rules without examples: {empty}"
+
+
+@pytest.mark.parametrize(
+    "check", [ex | {"table": c["table"]} for c in NORM["check"] for ex in c["examples"]]
+)
+def test_normalization_checks(check):
+    table = NORM[check["table"]]
+    key = check["key"]
+    if check["table"] == "numword":
+        assert _num(key, NORM) == check["value"]
+    else:
+        assert table[key.lower()] == check["value"]
+
+
+def test_columns_and_offsets():
+    text = "In June 2019 the leaders met; next November there is an election."
+    df = dprkbrief.tag_dates(text, dct="2019-10")
+    assert list(df.columns) == COLUMNS
+    assert df["text"].tolist() == ["June 2019", "next November"]
+    assert df["value"].tolist() == ["2019-06", "2020-11"]
+    assert df["precision"].tolist() == ["month", "month"]
+    for row in df.itertuples():
+        assert text[row.start : row.end] == row.text
+
+
+def test_no_dct_leaves_relative_values_underspecified():
+    df = dprkbrief.tag_dates("In October, talks took place; last year was calm.")
+    assert df["value"].tolist() == ["XXXX-10", "XXXX"]
+
+
+def test_dct_forms():
+    text = "Talks collapsed last year."
+    assert dprkbrief.tag_dates(text, dct=dt.date(2019, 5, 1))["value"].tolist() == ["2018"]
+    assert dprkbrief.tag_dates(text, dct="2025")["value"].tolist() == ["2024"]
+    assert dprkbrief.tag_dates(text, dct="1998-08-07T06:18:00")["value"].tolist() == ["1997"]
+
+
+def test_year_precision_dct_does_not_guess_days():
+    df = dprkbrief.tag_dates("He spoke yesterday.", dct="2025")
+    assert df["value"].tolist() == ["XXXX-XX-XX"]
+
+
+def test_wrong_dct_type_raises():
+    with pytest.raises(ParameterError, match="'dct'"):
+        dprkbrief.tag_dates("in 2019", dct=2019)
+
+
+def test_wrong_text_type_raises():
+    with pytest.raises(ParameterError, match="'text'"):
+        dprkbrief.tag_dates(None)
+
+
+def test_unparseable_dct_warns_and_stays_underspecified():
+    with pytest.warns(DprkbriefWarning, match="dct"):
+        df = dprkbrief.tag_dates("In October talks resumed.", dct="sometime in 2019")
+    assert df["value"].tolist() == ["XXXX-10"]
+    with pytest.warns(DprkbriefWarning):
+        assert parse_dct("2019-13-45") == (None, None)
+
+
+def test_no_dates_gives_empty_frame():
+    df = dprkbrief.tag_dates("No temporal expression here at all.")
+    assert df.empty and list(df.columns) == COLUMNS
+
+
+def test_impossible_and_out_of_range_dates_are_not_tagged():
+    assert dprkbrief.tag_dates("on February 30, 2019", dct="2019-03-01").empty
+    assert dprkbrief.tag_dates("on 2019-02-30").empty
+    assert dprkbrief.tag_dates("in 9999 and 0042").empty
+
+
+def test_long_input_is_tagged_in_windows_with_correct_offsets():
+    unit = "Talks resumed in June 2019 after a pause. " + "Nothing happened. " * 20 + "\n"
+    text = unit * 800  # ~300k characters, more than one window
+    recs = tag_dates_records(text, "2019-10-01")
+    assert len(recs) == 800
+    assert all(text[r["start"] : r["end"]] == "June 2019" for r in recs)
+
+
+def test_user_rule_file(tmp_path):
+    f = tmp_path / "mine.toml"
+    f.write_text(
+        "[[rule]]\nname = 'juche'\nregex = 'Juche\\s+(?P<num>\\d+)'\n"
+        "value = 'literal(XXXX)'\nexamples = []\n",
+        encoding="utf-8",
+    )
+    recs = tag_dates_records("in Juche 108 and in 2019", rules=f)
+    assert [r["text"] for r in recs] == ["Juche 108"]
+
+
+def test_bad_user_rule_file(tmp_path):
+    f = tmp_path / "bad.toml"
+    f.write_text("[[rule]]\nname = 'x'\nregex = '(unclosed'\nvalue = 'x'\n", encoding="utf-8")
+    with pytest.raises(RuleFileError, match="bad regex"):
+        load_rules(f)
+
+
+def test_corpus_phrases():
+    text = (
+        "The 1950-1953 Korean War. In June 2019 they met at the border, back in 2019. "
+        "Maybe not in year one. In October, talks failed. Four decades of distrust."
+    )
+    df = dprkbrief.tag_dates(text, dct="2019-11-15")
+    got = dict(zip(df["text"], df["value"]))
+    assert got["1950-1953"] == "1950"
+    assert got["June 2019"] == "2019-06"
+    assert got["2019"] == "2019"
+    assert got["October"] == "2019-10"
+    assert got["Four decades"] == "P40Y"
+    assert "year one" in got
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("0123456789 -/.,'$%aJunemonthyarlsdFebMy")), max_size=80)
+)
+def test_random_text_never_crashes_and_spans_are_exact(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DprkbriefWarning)
+        recs = tag_dates_records(text, "2019-10-01")
+    last = 0
+    for r in recs:
+        assert text[r["start"] : r["end"]] == r["text"]
+        assert r["start"] >= last
+        last = r["end"]
+
+
+def test_every_example_match_contains_a_trigger_word():
+    """The engine only scans text near trigger words; every rule example must have one."""
+    from dprkbrief.temporal.tagger import _WORD, _ruleset
+
+    trig = _ruleset().trigger
+    exs = [ex for entry in PATTERNS["rule"] for ex in entry["examples"] if not ex.get("none")]
+    for ex in exs:
+        for r in tag_dates_records(ex["text"], ex.get("dct")):
+            toks = _WORD.findall(r["text"])
+            assert any(t.isdigit() or t.lower() in trig.words for t in toks), r
+
+
+def test_guarded_rules_match_like_unguarded(monkeypatch):
+    """The first-character guard is an optimisation only: same candidates without it."""
+    import re
+
+    from dprkbrief.temporal import tagger
+
+    text = (
+        "On Friday, Oct. 23, 1998, two years ago, the third-quarter results came; "
+        "next November, in the 1990s, every year since 1950-1953, now and recently."
+    )
+    guarded = tag_dates_records(text, "1999-01-01")
+    monkeypatch.setattr(tagger, "_with_guard", lambda p, f: re.compile(p, f))
+    monkeypatch.setattr(tagger, "_RULESET", None)
+    plain = tag_dates_records(text, "1999-01-01")
+    monkeypatch.setattr(tagger, "_RULESET", None)
+    assert guarded == plain and len(plain) >= 8
