@@ -103,19 +103,15 @@ def test_implausible_and_impossible_dates_are_rejected(monkeypatch):
         {"start": 0, "end": 4, "text": "now", "type": "DATE", "value": "PRESENT_REF"},
         {"start": 0, "end": 4, "text": "4 years", "type": "DURATION", "value": "P4Y"},
     ]
-    monkeypatch.setattr(linking, "_tagger", lambda: lambda text, dct=None: rows)
+    monkeypatch.setattr(linking, "_tag", lambda text, dct=None: rows)
     timexes, rejected = find_dates("9999 x", dct=None)
     assert timexes == [] and len(rejected) == 2
 
 
-def test_a_failing_tagger_falls_back_with_a_warning(monkeypatch):
-    def broken(text, dct=None):
-        raise ValueError("boom")
-
-    monkeypatch.setattr(linking, "_tagger", lambda: broken)
-    with pytest.warns(DprkbriefWarning, match="tagger failed"):
-        timexes, _ = find_dates("They met in June 2019.")
-    assert [t.value for t in timexes] == ["2019-06"]
+def test_find_dates_uses_the_temporal_tagger():
+    timexes, rejected = find_dates("They met in June 2019 and again last year.", dct="2020-03-01")
+    assert [(t.value, t.relative) for t in timexes] == [("2019-06", False), ("2019", True)]
+    assert rejected == []
 
 
 def test_date_intervals():

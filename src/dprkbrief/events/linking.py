@@ -114,28 +114,11 @@ def resolve_events(events: Any) -> tuple[pd.DataFrame, list[_Event]]:
     return table, compile_events(table)
 
 
-@lru_cache(maxsize=1)
-def _tagger():
-    """``tag_dates`` of the temporal layer, or the stop-gap finder if it is not usable yet."""
-    import warnings
+def _tag(text: str, dct: str | None) -> list[dict]:
+    """Date expressions of the temporal tagger, as records (no DataFrame per document)."""
+    from ..temporal.tagger import tag_dates_records
 
-    from ..errors import DprkbriefWarning
-
-    try:
-        from ..temporal.tagger import tag_dates
-
-        tag_dates("in June 1999", dct="2000-01-01")  # probe: rule files present and valid
-        return tag_dates
-    except Exception as exc:  # noqa: BLE001 - any failure means: fall back, and say so
-        from ._fallback_dates import fallback_dates
-
-        warnings.warn(
-            f"the temporal tagger is not usable ({type(exc).__name__}: {exc}); event linking "
-            "uses a simpler built-in date finder",
-            DprkbriefWarning,
-            stacklevel=3,
-        )
-        return fallback_dates
+    return tag_dates_records(text, dct=dct)
 
 
 def find_dates(text: str, dct: str | None = None) -> tuple[list[Timex], list[str]]:
@@ -146,23 +129,7 @@ def find_dates(text: str, dct: str | None = None) -> tuple[list[Timex], list[str
     Returns (timexes, rejected) where ``rejected`` lists implausible values (years outside
     1000-2999 or impossible dates), for the caller to warn about.
     """
-    tagger = _tagger()
-    try:
-        found = tagger(text, dct=dct)
-    except Exception as exc:  # noqa: BLE001 - a tagger failure must not stop a timeline
-        import warnings
-
-        from ..errors import DprkbriefWarning
-        from ._fallback_dates import fallback_dates
-
-        warnings.warn(
-            f"the temporal tagger failed on a text of {len(text)} characters "
-            f"({type(exc).__name__}: {exc}); dates there come from a simpler built-in finder",
-            DprkbriefWarning,
-            stacklevel=2,
-        )
-        found = fallback_dates(text, dct)
-    rows = found.to_dict("records") if hasattr(found, "to_dict") else list(found)
+    rows = _tag(text, dct)
     out: list[Timex] = []
     rejected: list[str] = []
     for r in rows:
