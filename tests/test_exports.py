@@ -95,3 +95,15 @@ def test_decades_and_quarters_use_their_interval():
     assert events[0]["start_date"] == {"year": "1990", "month": "1", "day": "1"}
     assert events[0]["end_date"]["year"] == "1999"
     assert events[1]["end_date"] == {"year": "2019", "month": "6", "day": "30"}
+
+
+def test_timelinejs_escapes_document_titles():
+    import dprkbrief
+    from dprkbrief.exports import timeline_to_timelinejs
+
+    text = "Report <script>alert(1)</script>\n\nIn June 2019, the leaders met at the DMZ.\n"
+    c = dprkbrief.corpus_from_texts({"x": text}, metadata={"x": {"date": "2019-10-01"}})
+    data = timeline_to_timelinejs(dprkbrief.timeline(c), documents=c.documents)
+    groups = {e["group"] for e in data["events"]}
+    assert groups and all("<script>" not in g for g in groups)
+    assert any("&lt;script&gt;" in g for g in groups)

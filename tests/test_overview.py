@@ -40,3 +40,8 @@ def test_figures_are_returned_and_validate_input(corpus):
     assert any("(no speaker)" in x for x in labels)
     with pytest.raises(ParameterError, match="lacks column"):
         plot_structure(corpus.documents)
+
+
+def test_unlabelled_prose_has_speaker_none_not_nan():
+    c = dprkbrief.corpus_from_texts({"a": "Title\n\nJust prose here. More prose."})
+    assert dprkbrief.speaker_shares(c)["speaker"].tolist() == [None]

@@ -12,7 +12,7 @@ import dprkbrief
 from dprkbrief.errors import ParameterError
 from dprkbrief.resources import load_toml, resource_path
 from dprkbrief.segment import LEVELS, load_structure, parse_paragraphs, segment_document
-from dprkbrief.segment.blocks import match_bio
+from dprkbrief.segment.blocks import byline_names, match_bio
 
 
 def assert_lossless(text: str, rows: list[dict]) -> None:
@@ -275,7 +275,11 @@ def test_structure_file_examples_match_their_tables():
             continue
 
         def check(t, name=name):
-            return match_bio(st_, t) if name == "bio" else st_.match(name, t)
+            if name == "bio":
+                return match_bio(st_, t)
+            if name == "byline":
+                return byline_names(st_, t)
+            return st_.match(name, t)
 
         for ex in table.get("examples", []):
             assert check(ex), f"{name}: example {ex!r} does not match"
@@ -284,10 +288,113 @@ def test_structure_file_examples_match_their_tables():
 
 
 def test_dateline_file_examples():
-    from dprkbrief.corpus.metadata import find_date
+    from dprkbrief.segment.datelines import find_date
 
     data = load_toml(resource_path("metadata", "dateline.toml"))
     for pat in data["pattern"]:
         for ex in pat["examples"]:
             assert find_date(ex["text"]) == ex["date"], ex
     assert find_date("February 30, 2020") is None
+
+
+# --- regressions from user-document QA ---------------------------------------------------------
+
+
+def test_dash_bullets_after_a_short_intro_are_bullets_not_bylines():
+    ks = kinds("Title\n\nIntro text here.\n\n- one point.\n- second point.\n\nBody.\n")
+    assert [k for k, t in ks if t.startswith("- ")] == ["bullet", "bullet"]
+
+
+@pytest.mark.parametrize(
+    "line, names",
+    [
+        ("By Jane Doe, Nordic Institute, 12 June 2021", ["Jane Doe"]),
+        ("By Jane Doe | March 3, 2023", ["Jane Doe"]),
+        ("Policy brief by Sofia Alvarez, Center for X, January 20, 2024", ["Sofia Alvarez"]),
+        ("Author: Jane Doe", ["Jane Doe"]),
+        ("*By Clara Jensen, Example Forum*", ["Clara Jensen"]),
+        ("By Jane Doe, Staff Reporter", ["Jane Doe"]),
+        ("By JANE DOE and John van Roe", ["Jane Doe", "John van Roe"]),
+    ],
+)
+def test_byline_variants_give_authors(line, names):
+    c = dprkbrief.corpus_from_texts({"a": f"A Title\n\n{line}\n\nBody text of the piece.\n"})
+    assert c["a"].meta["authors"] == names
+    assert c.segments("paragraph")["kind"].tolist()[1] == "byline"
+
+
+@pytest.mark.parametrize(
+    "line, iso",
+    [
+        ("May 5, 2022", "2022-05-05"),
+        ("Published: 2023-05-01", "2023-05-01"),
+        ("Updated March 3, 2023", "2023-03-03"),
+    ],
+)
+def test_date_lines_are_bylines_not_headings(line, iso):
+    text = f"A Title\n\nBy Ann Lee\n\n{line}\n\nBody text follows.\n"
+    c = dprkbrief.corpus_from_texts({"a": text})
+    paras = c.segments("paragraph")
+    assert paras["kind"].tolist() == ["title", "byline", "byline", "body"]
+    assert set(paras["section"].dropna()) == set()
+    assert c["a"].meta["date"] == iso
+    first = dprkbrief.corpus_from_texts({"b": f"{line}\n\nA Title\n\nBody text.\n"})
+    assert first["b"].meta["title"] == "A Title"
+
+
+def test_transcript_label_variants():
+    dots = parse_paragraphs("Q. Will talks resume?\n\nA. Not this year.\n\nQ. Why?\n\nA. Distrust.")
+    assert [p.speaker for p in dots] == ["Q", "A", "Q", "A"]
+    initial = parse_paragraphs("A. Smith said talks would resume.\n\nA. Smith also said more.")
+    assert all(p.speaker is None for p in initial), "an initial is not an answer label"
+    stamps = parse_paragraphs(
+        "[00:00:05] JOHN SMITH: Welcome to the show.\n\n[00:00:09] JANE ROE: Thanks, John.\n\n"
+        "[00:01:10] JOHN SMITH: Let us begin."
+    )
+    assert [p.speaker for p in stamps] == ["John Smith", "Jane Roe", "John Smith"]
+    alone = parse_paragraphs(
+        "INTERVIEWER:\nWill talks resume this year?\n\nJANE ROE:\nI doubt it.\n\n"
+        "INTERVIEWER:\nWhy?\n\nJANE ROE:\nNeither side is ready."
+    )
+    assert [(p.kind, p.speaker) for p in alone][:2] == [
+        ("speaker_label", "Interviewer"),
+        ("question", "Interviewer"),
+    ]
+    assert alone[3].speaker == "Jane Roe" and alone[3].kind == "body"
+
+
+def test_all_caps_labels_are_normalised():
+    paras = parse_paragraphs(
+        "DR. MIN-JUN PARK: First point here.\n\nAMB. TOMAS LINDQVIST: A reply.\n\n"
+        "DR. MIN-JUN PARK: Second point here.\n\nAMB. TOMAS LINDQVIST: Another reply."
+    )
+    assert {p.speaker for p in paras} == {"Dr. Min-Jun Park", "Amb. Tomas Lindqvist"}
+
+
+def test_email_export_headers_subject_author_and_signature():
+    text = (
+        "From: Peter Okafor <p.okafor@example.org>\nTo: Group <group@example.org>\n"
+        "Date: Mon, 6 Mar 2023 09:14:02 +0900\nSubject: Notes from the roundtable\n\n"
+        "Dear colleagues,\n\nThank you again for the lively discussion in Tokyo last week. I promised\n"
+        "to circulate a short summary of where I think we landed, so here it is.\n\n"
+        "Best regards,\nPeter\n--\nPeter Okafor\nSenior Fellow, Example Centre\n"
+    )
+    c = dprkbrief.corpus_from_texts({"m": text})
+    meta = c["m"].meta
+    assert meta["title"] == "Notes from the roundtable"
+    assert meta["authors"] == ["Peter Okafor"] and meta["date"] == "2023-03-06"
+    paras = c.segments("paragraph")
+    assert paras["kind"].tolist()[:4] == ["metadata"] * 4
+    assert paras["kind"].tolist()[-3:] == ["separator", "signature", "signature"]
+    assert "heading" not in set(paras["kind"])
+
+
+def test_table_rows_and_wire_credits():
+    text = (
+        "Arsenal Estimates\n\nThe table below sums up the estimates we use in this note.\n\n"
+        "Warheads (est.)    50\nMissiles           200\nLaunchers          40\n\n"
+        "(Reporting by Jane Roe; Editing by John Doe)\n"
+    )
+    ks = kinds(text)
+    assert [k for k, _ in ks] == ["title", "body", "table", "table", "table", "boilerplate"]
+    assert len(seg(text, "section")) == 1

@@ -287,7 +287,7 @@ def test_panel_experts_unify_caps_label_and_prose_mentions(uc):
     ex = dprkbrief.experts(uc).set_index("expert")
     for name, upper, prose in [
         ("Jane Roe", "DR. JANE ROE", "Dr. Jane Roe"),
-        ("Min-jun Park", "DR. MIN-JUN PARK", "Dr. Min-jun Park"),
+        ("Min-Jun Park", "DR. MIN-JUN PARK", "Dr. Min-Jun Park"),
     ]:
         assert {upper, prose} <= set(ex.loc[name, "aliases"])
         assert ex.loc[name, "role"] == "interviewee"
@@ -315,7 +315,7 @@ def test_statements_carry_evidence_and_name_speakers_and_quoted_experts(uc):
     assert set(st.doc_id) == set(uc.doc_ids)
     assert set(st.voice) <= {"own", "reported"}
     panel = st[st.doc_id == "02_panel"]
-    assert {"Jane Roe", "Min-jun Park"} <= set(panel.expert)
+    assert {"Jane Roe", "Min-Jun Park"} <= set(panel.expert)
     wire = st[(st.doc_id == "05_wire") & (st.expert == "Daniel Avery")]
     assert any(q.startswith('"There is still a window') for q in wire.quote)
     oped = st[st.doc_id == "06_oped"]
@@ -342,8 +342,8 @@ def test_forecasts_resolve_year_horizons_against_the_document_date(uc):
     for row in fc.itertuples():
         assert row.forecast_id == f"{row.doc_id}@{row.start}"
     panel = fc[fc.doc_id == "02_panel"].set_index("expert")
-    assert panel.loc["Min-jun Park", "horizon_end"] == "2024-12-31"
-    assert panel.loc["Min-jun Park", "doc_date"] == "2022-09-09"
+    assert panel.loc["Min-Jun Park", "horizon_end"] == "2024-12-31"
+    assert panel.loc["Min-Jun Park", "doc_date"] == "2022-09-09"
 
 
 def test_timeline_links_catalog_events_in_unseen_documents(uc):

@@ -123,7 +123,7 @@ def timeline_to_timelinejs(
         ev: dict[str, Any] = {
             "start_date": start,
             "text": {"headline": html.escape(str(r.label)), "text": body},
-            "group": doc_title,
+            "group": html.escape(doc_title),  # TimelineJS renders group labels as HTML
             "unique_id": f"row{i:05d}-{r.seg_id}",
         }
         if end is not None:

@@ -45,7 +45,9 @@ def speaker_shares(corpus: Corpus, *, docs: list[str] | None = None) -> pd.DataF
         n_turns=("turn_id", "nunique"), n_sentences=("seg_id", "size"), n_words=("n_words", "sum")
     ).reset_index()
     out["share"] = out["n_words"] / out.groupby("doc_id")["n_words"].transform("sum")
-    out["speaker"] = out["_spk"].where(out["_spk"] != "(no speaker)", None)
+    out["speaker"] = pd.Series(
+        [None if v == "(no speaker)" else v for v in out["_spk"]], index=out.index, dtype=object
+    )
     return (
         out[cols].sort_values(["doc_id", "n_words"], ascending=[True, False]).reset_index(drop=True)
     )

@@ -7,60 +7,16 @@ value comes with its provenance: ``stated``, ``inferred: <reason>``, ``curated: 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from functools import lru_cache
 from typing import Any
 
-from ..resources import load_toml, resource_path
-from ..segment.blocks import PROSE_KINDS, Para, Structure
+from ..segment.blocks import PROSE_KINDS, Para, Structure, byline_names, canonical_name
+from ..segment.datelines import find_date
 
 _FRONT_KINDS = frozenset({"title", "byline", "metadata", "heading"})
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
 _WORDS = re.compile(r"\w+")
-_NAME_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
-
-
-@lru_cache(maxsize=1)
-def _dateline() -> tuple[dict[str, int], list[re.Pattern[str]]]:
-    data = load_toml(resource_path("metadata", "dateline.toml"))
-    return dict(data["months"]), [re.compile(p["regex"]) for p in data["pattern"]]
-
-
-def find_date(line: str) -> str | None:
-    """An ISO date (YYYY[-MM[-DD]]) stated in a front-matter line, or None."""
-    months, patterns = _dateline()
-    for pat in patterns:
-        m = pat.search(line.strip())
-        if not m:
-            continue
-        g = m.groupdict()
-        year = int(g["year"])
-        month = g.get("month")
-        if month is not None:
-            month = int(month) if month.isdigit() else months.get(month.lower().rstrip("."))
-            if month is None:
-                continue
-        day = int(g["day"]) if g.get("day") else None
-        try:
-            dt.date(year, month or 1, day or 1)
-        except ValueError:
-            continue
-        if day:
-            return f"{year:04d}-{month:02d}-{day:02d}"
-        if month:
-            return f"{year:04d}-{month:02d}"
-        return f"{year:04d}"
-    return None
-
-
-def _clean_name(name: str) -> str:
-    parts = []
-    for tok in name.split():
-        if len(tok) > 2 and tok.isupper() and tok.isalpha():
-            tok = tok.capitalize()
-        parts.append(tok)
-    return " ".join(parts)
+_EMAIL_NAME = re.compile(r"^([^<@]*?)\s*(?:<[^>]*>)?$")
 
 
 def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
@@ -68,7 +24,10 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
     meta: dict[str, Any] = {}
     # title
     title = next((p.text for p in paras if p.kind == "title"), None)
-    if title:
+    subject = next((p.notes["email_subject"] for p in paras if "email_subject" in p.notes), None)
+    if subject:
+        meta["title"], meta["title_source"] = subject, "stated: e-mail Subject line"
+    elif title:
         meta["title"] = title.lstrip("#").strip()
         meta["title_source"] = "stated"
     else:
@@ -85,7 +44,8 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
         front.append(p)
     meta["date"] = None
     for p in front:
-        line = p.text if p.kind != "body" else p.text[:80]
+        short = p.kind != "body" or len(p.text) <= 200
+        line = p.text if short else p.text[:80]
         iso = find_date(line)
         if iso:
             meta["date"] = iso
@@ -115,17 +75,26 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
         meta["genre"], meta["genre_source"] = "news", "inferred: reported speech"
     else:
         meta["genre"], meta["genre_source"] = "other", "inferred: no genre cue"
-    # authors: bylines, else end-of-article bios (not in interviews: bios there are of guests)
+    # authors: bylines, else an e-mail's From line, else end-of-article bios (not in
+    # interviews: bios there are of guests)
     authors: list[str] = []
     source = "missing"
     for p in front:
-        m = st.match("byline", p.text.lstrip("•·-* "))
-        if m and m.groupdict().get("names"):
-            authors = [_clean_name(n) for n in _NAME_SPLIT.split(m.group("names")) if n]
-            source = "stated"
-            break
+        if p.kind == "byline":
+            names = byline_names(st, p.text.lstrip("•·-* "))
+            if names:
+                authors, source = names, "stated"
+                break
+    email_from = next((p.notes["email_from"] for p in paras if "email_from" in p.notes), None)
+    if not authors and email_from:
+        name = _EMAIL_NAME.match(email_from)
+        if name and name.group(1).strip():
+            authors, source = (
+                [canonical_name(name.group(1).strip(' "'))],
+                "stated: e-mail From line",
+            )
     if not authors and meta["genre"] != "interview":
-        authors = [_clean_name(p.notes["bio_name"]) for p in paras if p.kind == "bio"]
+        authors = [canonical_name(p.notes["bio_name"]) for p in paras if p.kind == "bio"]
         source = "inferred: end-of-article bios" if authors else "missing"
     meta["authors"], meta["authors_source"] = authors, source
     # publisher: only from a contact address in the trailer (the catalog can do better)

@@ -28,9 +28,16 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 _ALNUM = re.compile(r"\w")
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 # "Name:" or "NAME NAME:" or "Q:" at the start of a paragraph
-_LABEL = re.compile(
-    r"^(?P<label>(?:(?:Dr|Prof|Mr|Ms|Mrs|Amb|Gen)\.\s+)?[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3})"
-    r"\s*:\s+(?=\S)"
+_STAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s+)?"
+_NAME = r"(?:(?:Dr|Prof|Mr|Ms|Mrs|Amb|Gen|DR|PROF|MR|MS|MRS|AMB|GEN)\.\s+)?[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3}"
+_LABEL = re.compile(rf"^{_STAMP}(?P<label>{_NAME})\s*:\s+(?=\S)")
+_LABEL_ALONE = re.compile(rf"^{_STAMP}(?P<label>{_NAME})\s*:$")
+_QA_DOT = re.compile(rf"^{_STAMP}(?P<label>[QA])\.\s+(?=\S)")
+_TABLE_ROW = re.compile(
+    r"\S(?:\t|\s{3,})\S.*\S(?:\t|\s{2,})\S|\S\s{3,}\d[\d.,%]*$|^\|?(?:[^|\n]*\|){2,}"
+)
+_EMAIL_HEADER = re.compile(
+    r"^(?P<field>From|To|Cc|Bcc|Subject|Date|Sent|Reply-To):\s*(?P<value>.*)$"
 )
 _SENT_END = ".!?…\"'”’)]"
 
@@ -41,6 +48,7 @@ class Structure:
 
     tables: dict[str, list[re.Pattern[str]]]
     role_words: frozenset[str]
+    not_name_words: frozenset[str]
     genre_cues: dict[str, list[re.Pattern[str]]]
 
     def match(self, table: str, text: str) -> re.Match[str] | None:
@@ -73,7 +81,8 @@ def load_structure(path: str | None = None) -> Structure:
             pats = ["|".join(f"(?:{x})" for x in pats)]  # one alternation: one scan per text
         tables[name] = [re.compile(x, flags) for x in pats]
     roles = frozenset(data.get("bio", {}).get("role_words", []))
-    return Structure(tables=tables, role_words=roles, genre_cues=genre)
+    not_names = frozenset(w.lower() for w in data.get("byline", {}).get("not_name_words", []))
+    return Structure(tables=tables, role_words=roles, not_name_words=not_names, genre_cues=genre)
 
 
 @dataclass
@@ -150,9 +159,13 @@ def _split_block(text: str, lines: list[tuple[int, int]], st: Structure) -> list
     full = sum(1 for n in body_lens if n >= 0.75 * width)
     wrapped = 30 <= width <= 120 and full >= max(1, (len(body_lens) + 1) // 2)
     # wrapped prose mostly breaks mid-sentence; one-line-per-paragraph text breaks after "."
-    inner = [text[s:e] for s, e in lines[:-1] if not is_heading_like(text[s:e])]
+    inner = [
+        text[s:e]
+        for s, e in lines[:-1]
+        if (e - s) >= 0.75 * width or not is_heading_like(text[s:e])
+    ]
     open_ends = sum(1 for t in inner if t.rstrip()[-1:] not in '.!?:"”')
-    mostly_open = bool(inner) and open_ends / len(inner) > 0.5
+    mostly_open = bool(inner) and open_ends / len(inner) >= 0.5
     paras: list[list[tuple[int, int]]] = []
     for s, e in lines:
         line = text[s:e]
@@ -169,6 +182,7 @@ def _split_block(text: str, lines: list[tuple[int, int]], st: Structure) -> list
                 or st.match("boilerplate", line)
                 or st.match("credit", line)
                 or not _ALNUM.search(line)
+                or _EMAIL_HEADER.match(line)
             )
             closed = text[ps:pe].rstrip()[-1:] in '.!?:"”'
             prev = text[ps:pe]
@@ -176,6 +190,7 @@ def _split_block(text: str, lines: list[tuple[int, int]], st: Structure) -> list
                 _MD_HEADING.match(prev)
                 or st.match("hashtags", prev)
                 or st.match("metadata_label", prev)
+                or _EMAIL_HEADER.match(prev)
             )
             if would_not_fit and (mostly_open or not closed) and not starts_item and not standalone:
                 new = False
@@ -218,12 +233,34 @@ def parse_paragraphs(text: str, structure: Structure | None = None) -> list[Para
 
 
 def _classify(paras: list[Para], st: Structure) -> None:
+    from .datelines import find_date
+
     n = len(paras)
-    seen_prose = False
+    seen_prose = False  # a long body paragraph: the front matter is over
+    seen_body = False  # any body paragraph or section heading
     title_done = False
+    # e-mail export: header lines at the top; a "--" line opens the signature
+    email = any(_EMAIL_HEADER.match(p.text) for p in paras[:6])
+    in_signature = False
     for i, p in enumerate(paras):
         t = p.text
         one_line = "\n" not in t and "\r" not in t
+        front = not seen_prose
+        if email and one_line and _EMAIL_HEADER.match(t) and not seen_body:
+            p.kind = "metadata"
+            m = _EMAIL_HEADER.match(t)
+            p.notes["email_" + m.group("field").lower()] = m.group("value").strip()
+            continue
+        if in_signature and p.kind != "separator":
+            p.kind = "signature" if _ALNUM.search(t) else "separator"
+            continue
+        if email and t.strip() in ("--", "-- ", "—"):
+            p.kind = "separator"
+            in_signature = True
+            prev = paras[i - 1] if i else None
+            if prev is not None and prev.kind == "heading" and len(prev.text.split()) <= 3:
+                prev.kind = "signature"  # the sign-off name above the signature mark
+            continue
         if not _ALNUM.search(t):
             p.kind = "separator"
         elif st.match("boilerplate", t):
@@ -231,7 +268,7 @@ def _classify(paras: list[Para], st: Structure) -> None:
         elif st.match("credit", t):
             p.kind = "credit"
         elif _MD_HEADING.match(t):
-            p.kind = "title" if not title_done and not seen_prose else "heading"
+            p.kind = "title" if not title_done and front else "heading"
         elif st.match("hashtags", t):
             p.kind = "metadata"
         elif one_line and st.match("metadata_label", t):
@@ -246,27 +283,34 @@ def _classify(paras: list[Para], st: Structure) -> None:
             if i > 0 and paras[i - 1].block == p.block and paras[i - 1].kind in ("heading", "body"):
                 if is_heading_like(paras[i - 1].text) or len(paras[i - 1].text) < 160:
                     paras[i - 1].kind = "caption"
+        elif one_line and _TABLE_ROW.search(t):
+            p.kind = "table"
         elif _BULLET.match(t):
-            p.kind = "bullet" if seen_prose else "byline"
-        elif _LIST.match(t) and (one_line or len(t) < 400):
+            short = len(t) <= 80 and not t.rstrip().endswith(".")
+            p.kind = "byline" if (not seen_body and short) else "bullet"
+        elif _LIST.match(t) and not _QA_DOT.match(t) and (one_line or len(t) < 400):
             p.kind = "list_item"
-        elif not title_done and not seen_prose and one_line and _is_title_like(t):
-            p.kind = "title"
-        elif st.match("byline", t) and not seen_prose:
+        elif front and one_line and len(t) <= 80 and find_date(t):
+            p.kind = "byline"  # a date line: "May 5, 2022", "Published: 2023-05-01"
+        elif front and len(t) <= 160 and byline_names(st, t):
             p.kind = "byline"
-        elif one_line and is_heading_like(t):
+        elif not title_done and not seen_body and one_line and _is_title_like(t):
+            p.kind = "title"
+        elif one_line and is_heading_like(t) and not _LABEL_ALONE.match(t):
             p.kind = "heading"
         else:
             p.kind = "body"
         if p.kind == "title":
             title_done = True
+        if p.kind in ("body", "heading"):
+            seen_body = True
         if p.kind == "body" and len(t) > 60:
             seen_prose = True
     # bios: "<Name> is a ... fellow ..." after the last long body paragraph that is not one
     last_body = max((i for i, p in enumerate(paras) if p.kind == "body"), default=-1)
     for i in range(n - 1, -1, -1):
         p = paras[i]
-        if p.kind not in ("body", "boilerplate", "credit", "separator", "caption"):
+        if p.kind not in ("body", "boilerplate", "credit", "separator", "caption", "signature"):
             break
         if p.kind == "body":
             name = match_bio(st, p.text)
@@ -288,24 +332,55 @@ def match_bio(st: Structure, text: str) -> str | None:
     return m.group("name") if words & st.role_words else None
 
 
-def _canonical_label(label: str) -> str:
+def canonical_name(name: str) -> str:
+    """Normalise case of ALL-CAPS name tokens: "DR. MIN-JUN PARK" -> "Dr. Min-Jun Park"."""
     parts = []
-    for tok in label.split():
-        if len(tok) > 2 and tok.isupper() and tok.isalpha():
-            tok = tok.capitalize()
+    for tok in name.split():
+        letters = [c for c in tok if c.isalpha()]
+        if len(letters) >= 2 and all(c.isupper() for c in letters):
+            tok = "-".join(x.capitalize() for x in tok.split("-"))
         parts.append(tok)
     return " ".join(parts)
+
+
+_canonical_label = canonical_name
+_BYLINE_CUT = re.compile(r"\s*(?:\||—|–|;|\(|\s-\s)")
+_BYLINE_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w.'’\-]*|van|von|de|del|der|da|di|bin|al|la|le)$")
+
+
+def byline_names(st: Structure, text: str) -> list[str]:
+    """Person names in a byline ("By Jane Doe and John Roe, Example Institute"), else []."""
+    m = st.match("byline", text.strip().strip("*_ "))
+    if not m:
+        return []
+    body = _BYLINE_CUT.split(m.group("names"), maxsplit=1)[0]
+    names: list[str] = []
+    for part in _BYLINE_SPLIT.split(body):
+        tokens = part.strip(" .,*_").split()
+        if not 2 <= len(tokens) <= 4 or not tokens[0][:1].isupper():
+            break
+        if not all(_NAME_TOKEN.match(t) for t in tokens):
+            break
+        if {t.lower().strip(".") for t in tokens} & st.not_name_words:
+            break
+        names.append(canonical_name(" ".join(tokens)))
+    return names
 
 
 def _assign_speakers(paras: list[Para], st: Structure) -> None:
     cands: Counter[str] = Counter()
     labelled: dict[int, re.Match[str]] = {}
     heads: dict[int, re.Match[str]] = {}
+    dots: dict[int, re.Match[str]] = {}
     for i, p in enumerate(paras):
         if p.kind not in ("body", "heading", "question", "title"):
             continue
-        m = _LABEL.match(p.text)
+        m = _LABEL.match(p.text) or _LABEL_ALONE.match(p.text)
         if not m:
+            d = _QA_DOT.match(p.text)
+            if d:
+                dots[i] = d
             continue
         label = m.group("label")
         if st.match("not_speaker", label.strip()):
@@ -320,6 +395,11 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
         if cands.get(_canonical_label(m.group("label"))) or m.group("label") in ("Q", "A"):
             labelled[i] = m
             cands[_canonical_label(m.group("label"))] += 1
+    # "Q. ..." / "A. ..." count only when both occur ("A. Smith said" is an initial)
+    if {d.group("label") for d in dots.values()} == {"Q", "A"}:
+        for i, d in dots.items():
+            labelled[i] = d
+            cands[d.group("label")] += 1
     qa = "Q" in cands and "A" in cands
     valid = {c for c, k in cands.items() if k >= 2 or (qa and c in ("Q", "A"))}
     # singletons count when the transcript has another recurring speaker
@@ -332,7 +412,8 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
         m = labelled.get(i)
         if m and _canonical_label(m.group("label")) in valid:
             current = _canonical_label(m.group("label"))
-            p.kind = "body"
+            alone = m.end() >= len(p.text.rstrip())
+            p.kind = "speaker_label" if alone else "body"
             p.speaker = current
             p.label_end = p.start + m.end()
             # trim the whitespace after the colon out of the label
