@@ -1,0 +1,92 @@
+"""What a run records: versions of the software, fingerprints of inputs, times."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+DEPENDENCIES = (
+    "dprkbrief",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "nbclient",
+    "ipykernel",
+    "jupyter_client",
+    "ipywidgets",
+    "pyyaml",
+    "tqdm",
+)
+CORPUS_SUFFIXES = {".txt", ".md", ".toml", ".csv"}
+
+
+def now() -> str:
+    """The current UTC time as an ISO string with seconds."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def versions() -> dict[str, str | None]:
+    """Python, platform and the installed version of each dependency (None if missing)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out: dict[str, str | None] = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+    }
+    for dist in DEPENDENCIES:
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
+def fingerprint(directory: str | Path, *, suffixes: set[str] | None = None) -> dict:
+    """SHA-256 of every file in ``directory`` (recursively) and one digest over all of them.
+
+    Returns ``{"path": str, "sha256": str, "files": {relative_path: sha256}}``; a missing
+    directory gives ``sha256 = None`` and no files (recorded, not an error: the notebook run
+    will report the missing corpus itself).
+    """
+    directory = Path(directory)
+    files: dict[str, str] = {}
+    if directory.is_dir():
+        for f in sorted(directory.rglob("*")):
+            if not f.is_file() or "__pycache__" in f.parts:
+                continue
+            if suffixes is not None and f.suffix.lower() not in suffixes:
+                continue
+            files[f.relative_to(directory).as_posix()] = hashlib.sha256(f.read_bytes()).hexdigest()
+    total = hashlib.sha256()
+    for rel, digest in files.items():
+        total.update(f"{rel}\0{digest}\n".encode())
+    return {
+        "path": str(directory.resolve()),
+        "sha256": total.hexdigest() if files else None,
+        "files": files,
+    }
+
+
+def resolve_corpus_dir(value: str, notebook_dir: Path) -> Path:
+    """Where a notebook's ``corpus_dir`` parameter points, resolved like ``load_corpus``
+    resolves it from the notebook's folder (the folder, then up to three parents)."""
+    p = Path(value).expanduser()
+    if p.is_absolute():
+        return p
+    for base in [notebook_dir, *list(notebook_dir.resolve().parents)[:3]]:
+        if (base / p).is_dir():
+            return (base / p).resolve()
+    return (notebook_dir / p).resolve()
+
+
+def rules_fingerprint() -> dict:
+    """Fingerprint of the rule files shipped in ``dprkbrief/resources``."""
+    from dprkbrief.resources import RESOURCES
+
+    return fingerprint(RESOURCES, suffixes={".toml", ".csv", ".txt", ".json"})

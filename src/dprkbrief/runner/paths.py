@@ -1,0 +1,71 @@
+"""Output names derived from notebook names, document ids and parameters.
+
+Names are sanitized to ``[A-Za-z0-9._-]``, never start with a dot, are bounded in length and
+get a short hash when sanitizing changed them (so two different values never share a folder);
+:func:`safe_join` refuses any path that would resolve outside the reports directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+from dprkbrief.errors import ParameterError
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+|\.{2,}")
+_REPEAT = re.compile(r"_{2,}")
+MAX_NAME = 80
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def safe_name(text: Any, *, max_len: int = MAX_NAME) -> str:
+    """A file-system-safe single path component for ``text``.
+
+    ``"000_2e56"`` stays as is; ``"../../etc/passwd"`` becomes ``"etc_passwd-<hash>"``.
+    The result is never empty, ``.`` or ``..``, and contains no separator.
+    """
+    raw = str(text)
+    name = _REPEAT.sub("_", _UNSAFE.sub("_", raw)).strip("._-")
+    changed = name != raw
+    if not name:
+        name, changed = "x", True
+    if len(name) > max_len:
+        name, changed = name[: max_len - 9].rstrip("._-"), True
+    if changed:
+        name = f"{name}-{_short_hash(raw)}"
+    return name
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "+".join(_value_text(v) for v in value)
+    return str(value)
+
+
+def params_slug(params: dict[str, Any]) -> str:
+    """A folder name for one grid combination, e.g. ``doc_id-000_2e56__topic-sanctions``."""
+    if not params:
+        return "default"
+    parts = [f"{k}-{_value_text(v)}" for k, v in params.items()]
+    raw = "__".join(parts)
+    safe = "__".join(safe_name(p, max_len=60) for p in parts)
+    if len(safe) > 120:
+        safe = f"{safe[:110].rstrip('._-')}-{_short_hash(raw)}"
+    return safe
+
+
+def safe_join(root: str | Path, *parts: str) -> Path:
+    """``root / parts...``, guaranteed to stay inside ``root`` (else ParameterError)."""
+    root = Path(root).resolve()
+    path = root.joinpath(*parts).resolve()
+    if path != root and root not in path.parents:
+        raise ParameterError(
+            f"output path {path} would be outside the reports directory {root}; "
+            "use names without '..' or absolute paths"
+        )
+    return path
