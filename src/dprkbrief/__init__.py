@@ -48,6 +48,10 @@ _EXPORTS: dict[str, str] = {
     "forecasts": "dprkbrief.analysis.forecasts",
     "score_forecasts": "dprkbrief.analysis.forecasts",
     "load_codebook": "dprkbrief.analysis.codebook",
+    # batch runs and teaching
+    "run_notebooks": "dprkbrief.runner.run",
+    "make_handout": "dprkbrief.runner.handout",
+    "notebook_parameters": "dprkbrief.runner.params",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
