@@ -10,6 +10,7 @@ Run from the repository root:
     .venv/bin/python benchmarks/eval_statements.py          # table
     .venv/bin/python benchmarks/eval_statements.py --json   # machine-readable
     .venv/bin/python benchmarks/eval_statements.py --time   # also time the analyses
+    .venv/bin/python benchmarks/eval_statements.py --big    # time them on a ~1 MB document
 """
 
 from __future__ import annotations
@@ -161,7 +162,44 @@ def timing(repeat: int = 3) -> dict[str, float]:
     return out
 
 
+def big_corpus(size: int = 1_000_000):
+    """One ~``size``-character document: the project corpus and eval documents, repeated."""
+    import dprkbrief
+
+    parts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    parts += [p.read_text(encoding="utf-8") for p in sorted((EVAL / "docs").glob("*.txt"))]
+    unit = "\n\n".join(parts)
+    text = "\n\n".join([unit] * (size // len(unit) + 1))[:size]
+    return dprkbrief.corpus_from_texts({"big": text}, metadata={"big": {"date": "2024-12-26"}})
+
+
+def timing_big() -> dict[str, float]:
+    """Seconds for each analysis on a fresh ~1 MB one-document corpus (segmentation excluded;
+    positions and forecasts called on the corpus, as a user would)."""
+    import time
+
+    import dprkbrief
+
+    out: dict[str, float] = {}
+    for name in ("experts", "statements", "positions", "forecasts"):
+        corpus = big_corpus()
+        corpus.segments("sentence")
+        t0 = time.perf_counter()
+        getattr(dprkbrief, name)(corpus)
+        out[name] = round(time.perf_counter() - t0, 2)
+    corpus = big_corpus()
+    corpus.segments("sentence")
+    t0 = time.perf_counter()
+    for name in ("statements", "positions", "forecasts"):
+        getattr(dprkbrief, name)(corpus)
+    out["all three on one corpus"] = round(time.perf_counter() - t0, 2)
+    return out
+
+
 def main(argv: list[str]) -> int:
+    if "--big" in argv:
+        print(f"seconds on a ~1 MB document: {timing_big()}")
+        return 0
     res = evaluate()
     if "--time" in argv:
         res["seconds"] = timing()

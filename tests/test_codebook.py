@@ -165,3 +165,59 @@ def test_parameter_errors():
         cb.topic_direction("x", "no_such_topic")
     assert cb.check_topics("summit") == ["summit"]
     assert cb.check_topics(None) is None
+
+
+FUTURE = load_toml(resource_path("lexicons", "horizons.toml"))
+
+
+@pytest.mark.parametrize(
+    "example", [ex for f in FUTURE["future"] for ex in f["examples"]], ids=lambda e: e[:30]
+)
+def test_future_cue_examples(example):
+    from dprkbrief.analysis.forecasts import future_cue
+
+    assert future_cue(example) is not None
+
+
+@pytest.mark.parametrize("example", FUTURE["not_future"], ids=lambda e: e[:30])
+def test_past_reporting_has_no_future_cue(example):
+    from dprkbrief.analysis.forecasts import future_cue
+
+    assert future_cue(example) is None
+
+
+@pytest.mark.parametrize("example", ATTRIBUTION.intro_examples, ids=lambda e: e["name"])
+def test_interviewee_intro_examples(example):
+    from dprkbrief.analysis.experts import front_interviewee
+
+    name, desc, start, end = front_interviewee(example["text"], ATTRIBUTION)
+    assert name == example["name"]
+    assert extract_affiliation(desc, ATTRIBUTION) == example["affiliation"]
+    assert example["text"][start:end].startswith(name)
+
+
+def test_right_scope_negator_leaves_the_words_before_it():
+    # "without" negates what follows it; "unlikely" negates its whole clause
+    assert cb.topic_direction("Talks resume without progress.", "talks") == 0
+    assert cb.topic_direction("Progress is unlikely.", "talks") == -1
+    text = "The North has no reason to hurry while its partnership with Moscow is paying off."
+    assert cb.topic_direction(text, "russia_dprk") == 1
+
+
+def test_bad_negator_scope_is_a_rule_file_error(tmp_path):
+    path = tmp_path / "cues.toml"
+    path.write_text(
+        "# cues\n[[cue]]\npattern = 'no'\ntype = 'negator'\nscope = 'left'\nexamples = ['no']\n"
+    )
+    with pytest.raises(RuleFileError, match="scope"):
+        cb.score_certainty("no", lexicon=path)
+
+
+@pytest.mark.parametrize("example", ATTRIBUTION.aside_examples, ids=lambda e: e["text"][:30])
+def test_aside_examples(example):
+    import dprkbrief
+
+    text = f"T\n\nBy Ann Lee\n\n{example['text']}"
+    st = dprkbrief.statements(dprkbrief.corpus_from_texts({"d": text}))
+    row = st[st["quote"] == example["text"]].iloc[0]
+    assert row["voice"] == example["voice"]

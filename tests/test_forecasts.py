@@ -104,3 +104,26 @@ def test_template_carries_over_filled_outcomes(fc):
     new = outcomes_template(fc, existing=old)
     assert list(new["outcome"]) == ["", "1"]
     assert new.iloc[1]["note"] == "checked"
+
+
+def test_past_reporting_is_not_a_forecast():
+    text = (
+        "T\n\nBy Ann Lee\n\nThe 2018 Singapore summit raised expectations that neither side "
+        "could meet. I expect that talks will resume next year."
+    )
+    fc = dprkbrief.forecasts(
+        dprkbrief.corpus_from_texts({"d": text}, metadata={"d": {"date": "2024-01-01"}})
+    )
+    assert list(fc["quote"]) == ["I expect that talks will resume next year."]
+
+
+def test_undated_documents_give_none_not_nan():
+    texts = {
+        "a": "T\n\nBy Ann Lee\n\nTalks will resume next year.",
+        "b": "T\n\nBy Bo Park\n\nTalks will resume soon.",
+    }
+    corpus = dprkbrief.corpus_from_texts(texts, metadata={"a": {"date": "2024-01-01"}})
+    fc = dprkbrief.forecasts(corpus).set_index("doc_id")
+    assert fc["doc_date"].dtype == object
+    assert fc.loc["b", "doc_date"] is None
+    assert fc.loc["a", "doc_date"] == "2024-01-01"

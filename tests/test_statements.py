@@ -194,3 +194,84 @@ def test_statement_invariants(picked, byline):
         assert 0.0 <= r.certainty <= 1.0
         assert r.direction in (-1, 0, 1)
         assert set(r.directions) == set(r.topics)
+
+
+def _rows(text: str):
+    st = dprkbrief.statements(dprkbrief.corpus_from_texts({"d": text}))
+    return {r.quote: r for r in st.itertuples()}
+
+
+def test_multi_sentence_quotation_goes_to_the_quoted_person():
+    # attribution after the last sentence of the quotation
+    rows = _rows(
+        'T\n\nBy Ann Lee\n\nBody.\n\n"Talks will fail. Nobody wants them," said Omar Haddad, '
+        "a professor at X University."
+    )
+    first = rows['"Talks will fail.']
+    assert (first.expert, first.voice, first.role) == ("Omar Haddad", "own", "quoted")
+    assert rows["Body."].expert == "Ann Lee"
+    # attribution after the first sentence; a sentence inside an open quotation
+    rows = _rows(
+        'T\n\nBy Ann Lee\n\n"Talks will fail," said Omar Haddad, a professor at X University. '
+        '"Nobody wants them."\n\nOmar Haddad said: "Sanctions stay. Relief is far off. '
+        'Nobody is ready."'
+    )
+    assert rows['"Nobody wants them."'].expert == "Omar Haddad"
+    assert rows["Relief is far off."].expert == "Omar Haddad"
+    assert rows["Relief is far off."].voice == "own"
+    assert rows['Nobody is ready."'].expert == "Omar Haddad"
+
+
+def test_name_with_an_opinion_verb_is_an_expert():
+    text = (
+        "T\n\nBy Ann Lee\n\nSofia Alvarez believes talks will fail. "
+        "She expects that talks will resume by 2026."
+    )
+    rows = _rows(text)
+    for quote in (
+        "Sofia Alvarez believes talks will fail.",
+        "She expects that talks will resume by 2026.",
+    ):
+        assert (rows[quote].expert, rows[quote].role, rows[quote].voice) == (
+            "Sofia Alvarez",
+            "quoted",
+            "own",
+        )
+    reg = dprkbrief.experts(dprkbrief.corpus_from_texts({"d": text}))
+    assert "Sofia Alvarez" in set(reg["expert"])
+
+
+def test_interviewee_named_in_the_intro_answers_the_a_label():
+    text = (
+        "Interview with Dr. Helena Marsh, director of the Y Forum in Honolulu.\n\n"
+        "Q: Will the talks resume soon?\n\nA: I think talks will resume next year.\n"
+    )
+    corpus = dprkbrief.corpus_from_texts({"d": text})
+    rows = {r.quote: r for r in dprkbrief.statements(corpus).itertuples()}
+    answer = rows["I think talks will resume next year."]
+    assert (answer.expert, answer.role) == ("Helena Marsh", "interviewee")
+    assert rows["Will the talks resume soon?"].role == "interviewer"
+    reg = dprkbrief.experts(corpus).set_index("expert")
+    assert reg.loc["Helena Marsh", "affiliation"] == "Y Forum"
+    assert {"Dr. Helena Marsh", "Dr. Marsh"} <= set(reg.loc["Helena Marsh", "aliases"])
+
+
+def test_doubt_and_failure_lean_no():
+    rows = _rows(
+        "T\n\nBy Ann Lee\n\nChen said she doubted that talks would resume soon. "
+        "Chen said the talks would probably fail by 2021. "
+        "The most likely scenario is that a deal will remain out of reach."
+    )
+    for quote, row in rows.items():
+        if "talks" in row.topics:
+            assert row.directions["talks"] == -1, quote
+
+
+def test_analyses_share_one_statements_computation():
+    corpus = dprkbrief.corpus_from_texts({"n": NEWS})
+    first = dprkbrief.statements(corpus)
+    first.loc[0, "expert"] = "changed by the caller"
+    dprkbrief.positions(corpus)
+    dprkbrief.forecasts(corpus)
+    assert len(corpus._analysis_cache) == 1  # one entry per set of rule files
+    assert dprkbrief.statements(corpus).loc[0, "expert"] != "changed by the caller"

@@ -40,6 +40,13 @@ class Topic:
     positive: tuple[re.Pattern, ...]
     negative: tuple[re.Pattern, ...]
     examples: tuple[dict, ...] = field(default=())
+    any_pattern: re.Pattern | None = field(default=None, compare=False)
+
+    def mentioned(self, text: str) -> bool:
+        """True if one of the topic's patterns matches ``text``."""
+        if self.any_pattern is not None:
+            return self.any_pattern.search(text) is not None
+        return any(p.search(text) for p in self.patterns)
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,7 @@ class Cue:
     weight: float
     negates: bool
     examples: tuple[str, ...]
+    scope: str = "clause"
 
 
 def _path(value: str | Path | None, kind: str, default: str) -> Path:
@@ -106,9 +114,18 @@ def _topics(path: str, mtime: float) -> tuple[Topic, ...]:
                 positive=tuple(_compile(p, where) for p in entry.get("positive", [])),
                 negative=tuple(_compile(p, where) for p in entry.get("negative", [])),
                 examples=tuple(entry.get("examples", [])),
+                any_pattern=_combined(entry["patterns"]),
             )
         )
     return tuple(topics)
+
+
+def _combined(patterns: list[str]) -> re.Pattern | None:
+    """One alternation of a topic's patterns (None if they cannot be joined, e.g. flags)."""
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error:
+        return None
 
 
 def topic_rules(codebook: str | Path | None = None) -> tuple[Topic, ...]:
@@ -152,7 +169,7 @@ def check_topics(topics: Any, codebook: str | Path | None = None) -> list[str] |
 
 def tag_topics(text: str, *, codebook: str | Path | None = None) -> list[str]:
     """Ids of the codebook topics whose patterns match ``text``, in codebook order."""
-    return [t.id for t in topic_rules(codebook) if any(p.search(text) for p in t.patterns)]
+    return [t.id for t in topic_rules(codebook) if t.mentioned(text)]
 
 
 # ---------------------------------------------------------------- lexicons
@@ -189,9 +206,16 @@ def _cues(path: str, mtime: float) -> tuple[tuple[Cue, ...], float]:
                 weight=float(weight),
                 negates=bool(entry.get("negates", ctype == "negator")),
                 examples=tuple(entry.get("examples", [])),
+                scope=_scope(entry.get("scope", "clause"), where),
             )
         )
     return tuple(cues), float(data.get("default", 0.7))
+
+
+def _scope(value: Any, where: str) -> str:
+    if value not in ("clause", "right"):
+        raise RuleFileError(f"{where}: scope must be 'clause' or 'right', got {value!r}")
+    return value
 
 
 def certainty_cues(lexicon: str | Path | None = None) -> tuple[tuple[Cue, ...], float]:
@@ -202,13 +226,17 @@ def certainty_cues(lexicon: str | Path | None = None) -> tuple[tuple[Cue, ...], 
 
 def find_cues(text: str, *, lexicon: str | Path | None = None) -> list[tuple[int, int, Cue]]:
     """Non-overlapping cue matches in ``text``: longest match wins, ties go to file order."""
-    cues, _ = certainty_cues(lexicon)
+    return _find_cues(text, certainty_cues(lexicon)[0])
+
+
+def _find_cues(text: str, cues: tuple[Cue, ...]) -> list[tuple[int, int, Cue]]:
     found = []
     for order, cue in enumerate(cues):
         for m in cue.regex.finditer(text):
             if m.end() > m.start():
                 found.append((m.start(), m.end(), order, cue))
-    found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
+    if len(found) > 1:
+        found.sort(key=lambda f: (-(f[1] - f[0]), f[2], f[0]))
     taken: list[tuple[int, int, Cue]] = []
     for start, end, _, cue in found:
         if all(end <= s or start >= e for s, e, _ in taken):
@@ -225,8 +253,13 @@ def score_certainty(
     when there are none); polarity flips once per negator or negating hedge, so "I don't
     think X will happen" is a confident (0.75+) negative expectation.
     """
-    cues_found = find_cues(text, lexicon=lexicon)
-    _, default = certainty_cues(lexicon)
+    return _score_certainty(text, *certainty_cues(lexicon))
+
+
+def _score_certainty(
+    text: str, cues: tuple[Cue, ...], default: float
+) -> tuple[float, int, list[str]]:
+    cues_found = _find_cues(text, cues)
     weights = [c.weight for _, _, c in cues_found if c.type != "negator"]
     flips = sum(1 for _, _, c in cues_found if c.negates)
     certainty = sum(weights) / len(weights) if weights else default
@@ -258,13 +291,21 @@ def claim_types(lexicon: str | Path | None = None) -> list[str]:
     return [*order, fallback]
 
 
+def _claims(lexicon: str | Path | None) -> tuple[tuple[str, ...], str, tuple]:
+    path = _path(lexicon, "lexicons", "claim_types.toml")
+    return _claim_rules(str(path.resolve()), path.stat().st_mtime)
+
+
 def classify_claim(text: str, *, kind: str = "body", lexicon: str | Path | None = None) -> str:
     """The claim type of a sentence: the highest-priority type with a matching cue.
 
     A segment of kind ``question`` (an interviewer's question) is always ``"question"``.
     """
-    path = _path(lexicon, "lexicons", "claim_types.toml")
-    order, fallback, rules = _claim_rules(str(path.resolve()), path.stat().st_mtime)
+    return _classify(text, kind, _claims(lexicon))
+
+
+def _classify(text: str, kind: str, claim_rules: tuple) -> str:
+    order, fallback, rules = claim_rules
     if kind == "question" and "question" in order:
         return "question"
     hits = {ctype for ctype, rx in rules if rx.search(text)}
@@ -274,7 +315,9 @@ def classify_claim(text: str, *, kind: str = "body", lexicon: str | Path | None 
     return fallback
 
 
-_CLAUSE = re.compile(r"[;:–—,]|\b(?:but|because|whereas|although)\b", re.IGNORECASE)
+_CLAUSE = re.compile(
+    r"[;:–—,]|\b(?:but|because|whereas|although|though|while|unless)\b", re.IGNORECASE
+)
 
 
 def clauses(text: str) -> list[str]:
@@ -291,9 +334,11 @@ def topic_direction(
 ) -> int:
     """+1/-1/0: how ``text`` leans on the topic's question (see the codebook's comment).
 
-    Per clause: sign(#positive cues - #negative cues), flipped when the clause is negated
-    (negation scope = the clause); the sentence's lean is the sign of the clause sum, 0 when
-    no cue of the topic occurs.
+    Per clause: the sign of the sum of its positive (+1) and negative (-1) cues, each flipped
+    once per negator whose scope covers it (the clause, or for ``scope = "right"`` negators
+    such as "without" only the words after it); a cue that merely names the topic ("summit")
+    counts only when no other cue does. The sentence's lean is the sign of the clause sum,
+    0 when no cue of the topic occurs.
     """
     if isinstance(topic, str):
         by_id = {t.id: t for t in topic_rules(codebook)}
@@ -302,15 +347,66 @@ def topic_direction(
 
             check_choice("topic", topic, list(by_id))
         topic = by_id[topic]
+    return _direction(clauses(text), topic, certainty_cues(lexicon))
+
+
+def _direction(parts: list[str], topic: Topic, cues: tuple[tuple[Cue, ...], float]) -> int:
     total = 0
-    for clause in clauses(text):
-        score = sum(1 for p in topic.positive if p.search(clause)) - sum(
-            1 for p in topic.negative if p.search(clause)
-        )
-        if score:
-            polarity = score_certainty(clause, lexicon=lexicon)[1]
-            total += (1 if score > 0 else -1) * polarity
+    for clause in parts:
+        hits = [(m.start(), 1) for p in topic.positive for m in [p.search(clause)] if m]
+        hits += [(m.start(), -1) for p in topic.negative for m in [p.search(clause)] if m]
+        if not hits:
+            continue
+        # a cue that is just the topic's own word ("summit") counts only when no other cue
+        # of the clause says how things stand ("the summit will be called off")
+        mentions = {m.start() for p in topic.patterns for m in p.finditer(clause)}
+        if any(pos not in mentions for pos, _ in hits):
+            hits = [(pos, sign) for pos, sign in hits if pos not in mentions]
+        negators = [(s, c.scope) for s, _e, c in _find_cues(clause, cues[0]) if c.negates]
+        score = 0
+        for pos, sign in hits:
+            flips = sum(1 for s, scope in negators if scope == "clause" or s < pos)
+            score += -sign if flips % 2 else sign
+        total += (score > 0) - (score < 0)
     return (total > 0) - (total < 0)
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """The codebook and lexicons of one analysis run, loaded once (see :func:`scorer`)."""
+
+    topics: tuple[Topic, ...]
+    cues: tuple[tuple[Cue, ...], float]
+    claims: tuple
+
+    def score(self, text: str, kind: str = "body") -> dict[str, Any]:
+        """Like :func:`score_sentence`, with the rule files already loaded."""
+        claim = _classify(text, kind, self.claims)
+        certainty, polarity, cues = _score_certainty(text, *self.cues)
+        topics = [t for t in self.topics if t.mentioned(text)]
+        positional = claim not in ("question", "description")
+        parts = clauses(text) if topics and positional else []
+        directions = {t.id: (_direction(parts, t, self.cues) if positional else 0) for t in topics}
+        if claim == "question":
+            certainty = 0.0
+        return {
+            "topics": [t.id for t in topics],
+            "claim_type": claim,
+            "certainty": certainty,
+            "polarity": polarity,
+            "cues": cues,
+            "directions": directions,
+        }
+
+
+def scorer(
+    *,
+    codebook: str | Path | None = None,
+    lexicon: str | Path | None = None,
+    claims: str | Path | None = None,
+) -> Scorer:
+    """Load (and validate) the rule files of a run once, for scoring many sentences."""
+    return Scorer(topic_rules(codebook), certainty_cues(lexicon), _claims(claims))
 
 
 def score_sentence(
@@ -325,20 +421,4 @@ def score_sentence(
 
     Questions and descriptions carry direction 0 on every topic (they take no position).
     """
-    claim = classify_claim(text, kind=kind, lexicon=claims)
-    certainty, polarity, cues = score_certainty(text, lexicon=lexicon)
-    topics = [t for t in topic_rules(codebook) if any(p.search(text) for p in t.patterns)]
-    positional = claim not in ("question", "description")
-    directions = {
-        t.id: (topic_direction(text, t, lexicon=lexicon) if positional else 0) for t in topics
-    }
-    if claim == "question":
-        certainty = 0.0
-    return {
-        "topics": [t.id for t in topics],
-        "claim_type": claim,
-        "certainty": certainty,
-        "polarity": polarity,
-        "cues": cues,
-        "directions": directions,
-    }
+    return scorer(codebook=codebook, lexicon=lexicon, claims=claims).score(text, kind)

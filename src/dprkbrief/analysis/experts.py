@@ -67,6 +67,18 @@ class Rules:
     non_person_names: frozenset[str]
     stop_words: frozenset[str]
     examples: tuple[dict, ...]
+    opinion_verbs: frozenset[str] = frozenset()
+    aside: re.Pattern | None = None
+    aside_examples: tuple[dict, ...] = ()
+    interviewee_intros: str = ""
+    intro_examples: tuple[dict, ...] = ()
+    compiled: dict[str, re.Pattern] = field(default_factory=dict, compare=False)
+
+    def rx(self, name: str) -> re.Pattern:
+        """A compiled regex built from this lexicon (compiled once per lexicon)."""
+        if name not in self.compiled:
+            self.compiled[name] = _build_rx(name, self)
+        return self.compiled[name]
 
 
 @lru_cache(maxsize=8)
@@ -95,7 +107,48 @@ def _rules(path: str, mtime: float) -> Rules:
         non_person_names=frozenset(n.lower() for n in data.get("non_person_names", [])),
         stop_words=frozenset(data.get("stop_name_words", [])),
         examples=tuple(data.get("example", [])),
+        opinion_verbs=frozenset(data.get("opinion_verbs", [])),
+        aside=_aside_rx(data.get("aside_clauses", []), path),
+        aside_examples=tuple(data.get("aside_example", [])),
+        interviewee_intros="|".join(data.get("interviewee_intros", [])),
+        intro_examples=tuple(data.get("intro_example", [])),
     )
+
+
+_ADV_BEFORE = r"(?:(?:also|even|still|often|later|then|has|have|had|once|repeatedly|\w+ly)\s+)*"
+_AFTER_VERBS = "said|says|added|told|noted|warned|wrote"
+
+
+def _build_rx(name: str, rules: Rules) -> re.Pattern:
+    person = _name_rx(rules)
+    if name == "verb":  # any reporting verb (a cheap pre-filter)
+        return re.compile(rf"(?<![\w’'])(?:{rules.verbs_rx})\b")
+    if name == "before":  # "Name [, appositive,] [adverbs] verb", ending at the verb
+        return re.compile(
+            rf"(?P<subj>(?:[\w’'.\-]+\s+){{0,3}}[\w’'.\-]+)(?:,\s[^,]+,)?\s+{_ADV_BEFORE}"
+            rf"(?P<verb>{rules.verbs_rx})\Z"
+        )
+    if name == "after":  # "said Name"
+        return re.compile(rf"\b(?P<verb>{_AFTER_VERBS})\s+(?P<subj>{person})")
+    if name == "name_end":
+        return re.compile(rf"({person})$")
+    if name == "adverb":
+        return re.compile(_ADVERBS)
+    if name == "intro":  # "Interview with Dr. Jane Doe, director of X."
+        return re.compile(
+            rf"(?i:\b(?:{rules.interviewee_intros or '(?!)'}))\s+(?P<name>{person})"
+            rf"(?:,\s+(?P<desc>[^.;:!?]+(?:\.(?=\w)[^.;:!?]*)*))?"
+        )
+    raise KeyError(name)
+
+
+def _aside_rx(patterns: list[str], path: str) -> re.Pattern | None:
+    if not patterns:
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    except re.error as exc:
+        raise RuleFileError(f"{path}: aside_clauses: invalid regex ({exc}); fix it") from None
 
 
 def attribution_rules(lexicon: str | Path | None = None) -> Rules:
@@ -203,27 +256,30 @@ def find_reporting(text: str, rules: Rules) -> list[tuple[str, str, int, int]]:
 
     The subject is the up-to-four words before the verb (or the name right after it).
     """
-    name = _name_rx(rules)
-    adv = r"(?:(?:also|even|still|often|later|then|has|have|had|once|repeatedly|\w+ly)\s+)*"
+    verbs = list(rules.rx("verb").finditer(text))
+    if not verbs:
+        return []
     out = []
-    before = re.compile(
-        rf"(?P<subj>(?:[\w’'.\-]+\s+){{0,3}}[\w’'.\-]+)(?:,\s[^,]+,)?\s+{adv}"
-        rf"(?P<verb>{rules.verbs_rx})\b"
-    )
-    after = re.compile(rf"\b(?P<verb>said|says|added|told|noted|warned|wrote)\s+(?P<subj>{name})")
-    for m in after.finditer(text):
+    for m in rules.rx("after").finditer(text):
         out.append((m.group("subj"), m.group("verb"), m.start(), m.end()))
-    for m in before.finditer(text):
-        out.append((m.group("subj"), m.group("verb"), m.start("subj"), m.end()))
+    before = rules.rx("before")
+    prev = 0
+    for v in verbs:
+        if v.start() < prev or (v.end() < len(text) and (text[v.end()].isalnum())):
+            continue
+        m = before.search(text, max(prev, v.start() - 250), v.end())
+        if m:
+            out.append((m.group("subj"), m.group("verb"), m.start("subj"), m.end()))
+            prev = m.end()
     return out
 
 
 def trailing_name(subject: str, rules: Rules) -> str | None:
     """The capitalised name that ends a reporting-clause subject, if any."""
     words = subject.split()
-    while words and words[-1][:1].islower() and re.fullmatch(_ADVERBS, words[-1]):
+    while words and words[-1][:1].islower() and rules.rx("adverb").fullmatch(words[-1]):
         words.pop()
-    m = re.search(rf"({_name_rx(rules)})$", " ".join(words))
+    m = rules.rx("name_end").search(" ".join(words))
     return _clean_candidate(m.group(1), rules) if m else None
 
 
@@ -267,6 +323,14 @@ class People:
     doc_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # label -> key
     doc_authors: dict[str, list[str]] = field(default_factory=dict)
     doc_quoted: dict[str, set[str]] = field(default_factory=dict)
+    _reporting: dict[str, list] = field(default_factory=dict, repr=False)
+
+    def reporting(self, text: str) -> list[tuple[str, str, int, int]]:
+        """:func:`find_reporting` of ``text``, memoised (a sentence is looked at several times)."""
+        found = self._reporting.get(text)
+        if found is None:
+            found = self._reporting[text] = find_reporting(text, self.rules)
+        return found
 
     def person(self, name: str, doc_id: str) -> Person:
         key = name_key(name, self.rules)
@@ -301,6 +365,20 @@ def _front_interviewer(doc_text: str, rules: Rules) -> tuple[str, int, int] | No
     m = re.search(rf"\b(?i:interview(?:ed)? by)\s+({_name_rx(rules)})", doc_text[:2000])
     name = _clean_candidate(m.group(1), rules) if m else None
     return (name, m.start(1), m.start(1) + len(name)) if name else None
+
+
+def front_interviewee(doc_text: str, rules: Rules) -> tuple[str, str | None, int, int] | None:
+    """The interviewee introduced in the front matter ("Interview with Dr. Jane Doe, director
+    of X"): ``(name, descriptor, start, end)`` with the span of name and descriptor."""
+    m = rules.rx("intro").search(doc_text[:2000])
+    if not m:
+        return None
+    name = _clean_candidate(m.group("name"), rules)
+    if not name or len(strip_titles(name, rules).split()) < 2:
+        return None
+    desc = (m.group("desc") or "").strip() or None
+    end = m.end("desc") if desc else m.start("name") + len(name)
+    return name, desc, m.start("name"), end
 
 
 def build_people(corpus: Corpus, *, lexicon: str | Path | None = None) -> People:
@@ -362,9 +440,20 @@ def build_people(corpus: Corpus, *, lexicon: str | Path | None = None) -> People
             elif anon == "interviewee":
                 others = [k for k in bio_people if k not in authors]
                 key = others[0] if len(others) == 1 else f"interviewee of {doc_id}"
+                intro = None if len(others) == 1 else front_interviewee(text, rules)
+                if intro:
+                    p = people.person(intro[0], doc_id)
+                    p.set_evidence(doc_id, intro[2], intro[3], 2)
+                    if intro[1] and p.descriptor is None:
+                        p.descriptor = intro[1]
+                        p.affiliation = extract_affiliation(intro[1], rules)
+                    key = p.key
             else:
                 key = people.person(label, doc_id).key
             if key in people.persons:
+                if key in authors and role in ("interviewer", "interviewee"):
+                    # "Interview by X" read as a byline: X asks the questions here
+                    people.persons[key].roles[doc_id] = role
                 people.persons[key].set_role(doc_id, role)
                 first = group[(group.kind == "speaker_label") & (group.speaker == label)]
                 if len(first):
@@ -377,13 +466,19 @@ def build_people(corpus: Corpus, *, lexicon: str | Path | None = None) -> People
         for row in group.itertuples():
             if row.kind not in PROSE_KINDS:
                 continue
-            for subj, _verb, s, e in find_reporting(row.text, rules):
+            for subj, verb, s, e in people.reporting(row.text):
                 name = trailing_name(subj, rules)
                 if not name:
                     continue
                 key = people.resolve(name, doc_id)
                 has_quote = any(ch in row.text for ch in QUOTE_CHARS)
-                if key is None and has_quote and len(strip_titles(name, rules).split()) >= 2:
+                # an opinion verb right after a full name ("Jane Doe believes ...")
+                opinion = verb in rules.opinion_verbs and row.text[s:].startswith(name)
+                if (
+                    key is None
+                    and (has_quote or opinion)
+                    and len(strip_titles(name, rules).split()) >= 2
+                ):
                     key = people.person(name, doc_id).key
                 if key is None:
                     continue
@@ -428,6 +523,12 @@ def build_people(corpus: Corpus, *, lexicon: str | Path | None = None) -> People
                 )
                 if m.group(0)[0].isupper() and not inside_name:
                     p.add_form(m.group(0))
+        # "Dr. Jane Doe" is also written "Dr. Doe"
+        for form in list(p.forms):
+            tokens = form.split()
+            if len(tokens) >= 3 and tokens[0].rstrip(".").lower() in rules.titles:
+                bare_t = strip_titles(form, rules).split()
+                p.add_form(" ".join([*tokens[: len(tokens) - len(bare_t)], bare_t[-1]]))
     return people
 
 

@@ -1,6 +1,8 @@
 """Forecast ledger: the predictions experts make, with horizons resolved to dates, and scoring.
 
-A forecast is an own-voice statement of claim type ``prediction``. Its horizon comes from
+A forecast is an own-voice statement of claim type ``prediction`` with a future-oriented
+cue (``[[future]]`` in ``lexicons/horizons.toml``: will, would, likely, expects, next
+year ...; past reporting is not a forecast). Its horizon comes from
 time expressions in the sentence (``lexicons/horizons.toml``: "next year", "maybe not in
 year one", "before the end of the first term" ...) resolved against the document date.
 Outcomes are recorded by users in a CSV (``corpus/outcomes.csv``): ``forecast_id``
@@ -16,7 +18,7 @@ import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._validate import check_type
 from ..errors import CorpusError, ParameterError, RuleFileError
@@ -70,6 +72,46 @@ def _horizon_rules(path: str, mtime: float) -> tuple[tuple, tuple]:
     return tuple(rules), terms
 
 
+@lru_cache(maxsize=8)
+def _future_rules(path: str, mtime: float) -> re.Pattern | None:
+    data = load_toml(path)
+    pats = []
+    for i, entry in enumerate(data.get("future", [])):
+        pattern = entry.get("pattern")
+        try:
+            re.compile(pattern)
+        except (TypeError, re.error) as exc:
+            raise RuleFileError(
+                f"{path}: future #{i + 1}: bad or missing pattern ({exc})"
+            ) from None
+        pats.append(f"(?:{pattern})")
+    if not pats:
+        return None
+    return re.compile(rf"(?<![\w’'])(?:{'|'.join(pats)})(?!\w)", re.IGNORECASE)
+
+
+def future_cue(text: str, *, horizons: str | Path | None = None) -> str | None:
+    """The first future-oriented cue of ``text`` ("will", "is likely", "next year"), or None.
+
+    Forecasts need one: a prediction-like sentence that only reports the past ("the summit
+    raised expectations") is not a forecast. Cues are the ``[[future]]`` tables of
+    ``lexicons/horizons.toml``; a file without them accepts every sentence.
+    """
+    return _future_match(text, _future_rx(horizons))
+
+
+def _future_rx(horizons: str | Path | None) -> re.Pattern | None:
+    path = _path(horizons, "lexicons", "horizons.toml")
+    return _future_rules(str(path.resolve()), path.stat().st_mtime)
+
+
+def _future_match(text: str, rx: re.Pattern | None) -> str | None:
+    if rx is None:
+        return text
+    m = rx.search(text)
+    return m.group(0) if m else None
+
+
 def _dct(value: str | None) -> date | None:
     if not value:
         return None
@@ -97,8 +139,16 @@ def resolve_horizons(
     Returns dicts ``{text, start, end, mod}`` (ISO dates; ``end`` empty for open windows,
     both empty when ``dct`` is unknown), in text order.
     """
+    return _resolve(text, dct, _load_horizons(horizons))
+
+
+def _load_horizons(horizons: str | Path | None) -> tuple[tuple, tuple]:
     path = _path(horizons, "lexicons", "horizons.toml")
-    rules, terms = _horizon_rules(str(path.resolve()), path.stat().st_mtime)
+    return _horizon_rules(str(path.resolve()), path.stat().st_mtime)
+
+
+def _resolve(text: str, dct: str | None, loaded: tuple[tuple, tuple]) -> list[dict[str, Any]]:
+    rules, terms = loaded
     base = _dct(dct)
     out, taken = [], []
     for rx, kind, offset, mod in rules:
@@ -164,21 +214,30 @@ def _warn_tagger(message: str) -> None:
     )
 
 
+class _Timex(NamedTuple):
+    text: str
+    type: str
+    value: Any
+    mod: Any
+    start: int
+
+
 def _tagger_horizons(text: str, base: date) -> list[dict[str, Any]]:
     """Future DATE expressions from the temporal tagger, when it is installed."""
     try:
-        from ..temporal.tagger import tag_dates
+        from ..temporal.tagger import tag_dates_records
     except ImportError:  # the temporal layer is optional for forecasts
         return []
     from ..errors import DprkbriefError
 
     try:
-        tagged = tag_dates(text, dct=base.isoformat())
+        tagged = tag_dates_records(text, dct=base.isoformat())
     except DprkbriefError as exc:  # a broken tagger must not sink the ledger: say so once
         _warn_tagger(str(exc))
         return []
     out = []
-    for row in tagged.itertuples():
+    for rec in tagged:
+        row = _Timex(rec["text"], rec["type"], rec["value"], rec.get("mod"), rec["start"])
         m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", str(row.value))
         if row.type != "DATE" or not m:
             continue
@@ -205,6 +264,10 @@ def _tagger_horizons(text: str, base: date) -> list[dict[str, Any]]:
     return out
 
 
+def _iso_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 def forecast_id(doc_id: str, start: int) -> str:
     """Stable key of a forecast: ``"<doc_id>@<start offset>"`` (survives re-segmentation)."""
     return f"{doc_id}@{int(start)}"
@@ -227,6 +290,8 @@ def forecasts(
     certainty``, and the horizon: ``horizon`` (the words), ``horizon_start``,
     ``horizon_end`` (ISO dates; empty when open or unresolved), ``horizon_mod``
     (BEFORE|AFTER|""). When a sentence has several horizons the latest-ending one is kept.
+    ``doc_date`` is None (object column, never NaN) for undated documents. The statements
+    behind the ledger are shared with ``statements``/``positions`` on the same corpus.
     """
     import pandas as pd
 
@@ -241,10 +306,15 @@ def forecasts(
         & (st["voice"] == "own")
         & (st["certainty"] >= min_certainty)
     ]
+    loaded = _load_horizons(horizons)
+    future = _future_rx(horizons)
+    dates = {d: _iso_or_none(doc_date(corpus, d)) for d in set(st["doc_id"])}
     rows = []
     for row in st.itertuples():
-        dct = doc_date(corpus, row.doc_id)
-        hs = resolve_horizons(row.quote, dct, horizons=horizons)
+        if _future_match(row.quote, future) is None:
+            continue
+        dct = dates[row.doc_id]
+        hs = _resolve(row.quote, dct, loaded)
         best = max(hs, key=lambda h: (h["end"] or "9999", h["start"]), default=None)
         rows.append(
             {
@@ -266,7 +336,10 @@ def forecasts(
                 "horizon_mod": best["mod"] if best else "",
             }
         )
-    return pd.DataFrame(rows, columns=FORECAST_COLUMNS)
+    df = pd.DataFrame(rows, columns=FORECAST_COLUMNS)
+    # undated documents: None, not NaN (pandas would infer a string column with NaN)
+    df["doc_date"] = pd.Series([r["doc_date"] for r in rows], index=df.index, dtype=object)
+    return df
 
 
 def outcomes_path(corpus: Corpus) -> Path | None:

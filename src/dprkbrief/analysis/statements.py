@@ -4,6 +4,9 @@ Attribution, in order: the interview speaker label of the sentence; a reporting 
 naming a person of the document ("..., said Jane Doe", "Doe added that"); a pronoun
 reporting clause ("She said") or an open quotation continuing the previous quoted person;
 otherwise the document's authors (co-authors jointly) or "unknown author(s) of <doc_id>".
+A quotation running over several sentences of a paragraph belongs, every sentence of it, to
+the person its reporting clause names (after its last or in its first sentence). The full
+table is computed once per corpus and rule files and shared with positions and forecasts.
 Interviewer questions get claim type ``question``; pull-quotes are never rows (they are not
 prose kinds), so repeats are not counted twice.
 
@@ -19,13 +22,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._validate import as_str_list, check_choice, check_type
 from ..errors import ParameterError
-from .codebook import check_topics, score_sentence
+from .codebook import check_topics
 from .experts import (
     _ADVERBS,
     QUOTE_CHARS,
     People,
     build_people,
-    find_reporting,
     name_key,
     trailing_name,
 )
@@ -78,11 +80,18 @@ def voice_of(text: str, people: People, *, attributed_span: tuple[int, int] | No
     ``attributed_span`` is the reporting clause that attributes the sentence to its expert
     (it does not make the sentence reported).
     """
-    if people.rules.hearsay.search(text):
+    asides = [m.span() for m in people.rules.aside.finditer(text)] if people.rules.aside else []
+
+    def aside(s: int, e: int) -> bool:
+        return any(a <= s and e <= b for a, b in asides)
+
+    if any(not aside(*m.span()) for m in people.rules.hearsay.finditer(text)):
         return "reported"
-    for subj, _verb, s, e in find_reporting(text, people.rules):
+    for subj, _verb, s, e in people.reporting(text):
         if attributed_span and s < attributed_span[1] and e > attributed_span[0]:
             continue
+        if aside(s, e):
+            continue  # "While critics argue X, ..." / "as you said": the rest is own voice
         words = [w.strip(",.").lower() for w in subj.split()]
         if not words or words[-1] in _CONJ or _CONJ_IF & set(words):
             continue  # same subject continuing ("X notes ... and claims"), or a condition
@@ -93,7 +102,7 @@ def voice_of(text: str, people: People, *, attributed_span: tuple[int, int] | No
 
 def _attribute(text: str, doc_id: str, people: People, last: str | None):
     """(key, how, span) for a sentence without a speaker label, or None."""
-    for subj, _verb, s, e in find_reporting(text, people.rules):
+    for subj, _verb, s, e in people.reporting(text):
         words = subj.split()
         while words and words[-1][:1].islower() and _AUX.fullmatch(words[-1]):
             words.pop()
@@ -135,10 +144,7 @@ def statements(
     ``topic`` and ``direction`` on that topic instead of ``topics``/``directions``.
     ``experts`` and ``topics`` keep rows of those experts (any written form) / topics.
     """
-    import pandas as pd
-
     from ..corpus.corpus import Corpus
-    from ..segment import PROSE_KINDS
 
     check_type("corpus", corpus, Corpus)
     check_choice("form", form, ("wide", "long"))
@@ -148,41 +154,138 @@ def statements(
             check_choice("docs", d, corpus.doc_ids)
         corpus = corpus.select(docs)
     topic_ids = check_topics(topics, codebook)
-    people = build_people(corpus, lexicon=attribution)
+    files = {"codebook": codebook, "lexicon": lexicon, "claims": claims, "attribution": attribution}
+    key = ("statements", *(_rule_id(name, value) for name, value in files.items()))
+    cache = _analysis_cache(corpus)
+    if key not in cache:
+        cache[key] = _compute(corpus, **files)
+    df, people = cache[key]
+    df = df.copy()
     wanted = _expert_filter(experts, people, corpus.doc_ids)
+    if wanted is not None:
+        df = df[
+            df["expert_list"].map(lambda ns: any(name_key(n, people.rules) in wanted for n in ns))
+        ]
+    if topic_ids is not None:
+        df = df[df["topics"].map(lambda ts: any(t in topic_ids for t in ts))]
+    df = df.reset_index(drop=True)
+    return explode_topics(df, topics=topic_ids) if form == "long" else df
 
+
+def _rule_id(name: str, value: Any) -> tuple:
+    """Identity of a rule-file argument for the cache: path and modification time."""
+    from .codebook import _path
+
+    kind, default = {
+        "codebook": ("topics", "codebook.toml"),
+        "lexicon": ("lexicons", "certainty.toml"),
+        "claims": ("lexicons", "claim_types.toml"),
+        "attribution": ("lexicons", "attribution.toml"),
+    }[name]
+    path = _path(value, kind, default)
+    return (name, str(path.resolve()), path.stat().st_mtime)
+
+
+def _analysis_cache(corpus: Corpus) -> dict:
+    """Per-corpus memo of analysis results keyed by the rule files used.
+
+    A Corpus does not change after loading, so results computed with the same rule files
+    (same paths and modification times) can be shared by statements/positions/forecasts.
+    """
+    cache = getattr(corpus, "_analysis_cache", None)
+    if cache is None:
+        cache = {}
+        corpus._analysis_cache = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def _quote_state(text: str, is_open: bool) -> bool:
+    """Whether a quotation is open after ``text``, given whether it was open before."""
+    for ch in text:
+        if ch == '"':
+            is_open = not is_open
+        elif ch in "“«":
+            is_open = True
+        elif ch in "”»":
+            is_open = False
+    return is_open
+
+
+def _quotations(rows: list[Any]) -> list[list[int]]:
+    """Indices (into ``rows``) of the sentences of each multi-sentence quotation.
+
+    A quotation opens in one sentence and closes in a later sentence of the same paragraph;
+    the sentences between are inside it.
+    """
+    groups: list[list[int]] = []
+    current: list[int] = []
+    is_open, para = False, None
+    for i, row in enumerate(rows):
+        if row.paragraph_id != para:
+            is_open, para, current = False, row.paragraph_id, []
+        was_open = is_open
+        is_open = _quote_state(row.text, is_open)
+        if was_open and current:
+            current.append(i)
+            if not is_open:
+                groups.append(current)
+                current = []
+        elif is_open:
+            current = [i]
+    return groups
+
+
+def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple:
+    """The full statements table of ``corpus`` and the people registry behind it."""
+    import pandas as pd
+
+    from ..segment import PROSE_KINDS
+    from .codebook import scorer
+
+    score = scorer(codebook=codebook, lexicon=lexicon, claims=claims).score
+    people = build_people(corpus, lexicon=attribution)
     sents = corpus.segments("sentence")
     rows: list[dict[str, Any]] = []
     for doc_id, group in sents.groupby("doc_id", sort=True):
         labels = people.doc_labels.get(doc_id, {})
         authors = people.doc_authors.get(doc_id, [])
+        prose = [r for r in group.itertuples() if r.kind in PROSE_KINDS]
+        found: list[tuple[list[str], str, tuple[int, int] | None]] = []
         last_quoted: str | None = None
-        for row in group.itertuples():
-            if row.kind not in PROSE_KINDS:
-                continue
+        for row in prose:
             span = None
             if row.speaker is not None and row.speaker in labels:
                 keys, how = [labels[row.speaker]], "speaker_label"
             else:
-                found = _attribute(row.text, doc_id, people, last_quoted)
-                if found:
-                    key, how, span = found
+                hit = _attribute(row.text, doc_id, people, last_quoted)
+                if hit:
+                    key, how, span = hit
                     keys = [key]
                     last_quoted = key
                 else:
                     keys = authors or [unknown_author(doc_id)]
                     how = "author"
                     last_quoted = None
+            found.append((keys, how, span))
+        # a quotation over several sentences belongs to whoever its attribution names
+        for members in _quotations(prose):
+            named = [found[i] for i in (members[-1], members[0]) if found[i][1] in _NAMED]
+            if named:
+                keys = named[0][0]
+                for i in members:
+                    if found[i][1] not in _NAMED and found[i][1] != "speaker_label":
+                        found[i] = (keys, "continuation", None)
+        doc_rows = []
+        for row, (keys, how, span) in zip(prose, found):
             names = [people.name(k) for k in keys]
-            roles = [
-                people.persons[k].roles.get(doc_id, "author") if k in people.persons else "author"
-                for k in keys
-            ]
-            scored = score_sentence(
-                row.text, kind=row.kind, codebook=codebook, lexicon=lexicon, claims=claims
+            role = (
+                people.persons[keys[0]].roles.get(doc_id, "author")
+                if keys[0] in people.persons
+                else _placeholder_role(keys[0])
             )
+            scored = score(row.text, row.kind)
             dirs = scored["directions"]
-            rows.append(
+            doc_rows.append(
                 {
                     "doc_id": doc_id,
                     "seg_id": row.seg_id,
@@ -192,7 +295,7 @@ def statements(
                     "kind": row.kind,
                     "expert": " & ".join(names),
                     "expert_list": names,
-                    "role": roles[0],
+                    "role": role,
                     "voice": voice_of(row.text, people, attributed_span=span),
                     "attribution": how,
                     "topics": scored["topics"],
@@ -204,15 +307,19 @@ def statements(
                     "cues": scored["cues"],
                 }
             )
-    df = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
-    if wanted is not None:
-        df = df[
-            df["expert_list"].map(lambda ns: any(name_key(n, people.rules) in wanted for n in ns))
-        ]
-    if topic_ids is not None:
-        df = df[df["topics"].map(lambda ts: any(t in topic_ids for t in ts))]
-    df = df.reset_index(drop=True)
-    return explode_topics(df, topics=topic_ids) if form == "long" else df
+        rows.extend(doc_rows)
+    return pd.DataFrame(rows, columns=STATEMENT_COLUMNS), people
+
+
+_NAMED = ("reporting_verb", "pronoun")
+
+
+def _placeholder_role(key: str) -> str:
+    """Role of an unnamed expert ("interviewer of <doc>", "unknown author(s) of <doc>")."""
+    for role in ("interviewer", "interviewee"):
+        if key.startswith(f"{role} of "):
+            return role
+    return "author"
 
 
 def explode_topics(statements: pd.DataFrame, *, topics: list[str] | None = None) -> pd.DataFrame:
