@@ -192,11 +192,7 @@ def _analysis_cache(corpus: Corpus) -> dict:
     A Corpus does not change after loading, so results computed with the same rule files
     (same paths and modification times) can be shared by statements/positions/forecasts.
     """
-    cache = getattr(corpus, "_analysis_cache", None)
-    if cache is None:
-        cache = {}
-        corpus._analysis_cache = cache  # type: ignore[attr-defined]
-    return cache
+    return corpus._analysis_cache
 
 
 def _quote_state(text: str, is_open: bool) -> bool:

@@ -108,6 +108,9 @@ class Corpus(Mapping[str, Document]):
         self._docs = {d.doc_id: d for d in sorted(documents, key=lambda d: d.doc_id)}
         self.path = path
         self._seg_cache: dict[str, pd.DataFrame] = {}
+        # memo for derived analyses (statements, …) keyed by the rule files that produced
+        # them; a Corpus does not change after loading, so results can be shared
+        self._analysis_cache: dict[tuple, Any] = {}
 
     # Mapping protocol
     def __getitem__(self, doc_id: str) -> Document:
