@@ -10,6 +10,7 @@ parameter and message it shows.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,11 +34,61 @@ def add_csp(page: str) -> str:
     return page[: j + 1] + "\n" + CSP_META + page[j + 1 :]
 
 
+# tags a report may contain: prose, tables, figures; no script, style, form, iframe, object
+SAFE_TAGS = frozenset(
+    "a abbr b blockquote br caption code col colgroup dd del div dl dt em figcaption figure "
+    "h1 h2 h3 h4 h5 h6 hr i img ins kbd li ol p pre q s samp small span strong sub sup table "
+    "tbody td tfoot th thead tr u ul".split()
+)
+SAFE_ATTRIBUTES = {
+    "*": ["class", "id", "title", "lang", "dir"],
+    "a": lambda tag, name, value: (
+        name in ("title", "rel")
+        or (name == "href" and not value.strip().lower().startswith("data:"))
+    ),
+    "img": ["src", "alt", "width", "height"],
+    "td": ["colspan", "rowspan", "align"],
+    "th": ["colspan", "rowspan", "align", "scope"],
+    "col": ["span"],
+    "colgroup": ["span"],
+    "ol": ["start"],
+}
+_DROP_BLOCKS = re.compile(
+    r"<(script|style|iframe|object|embed|template|noscript)\b[^>]*>.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def clean_html(fragment: Any) -> str:
+    """Sanitise an HTML fragment from a markdown cell or an output.
+
+    Replaces nbconvert's ``clean_html`` filter, whose allow-list lacks headings, paragraphs and
+    table headers and therefore shows them as escaped text. Script/style blocks are dropped
+    with their content; other tags outside ``SAFE_TAGS`` are stripped (their text kept,
+    escaped); event-handler and style attributes are removed; links and images may only use
+    http(s), mailto and (images) embedded ``data:`` URIs.
+    """
+    import bleach
+
+    text = fragment.decode() if isinstance(fragment, bytes) else str(fragment)
+    text = _DROP_BLOCKS.sub("", text)
+    return bleach.clean(
+        text,
+        tags=SAFE_TAGS,
+        attributes=SAFE_ATTRIBUTES,
+        protocols=["http", "https", "mailto", "data"],
+        strip=True,
+        strip_comments=True,
+    )
+
+
 def notebook_to_html(nb, *, title: str | None = None) -> str:
     """Render a notebook node as a standalone, sanitized HTML page (figures embedded)."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(sanitize_html=True, embed_images=True)
+    exporter = HTMLExporter(
+        sanitize_html=True, embed_images=True, filters={"clean_html": clean_html}
+    )
     resources = {"metadata": {"name": title or "notebook"}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return add_csp(body)
