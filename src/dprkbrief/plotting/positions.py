@@ -49,9 +49,11 @@ def plot_positions(positions: pd.DataFrame, *, title: str | None = None) -> Figu
     value, count = position_matrix(positions)
     if value.empty:
         raise ParameterError("'positions' is empty: no expert takes a position to plot")
-    fig, ax = plt.subplots(
-        figsize=(1.0 + 0.9 * value.shape[1], 1.2 + 0.5 * value.shape[0]), layout="constrained"
-    )
+    # room for the expert names on the left, the rotated topic labels below and the colour bar
+    name_len = max((len(textwrap.shorten(str(e), 48)) for e in value.index), default=10)
+    width = 2.2 + 0.08 * name_len + 0.9 * value.shape[1]
+    height = 2.4 + 0.5 * value.shape[0]
+    fig, ax = plt.subplots(figsize=(max(width, 5.0), height), layout="constrained")
     data = np.ma.masked_invalid(value.to_numpy(dtype=float))
     cmap = plt.get_cmap("RdBu").with_extremes(bad="#f4f4f4")
     im = ax.imshow(data, cmap=cmap, vmin=-1, vmax=1, aspect="auto")
@@ -65,7 +67,7 @@ def plot_positions(positions: pd.DataFrame, *, title: str | None = None) -> Figu
         names = dict(zip(positions["topic"], positions["label"]))
         labels = [names.get(t, t) for t in value.columns]
     ax.set_xticks(range(value.shape[1]), labels, rotation=40, ha="right", fontsize=8)
-    ax.set_yticks(range(value.shape[0]), [textwrap.shorten(e, 40) for e in value.index])
+    ax.set_yticks(range(value.shape[0]), [textwrap.shorten(e, 48) for e in value.index])
     fig.colorbar(im, ax=ax, label="lean x certainty (-1 no, +1 yes)", shrink=0.8)
     ax.set_title(title or "Expert positions (numbers: statements)")
     return fig
