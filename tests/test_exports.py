@@ -72,7 +72,7 @@ def test_write_timelinejs(tl, tmp_path):
 def test_bad_input():
     with pytest.raises(ParameterError, match="'tl'"):
         timeline_to_csv("not a table")
-    with pytest.raises(ParameterError, match="missing column"):
+    with pytest.raises(ParameterError, match="lacks column"):
         timeline_to_timelinejs(pd.DataFrame({"date": ["2019"]}))
 
 

@@ -57,3 +57,20 @@ def as_str_list(name: str, value: Any) -> list[str] | None:
                 f"invalid item in {name!r}: expected strings, got {type(item).__name__} {item!r}"
             )
     return items
+
+
+def check_columns(name: str, df: Any, columns: Iterable[str], *, source: str) -> None:
+    """Raise a ParameterError unless ``df`` is a DataFrame with all ``columns``.
+
+    ``source`` names the function that makes such a table (for the fix in the message), e.g.
+    ``"dprkbrief.timeline(corpus)"``.
+    """
+    import pandas as pd
+
+    check_type(name, df, pd.DataFrame, hint=f"pass the result of {source}")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ParameterError(
+            f"invalid value for {name!r}: the table lacks column(s) {missing}; pass the result "
+            f"of {source}"
+        )

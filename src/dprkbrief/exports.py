@@ -12,25 +12,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._validate import check_type
+from ._validate import check_columns, check_type
 from .errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 _NEEDED = ("event_id", "label", "date", "kind", "doc_id", "quote", "date_start", "date_end")
-
-
-def _check(tl: Any) -> None:
-    import pandas as pd
-
-    check_type("tl", tl, pd.DataFrame, hint="pass the result of dprkbrief.timeline(corpus)")
-    missing = [c for c in _NEEDED if c not in tl.columns]
-    if missing:
-        raise ParameterError(
-            f"invalid value for 'tl': missing column(s) {missing}; pass the result of "
-            "dprkbrief.timeline(corpus)"
-        )
 
 
 def _out_path(path: str | Path) -> Path:
@@ -45,7 +33,7 @@ def _out_path(path: str | Path) -> Path:
 def timeline_to_csv(tl: pd.DataFrame, path: str | Path | None = None) -> str | None:
     """Write the timeline as CSV (UTF-8, all columns) to ``path``; without a path, return the
     CSV text."""
-    _check(tl)
+    check_columns("tl", tl, _NEEDED, source="dprkbrief.timeline(corpus)")
     if path is None:
         return tl.to_csv(index=False)
     tl.to_csv(_out_path(path), index=False, encoding="utf-8")
@@ -94,7 +82,7 @@ def timeline_to_timelinejs(
     ``documents`` (``corpus.documents``) supplies titles; ``eras`` (``load_eras``) the eras.
     Rows whose date has no concrete year are skipped.
     """
-    _check(tl)
+    check_columns("tl", tl, _NEEDED, source="dprkbrief.timeline(corpus)")
     titles: dict[str, str] = {}
     if documents is not None:
         import pandas as pd

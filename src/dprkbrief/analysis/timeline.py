@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .._validate import as_str_list, check_type
+from .._validate import as_str_list, check_columns, check_type
 from ..errors import DprkbriefWarning, ParameterError
 from ..events import dates as _dates
 from ..events.linking import find_dates, match_sentence, resolve_events
@@ -227,7 +227,7 @@ def event_matrix(tl: pd.DataFrame, *, docs: list[str] | None = None) -> pd.DataF
     """
     import pandas as pd
 
-    _check_timeline(tl)
+    check_columns("tl", tl, TIMELINE_COLUMNS, source="dprkbrief.timeline(corpus)")
     ids = as_str_list("docs", docs) or sorted(tl["doc_id"].unique())
     cat = tl[tl["kind"] == "catalog"]
     counts = (
@@ -267,7 +267,7 @@ def mention_offsets(tl: pd.DataFrame, *, eras: pd.DataFrame | None = None) -> pd
 
     from ..events.catalog import load_eras
 
-    _check_timeline(tl)
+    check_columns("tl", tl, TIMELINE_COLUMNS, source="dprkbrief.timeline(corpus)")
     eras = load_eras() if eras is None else eras
     spans = [
         (e.era_id, e.label, _dates.interval(e.date_start)[0], _dates.interval(e.date_end)[1])
@@ -330,15 +330,3 @@ def era_profile(tl: pd.DataFrame, *, eras: pd.DataFrame | None = None) -> pd.Dat
     key = res["era_id"].map(lambda e: order.get(e, len(order)))
     res = res.assign(_k=key).sort_values(["doc_id", "_k"]).drop(columns="_k")
     return res.reset_index(drop=True)
-
-
-def _check_timeline(tl: Any) -> None:
-    import pandas as pd
-
-    check_type("tl", tl, pd.DataFrame, hint="pass the result of dprkbrief.timeline(corpus)")
-    missing = [c for c in TIMELINE_COLUMNS if c not in tl.columns]
-    if missing:
-        raise ParameterError(
-            f"invalid value for 'tl': missing column(s) {missing}; pass the result of "
-            "dprkbrief.timeline(corpus)"
-        )

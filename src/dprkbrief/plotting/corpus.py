@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._validate import check_type
-from ..errors import ParameterError
+from .._validate import check_columns
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -30,15 +29,6 @@ KIND_COLORS = {
 }
 
 
-def _require(df: pd.DataFrame, name: str, columns: list[str]) -> None:
-    import pandas as pd
-
-    check_type(name, df, pd.DataFrame)
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ParameterError(f"{name!r} lacks column(s) {missing}; pass the table from the library")
-
-
 def plot_structure(paragraphs: pd.DataFrame, turns: pd.DataFrame | None = None) -> Figure:
     """A strip per document: paragraphs coloured by kind along the text, turns by speaker.
 
@@ -48,7 +38,12 @@ def plot_structure(paragraphs: pd.DataFrame, turns: pd.DataFrame | None = None) 
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    _require(paragraphs, "paragraphs", ["doc_id", "start", "end", "kind"])
+    check_columns(
+        "paragraphs",
+        paragraphs,
+        ["doc_id", "start", "end", "kind"],
+        source='corpus.segments("paragraph")',
+    )
     docs = list(dict.fromkeys(paragraphs["doc_id"]))
     rows = 2 if turns is not None else 1
     fig, axes = plt.subplots(
@@ -95,7 +90,12 @@ def plot_speaker_shares(shares: pd.DataFrame) -> Figure:
     """Horizontal bars: words spoken per speaker in each document (from ``speaker_shares``)."""
     import matplotlib.pyplot as plt
 
-    _require(shares, "shares", ["doc_id", "speaker", "n_words"])
+    check_columns(
+        "shares",
+        shares,
+        ["doc_id", "speaker", "n_words"],
+        source="dprkbrief.speaker_shares(corpus)",
+    )
     data = shares.assign(label=shares["doc_id"] + " — " + shares["speaker"].fillna("(no speaker)"))
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(data) + 1.2))
     ax.barh(data["label"], data["n_words"], color="#4C78A8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from .._validate import check_type
+from .._validate import check_columns
 from ..errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -13,20 +13,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 
-def _require(df: pd.DataFrame, name: str, columns: list[str]) -> None:
-    import pandas as pd
-
-    check_type(name, df, pd.DataFrame)
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ParameterError(
-            f"{name!r} lacks column(s) {missing}; pass the table from dprkbrief.{name}(...)"
-        )
-
-
 def position_matrix(positions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(value, count) matrices experts x topics: value = direction x mean certainty."""
-    _require(positions, "positions", ["expert", "topic", "direction", "mean_certainty"])
+    check_columns(
+        "positions",
+        positions,
+        ["expert", "topic", "direction", "mean_certainty"],
+        source="dprkbrief.positions(corpus)",
+    )
     df = positions.assign(value=positions["direction"] * positions["mean_certainty"])
     topics = list(dict.fromkeys(df["topic"]))
     experts = sorted(dict.fromkeys(df["expert"]), key=str.casefold)
@@ -80,7 +74,12 @@ def plot_quote_table(comparison: pd.DataFrame, *, width: int = 48, max_rows: int
     """
     import matplotlib.pyplot as plt
 
-    _require(comparison, "compare", ["side", "expert", "quote", "doc_id"])
+    check_columns(
+        "comparison",
+        comparison,
+        ["side", "expert", "quote", "doc_id"],
+        source="dprkbrief.compare(positions, topic)",
+    )
     sides = {s: comparison[comparison["side"] == s].head(max_rows) for s in ("yes", "no")}
     n = max(1, *(len(v) for v in sides.values()))
     cells = []

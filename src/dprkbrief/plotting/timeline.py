@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING
 
-from .._validate import as_str_list, check_type
+from .._validate import as_str_list, check_columns, check_type
 from ..errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -17,18 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ANCHORS = ["pueblo_seizure", "agreed_framework", "hanoi_summit", "kursk_deployment"]
 PRECISION_MARKERS = {"day": "o", "month": "s", "year": "D", "decade": "^", "century": "^"}
+_SOURCE = "dprkbrief.timeline(corpus)"
 _TL_COLUMNS = ["event_id", "label", "date", "precision", "kind", "doc_id", "date_start"]
-
-
-def _require(df: object, name: str, columns: list[str]) -> None:
-    import pandas as pd
-
-    check_type(name, df, pd.DataFrame, hint="pass the result of dprkbrief.timeline(corpus)")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ParameterError(
-            f"{name!r} lacks column(s) {missing}; pass the table from dprkbrief.timeline"
-        )
 
 
 def _year(iso: str | None, *, upper: bool = False) -> float | None:
@@ -83,7 +73,7 @@ def plot_timeline(
 
     from ..events.catalog import load_eras, load_events
 
-    _require(tl, "tl", _TL_COLUMNS)
+    check_columns("tl", tl, _TL_COLUMNS, source=_SOURCE)
     check_type("start", start, int)
     end = _dt.date.today().year + 1 if end is None else check_type("end", end, int)
     if start >= end:
@@ -204,7 +194,7 @@ def plot_lookback(tl: pd.DataFrame, *, eras: pd.DataFrame | None = None) -> Figu
     from ..analysis.timeline import mention_offsets
     from ..events.catalog import load_eras
 
-    _require(tl, "tl", _TL_COLUMNS + ["doc_date", "date_end", "seg_id"])
+    check_columns("tl", tl, _TL_COLUMNS + ["doc_date", "date_end", "seg_id"], source=_SOURCE)
     eras = load_eras() if eras is None else eras
     offs = mention_offsets(tl, eras=eras)
     docs = sorted(offs["doc_id"].unique()) if len(offs) else []

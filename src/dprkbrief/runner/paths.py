@@ -26,7 +26,7 @@ def _short_hash(text: str) -> str:
 def safe_name(text: Any, *, max_len: int = MAX_NAME) -> str:
     """A file-system-safe single path component for ``text``.
 
-    ``"000_2e56"`` stays as is; ``"../../etc/passwd"`` becomes ``"etc_passwd-<hash>"``.
+    ``"doc_001"`` stays as is; ``"../../etc/passwd"`` becomes ``"etc_passwd-<hash>"``.
     The result is never empty, ``.`` or ``..``, and contains no separator.
     """
     raw = str(text)
@@ -48,7 +48,7 @@ def _value_text(value: Any) -> str:
 
 
 def params_slug(params: dict[str, Any]) -> str:
-    """A folder name for one grid combination, e.g. ``doc_id-000_2e56__topic-sanctions``."""
+    """A folder name for one grid combination, e.g. ``doc_id-doc_001__topic-sanctions``."""
     if not params:
         return "default"
     parts = [f"{k}-{_value_text(v)}" for k, v in params.items()]
