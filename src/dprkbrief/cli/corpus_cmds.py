@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: corpus)")
     p.add_argument(
         "--doc",
+        "--docs",
         action="append",
         dest="docs",
         metavar="DOC_ID",
@@ -51,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument("--regex", action="store_const", const="regex", dest="valuetype")
     g.add_argument("--glob", action="store_const", const="glob", dest="valuetype")
-    p.add_argument("--doc", action="append", dest="docs", metavar="DOC_ID")
+    p.add_argument("--doc", "--docs", action="append", dest="docs", metavar="DOC_ID")
     add_format_arg(p)
     p.set_defaults(func=_kwic, valuetype="fixed")
 

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="One row per prose sentence with whose voice it is and what it claims.",
     )
     _common(p)
-    p.add_argument("--doc", action="append", dest="docs", metavar="DOC_ID")
+    p.add_argument("--doc", "--docs", action="append", dest="docs", metavar="DOC_ID")
     p.set_defaults(func=_statements)
 
     p = sub.add_parser(

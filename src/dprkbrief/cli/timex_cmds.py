@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--text", help="tag this string instead of a corpus or file")
     p.add_argument("--dct", help="document creation time (YYYY, YYYY-MM or YYYY-MM-DD)")
-    p.add_argument("--doc", action="append", dest="docs", metavar="DOC_ID")
+    p.add_argument("--doc", "--docs", action="append", dest="docs", metavar="DOC_ID")
     add_format_arg(p)
     p.set_defaults(func=_dates)
 
