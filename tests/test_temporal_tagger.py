@@ -29,7 +29,9 @@ def _examples(section: str) -> list:
 
 
 def _check_example(ex: dict) -> None:
-    recs = tag_dates_records(ex["text"], ex.get("dct"))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "impossible calendar date", DprkbriefWarning)
+        recs = tag_dates_records(ex["text"], ex.get("dct"))
     for r in recs:
         assert ex["text"][r["start"] : r["end"]] == r["text"]
     if ex.get("none"):
@@ -130,9 +132,69 @@ def test_no_dates_gives_empty_frame():
 
 
 def test_impossible_and_out_of_range_dates_are_not_tagged():
-    assert dprkbrief.tag_dates("on February 30, 2019", dct="2019-03-01").empty
-    assert dprkbrief.tag_dates("on 2019-02-30").empty
-    assert dprkbrief.tag_dates("in 9999 and 0042").empty
+    with pytest.warns(DprkbriefWarning, match="impossible"):
+        assert dprkbrief.tag_dates("on February 30, 2019", dct="2019-03-01").empty
+    with pytest.warns(DprkbriefWarning, match="impossible"):
+        assert dprkbrief.tag_dates("on 2019-02-30").empty
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DprkbriefWarning)
+        assert dprkbrief.tag_dates("in 9999 and 0042").empty
+
+
+def test_impossible_dates_warn_once_per_call_naming_them():
+    text = "It was February 30, 2019, not April 31, 2019, but June 1, 2019."
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = dprkbrief.tag_dates(text)
+    msgs = [str(w.message) for w in caught if issubclass(w.category, DprkbriefWarning)]
+    assert len(msgs) == 1
+    assert "'February 30, 2019'" in msgs[0] and "'April 31, 2019'" in msgs[0]
+    assert df["value"].tolist() == ["2019-06-01"]
+
+
+def test_abbreviated_months_without_full_stop():
+    df = dprkbrief.tag_dates("Signed Dec 26, 2024 and on 6 Mar 2023.")
+    assert df["value"].tolist() == ["2024-12-26", "2023-03-06"]
+    assert df["text"].tolist() == ["Dec 26, 2024", "6 Mar 2023"]
+    # a capitalised abbreviation only: "mar" and "may" in lower case are words
+    assert dprkbrief.tag_dates("they may 12 times mar 3 of them").empty
+
+
+@pytest.mark.parametrize("dash", ["-", "\u2013"])
+def test_year_range_gives_both_ends(dash):
+    text = f"The 1950{dash}1953 Korean War."
+    df = dprkbrief.tag_dates(text)
+    assert df["value"].tolist() == ["1950", "1953"]
+    assert df["text"].tolist() == ["1950", "1953"]
+    assert df["start"].tolist() == [4, 9]
+
+
+def test_day_range_gives_both_days():
+    df = dprkbrief.tag_dates("The summit of February 27\u201328, 2019 ended early.")
+    assert df["value"].tolist() == ["2019-02-27", "2019-02-28"]
+    assert df["text"].tolist() == ["February 27", "28, 2019"]
+    df = dprkbrief.tag_dates("Talks on 27-28 February 2019.")
+    assert df["value"].tolist() == ["2019-02-27", "2019-02-28"]
+
+
+def test_two_digit_range_end_keeps_the_century():
+    df = dprkbrief.tag_dates("in 1998-99 and in 2019-20")
+    assert df["value"].tolist() == ["1998", "1999", "2019", "2020"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Article 2019 of the code", "under Resolution 2397", "in Room 2019", "Section 1950-1953"],
+)
+def test_number_after_a_label_noun_is_not_a_year(text):
+    assert dprkbrief.tag_dates(text).empty
+
+
+def test_years_in_a_title():
+    assert dprkbrief.tag_dates("Years of Talks").empty
+    df = dprkbrief.tag_dates("Seventy Years of Talks")
+    assert df[["text", "type", "value"]].values.tolist() == [["Seventy Years", "DURATION", "P70Y"]]
+    assert dprkbrief.tag_dates("It took years.")["value"].tolist() == ["PXY"]
 
 
 def test_long_input_is_tagged_in_windows_with_correct_offsets():
@@ -168,7 +230,7 @@ def test_corpus_phrases():
     )
     df = dprkbrief.tag_dates(text, dct="2019-11-15")
     got = dict(zip(df["text"], df["value"]))
-    assert got["1950-1953"] == "1950"
+    assert got["1950"] == "1950" and got["1953"] == "1953"
     assert got["June 2019"] == "2019-06"
     assert got["2019"] == "2019"
     assert got["October"] == "2019-10"
@@ -192,15 +254,49 @@ def test_random_text_never_crashes_and_spans_are_exact(text):
 
 
 def test_every_example_match_contains_a_trigger_word():
-    """The engine only scans text near trigger words; every rule example must have one."""
-    from dprkbrief.temporal.tagger import _WORD, _ruleset
+    """The engine only scans text near trigger words (the rule's own ``triggers`` if it has
+    them); every match of every rule example must contain one."""
+    from dprkbrief.temporal.tagger import _TOKEN, _ruleset
 
-    trig = _ruleset().trigger
+    rs = _ruleset()
+    by_name = {r.name: r for r in rs.rules}
     exs = [ex for entry in PATTERNS["rule"] for ex in entry["examples"] if not ex.get("none")]
     for ex in exs:
-        for r in tag_dates_records(ex["text"], ex.get("dct")):
-            toks = _WORD.findall(r["text"])
-            assert any(t.isdigit() or t.lower() in trig.words for t in toks), r
+        recs = tag_dates_records(ex["text"], ex.get("dct"))
+        for i, r in enumerate(recs):
+            rule = by_name[r["rule"]]
+            keys = rule.triggers or (rs.trigger.words | {"#", "#4"})
+            start, end = r["start"], r["end"]
+            if rule.end_value:  # a range is one match split in two records: check it whole
+                for o in recs[max(0, i - 1) : i + 2]:
+                    if o["rule"] == r["rule"] and abs(o["start"] - r["start"]) < 40:
+                        start, end = min(start, o["start"]), max(end, o["end"])
+            text = ex["text"][start:end]
+            toks = [
+                ("#4" if len(t) == 4 else "#") if t.isdigit() else t.lower()
+                for t in _TOKEN.findall(text)
+            ]
+            assert any(t in keys for t in toks), (r, sorted(keys)[:10])
+
+
+def test_trigger_windows_do_not_change_the_result(monkeypatch):
+    """Per-rule trigger windows are an optimisation only: same records when every rule
+    scans the whole text."""
+    from dprkbrief.temporal import tagger
+
+    text = (
+        "On Friday, Oct. 23, 1998, two years ago, the third-quarter results came; in "
+        "recent years, next November, Dec 26, 2024, 6 Mar 2023, the 1990s, every year "
+        "since 1950-1953, last Thanksgiving, at 10 p.m. Wednesday, now and recently; "
+        "four decades; Article 2019; a year earlier; tonight; each Monday; weekly."
+    )
+    fast = tag_dates_records(text, "1999-01-01")
+    rs = tagger.load_rules()
+    rs.trigger = None
+    monkeypatch.setattr(tagger, "_RULESET", rs)
+    slow = tag_dates_records(text, "1999-01-01")
+    monkeypatch.setattr(tagger, "_RULESET", None)
+    assert fast == slow and len(fast) >= 20
 
 
 def test_guarded_rules_match_like_unguarded(monkeypatch):
@@ -219,3 +315,10 @@ def test_guarded_rules_match_like_unguarded(monkeypatch):
     plain = tag_dates_records(text, "1999-01-01")
     monkeypatch.setattr(tagger, "_RULESET", None)
     assert guarded == plain and len(plain) >= 8
+
+
+def test_letters_whose_lower_case_is_longer_keep_offsets_exact():
+    text = "İstanbul talks resumed on Dec 26, 2024 and İzmir followed last week."
+    recs = tag_dates_records(text, "2025-01-10")
+    assert [r["value"] for r in recs] == ["2024-12-26", "2025-W01"]
+    assert all(text[r["start"] : r["end"]] == r["text"] for r in recs)

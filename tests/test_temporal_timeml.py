@@ -99,6 +99,8 @@ def test_tempeval3_training_scores():
     df = dprkbrief.evaluate_timeml([TBAQ])
     m = dict(zip(df["metric"], df["value"]))
     assert m["n_gold"] == 1822
-    assert m["relaxed_f1"] >= 0.92  # issue target 0.90
-    assert m["value_f1"] >= 0.78  # issue target 0.85, not met (0.797)
-    assert m["type_f1"] >= 0.88
+    # measured (round 2): strict 0.854, relaxed 0.940, type 0.900, value 0.808
+    assert m["strict_f1"] >= 0.845
+    assert m["relaxed_f1"] >= 0.935  # issue target 0.90
+    assert m["value_f1"] >= 0.80  # issue target 0.85, not met (0.808)
+    assert m["type_f1"] >= 0.895

@@ -54,6 +54,12 @@ class Rule:
     reject_after: re.Pattern | None
     order: int
     digits: bool = True  # whether a match can contain a digit (else: word-trigger windows)
+    # the trigger keys (lower-case words, "#" a number, "#4" a four-digit number) one of
+    # which every match contains; None = all the trigger words of the [trigger] table
+    triggers: frozenset[str] | None = None
+    # value of the second date of a range ("1950-1953", "February 27-28, 2019"); the match
+    # is then split at the group ``sep`` into two timexes
+    end_value: str | None = None
 
 
 @dataclass
@@ -210,6 +216,8 @@ def load_rules(patterns: str | Path | None = None) -> Ruleset:
                     else None,
                     order=i,
                     digits=_may_match_digits(core),
+                    triggers=_rule_triggers(entry.get("triggers"), tables, where),
+                    end_value=entry.get("end_value"),
                 )
             )
         except KeyError as exc:
@@ -218,10 +226,15 @@ def load_rules(patterns: str | Path | None = None) -> Ruleset:
             raise RuleFileError(f"{where}: bad regex ({exc}); fix the pattern") from None
         if rules[-1].type not in TYPES:
             raise RuleFileError(f"{where}: type must be one of {', '.join(TYPES)}")
+        if rules[-1].end_value and not {"sep", "end"} <= set(rules[-1].regex.groupindex):
+            raise RuleFileError(
+                f"{where}: a rule with end_value needs the groups (?P<sep>...) and (?P<end>...)"
+            )
     modifiers = []
     for entry in pats.get("modifier", []):
         rx = re.compile(r"(?:^|(?<=\W))(?:" + entry["regex"] + r")[\s-]+$", re.I)
         modifiers.append((rx, entry["mod"], tuple(entry.get("types", ["DATE", "DURATION"]))))
+    trigger = _compile_trigger(pats.get("trigger"), tables, pat_path, rules)
     return Ruleset(
         rules=rules,
         tables=tables,
@@ -231,7 +244,7 @@ def load_rules(patterns: str | Path | None = None) -> Ruleset:
         sentence_end=re.compile(tense["sentence_end"]),
         horizon=int(tense.get("future_horizon_months", 3)),
         weak_past=re.compile(tense.get("weak_past", "(?!)"), re.I),
-        trigger=_compile_trigger(pats.get("trigger"), tables, pat_path),
+        trigger=trigger,
     )
 
 
@@ -242,10 +255,44 @@ class Trigger:
     window: int
 
 
-_WORD = re.compile(r"[^\W\d_]+|\d")
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGITS = re.compile(r"\d+")
+_WORD_RX: dict[str, re.Pattern] = {}
 
 
-def _compile_trigger(entry: dict | None, tables: dict[str, dict], where: Path) -> Trigger | None:
+def _word_regex(word: str) -> re.Pattern:
+    """``word`` not followed by a letter (the letter before is checked by the caller: a
+    pattern that starts with the literal word is searched much faster)."""
+    rx = _WORD_RX.get(word)
+    if rx is None:
+        rx = _WORD_RX[word] = re.compile(re.escape(word) + r"(?![^\W\d_])")
+    return rx
+
+
+def _rule_triggers(names: list | None, tables: dict[str, dict], where: str) -> frozenset | None:
+    """A rule's ``triggers`` field (table names, words, ``digits``) as a set of keys."""
+    if names is None:
+        return None
+    if not isinstance(names, list) or not names:
+        raise RuleFileError(f"{where}: triggers must be a non-empty list of words/table names")
+    keys: set[str] = set()
+    for name in names:
+        if name == "digits":
+            keys.update(("#", "#4"))
+        elif name == "year_digits":  # a four-digit number
+            keys.add("#4")
+        elif name in tables:
+            for key in tables[name]:
+                keys.update(re.findall(r"[^\W\d_]+", key.lower()))
+        else:
+            keys.add(str(name).lower())
+    return frozenset(keys)
+
+
+def _compile_trigger(
+    entry: dict | None, tables: dict[str, dict], where: Path, rules: list[Rule]
+) -> Trigger | None:
     if not entry:
         return None  # no trigger: the rules scan the whole text
     words: set[str] = {w.lower() for w in entry.get("words", [])}
@@ -254,54 +301,96 @@ def _compile_trigger(entry: dict | None, tables: dict[str, dict], where: Path) -
             raise RuleFileError(f"{where} [trigger]: unknown table {name!r} in tables")
         for key in tables[name]:
             words.update(re.findall(r"[^\W\d_]+", key.lower()))
-    return Trigger(frozenset(words), bool(entry.get("digits", True)), int(entry.get("window", 50)))
+    digits = bool(entry.get("digits", True))
+    for rule in rules:  # words a rule names are trigger words too
+        if rule.triggers is not None:
+            words.update(k for k in rule.triggers if not k.startswith("#"))
+            digits = digits or "#" in rule.triggers
+    return Trigger(frozenset(words), digits, int(entry.get("window", 50)))
 
 
-def _is_trigger(word: str, trig: Trigger) -> bool:
-    if word.isdigit():
-        return trig.digits
-    w = word.lower()
-    return w in trig.words
+class _Windows:
+    """Stretches of a text near trigger words, per set of trigger keys (cached): the rules
+    run only there. The trigger words of the text are found once (the set of its words, then
+    each trigger word's occurrences); windows are merged and cut at whitespace."""
 
+    def __init__(self, text: str, trig: Trigger | None):
+        self.text, self.trig = text, trig
+        self.cache: dict[Any, list[tuple[int, int]]] = {}
+        self.hits: dict[str, list[tuple[int, int]]] = {}
+        if trig is None:
+            return
+        hits = self.hits
+        low = text.lower()
+        if len(low) != len(text):  # lower() changed the length of a rare letter: word by word
+            for m in _TOKEN.finditer(text):
+                key = m.group()
+                key = ("#4" if len(key) == 4 else "#") if key[0].isdigit() else key.lower()
+                if key[0] == "#" or key in trig.words:
+                    hits.setdefault(key, []).append(m.span())
+            return
+        # the trigger words of this text, then each one's occurrences (C-speed searches)
+        for w in trig.words.intersection(_LETTERS.findall(low)):
+            rx = _word_regex(w)
+            lst = [
+                m.span()
+                for m in rx.finditer(low)
+                if not m.start() or not low[m.start() - 1].isalpha()
+            ]
+            if lst:
+                hits[w] = lst
+        for m in _DIGITS.finditer(low):
+            key = "#4" if m.end() - m.start() == 4 else "#"
+            hits.setdefault(key, []).append(m.span())
 
-def _windows(text: str, rs: Ruleset) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Stretches of ``text`` near a trigger word, merged and cut at whitespace: near any
-    trigger, and near a trigger that is a word (for rules that cannot match digits)."""
-    trig = rs.trigger
-    if trig is None:
-        return [(0, len(text))], [(0, len(text))]
-    n, w = len(text), trig.window
-    every: list[list[int]] = []
-    words_only: list[list[int]] = []
-    words, digits = trig.words, trig.digits
-    for m in _WORD.finditer(text):
-        tok = m.group()
-        if tok.isdigit():
-            if not digits:
-                continue
-            targets = (every,)
-        elif tok.lower() in words:
-            targets = (every, words_only)
+    def get(self, rule: Rule) -> list[tuple[int, int]]:
+        trig = self.trig
+        if trig is None:
+            return [(0, len(self.text))]
+        if rule.triggers is not None:
+            key = rule.triggers
         else:
-            continue
-        s, e = max(0, m.start() - w), min(n, m.end() + w)
-        for out in targets:
+            key = "all" if rule.digits and trig.digits else "words"
+        got = self.cache.get(key)
+        if got is None:
+            got = self.cache[key] = self._build(key)
+        return got
+
+    def _build(self, key: Any) -> list[tuple[int, int]]:
+        hits, text, w = self.hits, self.text, self.trig.window
+        if key == "all":
+            keys = [k for k in hits if self.trig.digits or not k.startswith("#")]
+        elif key == "words":
+            keys = [k for k in hits if not k.startswith("#")]
+        else:
+            keys = [k for k in key if k in hits]
+        if not keys:
+            return []
+        if len(keys) == 1:
+            pairs = hits[keys[0]]
+        else:
+            pairs = sorted([p for k in keys for p in hits[k]])
+        n = len(text)
+        out: list[list[int]] = []
+        for s, e in pairs:
+            s, e = s - w, e + w
             if out and s <= out[-1][1]:
-                out[-1][1] = max(out[-1][1], e)
+                if e > out[-1][1]:
+                    out[-1][1] = e
             else:
                 out.append([s, e])
-
-    def snap(spans: list[list[int]]) -> list[tuple[int, int]]:
         res = []
-        for s, e in spans:
+        for s, e in out:
+            s, e = max(0, s), min(n, e)
             while s > 0 and not text[s - 1].isspace():
                 s -= 1
             while e < n and not text[e].isspace():
                 e += 1
-            res.append((s, e))
+            if res and s <= res[-1][1]:
+                res[-1] = (res[-1][0], max(e, res[-1][1]))
+            else:
+                res.append((s, e))
         return res
-
-    return snap(every), snap(words_only)
 
 
 def _ruleset() -> Ruleset:
@@ -517,6 +606,8 @@ def _year_by_tense(
     here = (month, day) > (dct.month, dct.day), (month, day) < (dct.month, dct.day)
     if mode == "last":
         return y if month < dct.month else y - 1
+    if mode == "past":  # the last such day on or before the DCT ("the year ended March 31")
+        return y if (month, day) <= (dct.month, dct.day) else y - 1
     if mode == "next":  # "next November" said in October: the one of next year
         return y + 1
     if mode == "this":
@@ -533,42 +624,47 @@ def _year_by_tense(
     return y if month < dct.month else y - 1
 
 
-def _duration(n: str, unit: str) -> str:
+# half of one unit in the next smaller ones: "2 1/2 years" is P2Y6M, "5 1/2 hours" PT5H30M
+_HALF = {"Y": "6M", "M": "15D", "D": "T12H", "H": "30M", "MIN": "30S", "W": "3DT12H"}
+
+
+def _duration(n: str, unit: str, half: str = "") -> str:
     n_int = None if n == "X" else (int(n) if n.isdigit() else None)
     if unit == "DE":
-        return "PXY" if n_int is None else f"P{n_int * 10}Y"
+        return "PXY" if n_int is None else f"P{n_int * 10 + (5 if half else 0)}Y"
     if unit == "CE":
-        return "PXY" if n_int is None else f"P{n_int * 100}Y"
+        return "PXY" if n_int is None else f"P{n_int * 100 + (50 if half else 0)}Y"
+    extra = _HALF.get(unit, "") if half and n_int is not None else ""
     if unit in ("H", "MIN", "S"):
         letter = "M" if unit == "MIN" else unit
-        return f"PT{n if n_int is not None else 'X'}{letter}"
-    return f"P{n if n_int is not None else 'X'}{unit}"
+        return f"PT{n if n_int is not None else 'X'}{letter}{extra}"
+    return f"P{n if n_int is not None else 'X'}{unit}{extra}"
 
 
+_DATED = re.compile(r"\d{4}(?:-\d\d){0,2}$")
 _FUNC = re.compile(r"^(\w+)\((.*?)\)(.*)$")
 
 
+_PRECISION = [
+    (re.compile(p), name)
+    for p, name in [
+        (r"\d{4}-\d\d-\d\dT.*|X{4}-.*T.*", "time"),
+        (r"[\dX]{4}-[\dX]{2}-[\dX]{2}|[\dX]{4}-W[\dX]{2}-\d", "day"),
+        (r"[\dX]{4}-W[\dX]{2}(-WE)?", "week"),
+        (r"[\dX]{4}-[\dX]{2}", "month"),
+        (r"[\dX]{4}-(SP|SU|FA|WI)", "season"),
+        (r"[\dX]{4}-(Q[\dX]|H[\dX])", "quarter"),
+        (r"[\dX]{4}", "year"),
+        (r"[\dX]{3}", "decade"),
+        (r"[\dX]{2}", "century"),
+    ]
+]
+
+
 def _precision(value: str) -> str | None:
-    if re.fullmatch(r"\d{4}-\d\d-\d\dT.*", value) or re.fullmatch(r"X{4}-.*T.*", value):
-        return "time"
-    if re.fullmatch(r"[\dX]{4}-[\dX]{2}-[\dX]{2}", value) or re.fullmatch(
-        r"[\dX]{4}-W[\dX]{2}-\d", value
-    ):
-        return "day"
-    if re.fullmatch(r"[\dX]{4}-W[\dX]{2}(-WE)?", value):
-        return "week"
-    if re.fullmatch(r"[\dX]{4}-[\dX]{2}", value):
-        return "month"
-    if re.fullmatch(r"[\dX]{4}-(SP|SU|FA|WI)", value):
-        return "season"
-    if re.fullmatch(r"[\dX]{4}-(Q[\dX]|H[\dX])", value):
-        return "quarter"
-    if re.fullmatch(r"[\dX]{4}", value):
-        return "year"
-    if re.fullmatch(r"[\dX]{3}", value):
-        return "decade"
-    if re.fullmatch(r"[\dX]{2}", value):
-        return "century"
+    for rx, name in _PRECISION:
+        if rx.fullmatch(value):
+            return name
     return None
 
 
@@ -580,6 +676,9 @@ class _Context:
         self._bounds: list[int] | None = None
         self.anchor: str | None = None
         self.anchor_pos = -(10**9)
+        self.impossible: list[str] = []  # texts of impossible dates (February 30), dropped
+        self.last_date: str | None = None  # the last DATE with a year ("the following year")
+        self.last_pos = -(10**9)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         if self._bounds is None:
@@ -619,10 +718,21 @@ class _Context:
         return None
 
 
-def _evaluate(expr: str, m: re.Match, ctx: _Context, start: int, end: int) -> str | None:
-    """Evaluate a rule's value expression for one match (None = not a valid date)."""
+def _evaluate(
+    expr: str, m: re.Match, ctx: _Context, start: int, end: int, siblings: bool = False
+) -> str | None:
+    """Evaluate a rule's value expression for one match (None = not a valid date).
+
+    With ``siblings`` (range rules) a group that did not match takes the text of its
+    numbered sibling: ``month`` that of ``month2`` and the other way round."""
     rs, dct = ctx.rs, ctx.dct
     groups = {k: v for k, v in m.groupdict().items() if v is not None}
+    if siblings:
+        for k in list(m.groupdict()):
+            if k not in groups:
+                other = k[:-1] if k.endswith("2") else k + "2"
+                if other in groups:
+                    groups[k] = groups[other]
     normed: dict[str, str] = {}
     for k, v in groups.items():
         n = _norm_group(k, v, rs, dct)
@@ -650,6 +760,7 @@ def _evaluate(expr: str, m: re.Match, ctx: _Context, start: int, end: int) -> st
     if not fm:
         dm = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)(T.*)?", filled)
         if dm and not _valid_date(int(dm[1]), int(dm[2]), int(dm[3])):
+            ctx.impossible.append(ctx.text[start:end])
             return None
         ym = re.fullmatch(r"(\d{4})(?:-(\d\d))?", filled)
         if ym and not (
@@ -682,7 +793,7 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
     if fn == "ref":
         return _ref(args[0], _int_or_none(args[1]) if len(args) > 1 else 0, dct, prec)
     if fn == "dur":
-        return _duration(args[0], args[1])
+        return _duration(args[0], args[1], args[2] if len(args) > 2 else "")
     if fn in ("month", "monthday", "season"):
         mode = args[-1]
         if fn == "season":
@@ -709,6 +820,7 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
             if not 1 <= month <= 12 or not 1 <= day <= 31:
                 return None
             if day > (29 if month == 2 else calendar.monthrange(2001, month)[1]):
+                ctx.impossible.append(ctx.text[start:end])
                 return None
         if dct is None or prec == "year" and mode == "tense":
             y = f"{dct.year:04d}" if dct is not None else "XXXX"
@@ -719,6 +831,7 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
         if fn == "month":
             return f"{y}-{month:02d}"
         if y != "XXXX" and not _valid_date(int(y), month, day):
+            ctx.impossible.append(ctx.text[start:end])
             return None
         return f"{y}-{month:02d}-{day:02d}"
     if fn == "holiday":
@@ -770,6 +883,15 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
     if fn == "anchor_quarter":
         a = ctx.anchor if start - ctx.anchor_pos <= ANCHOR_REACH else None
         return f"{args[0]}{a[4:]}" if a and re.fullmatch(r"\d{4}-Q\d", a) else args[0]
+    if fn == "after":  # "the following year": after the last date mentioned, else the DCT
+        gran, off = args[0], _int_or_none(args[1])
+        a = ctx.last_date if start - ctx.last_pos <= ANCHOR_REACH else None
+        if a and off is not None and gran == "Y":
+            return f"{int(a[:4]) + off:04d}"
+        if a and off is not None and gran == "M" and len(a) >= 7:
+            d = _add_months(_dt.date(int(a[:4]), int(a[5:7]), 1), off)
+            return f"{d.year:04d}-{d.month:02d}"
+        return _ref(gran, off, dct, prec)
     if fn == "anchor":
         gran, off = args[0], _int_or_none(args[1])
         a = ctx.anchor if start - ctx.anchor_pos <= ANCHOR_REACH else None
@@ -787,6 +909,14 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
         return f"{_ref('D', 0, dct, prec)}T{h:02d}:{minute}"
     if fn == "literal":
         return args[0]
+    if fn == "year_end":  # end of a year range: "1998-99" ends in 1999, "1950-53" in 1953
+        first, raw = int(args[0]), args[1].strip()
+        if len(raw) == 4:
+            y = int(raw)
+        else:
+            y = first // 100 * 100 + int(raw)
+            y += 100 if y < first else 0
+        return f"{y:04d}" if first < y <= MAX_YEAR else None
     raise RuleFileError(f"unknown value function {fn!r}; see the header of patterns.toml")
 
 
@@ -795,9 +925,9 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
 
 def _candidates(text: str, rs: Ruleset) -> list[tuple[int, int, Rule, re.Match]]:
     cands = []
-    every, words_only = _windows(text, rs)
+    windows = _Windows(text, rs.trigger)
     for rule in rs.rules:
-        for ws, we in every if rule.digits else words_only:
+        for ws, we in windows.get(rule):
             for m in rule.regex.finditer(text, ws, we):
                 s, e = m.span()
                 if s == e:
@@ -823,12 +953,23 @@ def _candidates(text: str, rs: Ruleset) -> list[tuple[int, int, Rule, re.Match]]
     return chosen
 
 
-def _tag(text: str, rs: Ruleset, dct: _dt.date | None, prec: str | None) -> list[dict]:
+def _tag(
+    text: str, rs: Ruleset, dct: _dt.date | None, prec: str | None, impossible: list[str]
+) -> list[dict]:
     ctx = _Context(text, rs, dct, prec)
+    ctx.impossible = impossible
     out: list[dict[str, Any]] = []
     for s, e, rule, m in _candidates(text, rs):
-        value = _evaluate(rule.value, m, ctx, s, e)
+        second = None
+        if rule.end_value and m.group("end") is not None:  # a range: two timexes
+            e, e2, s2 = m.start("sep"), e, m.end("sep")
+            v2 = _evaluate(rule.end_value, m, ctx, s2, e2, siblings=True)
+            if v2 is not None:
+                second = _record(text, s2, e2, rule, v2, None)
+        value = _evaluate(rule.value, m, ctx, s, e, siblings=rule.end_value is not None)
         if value is None:
+            if second:
+                out.append(second)
             continue
         mod = rule.mod
         for rx, mname, types in rs.modifiers:
@@ -844,22 +985,28 @@ def _tag(text: str, rs: Ruleset, dct: _dt.date | None, prec: str | None) -> list
             if mm and (not out or out[-1]["end"] <= mm.start()):
                 s, mod = mm.start(), mname
                 break
+        if rule.type == "DATE" and _DATED.match(value):
+            ctx.last_date, ctx.last_pos = value, e
         if rule.type == "DATE" and "anchor" not in rule.value and re.fullmatch(r"\d{4}-Q\d", value):
             ctx.anchor = value  # the reporting period "a year earlier" refers to
             ctx.anchor_pos = e
-        out.append(
-            {
-                "start": s,
-                "end": e,
-                "text": text[s:e],
-                "type": rule.type,
-                "value": value,
-                "precision": _precision(value) if rule.type in ("DATE", "TIME") else None,
-                "mod": mod,
-                "rule": rule.name,
-            }
-        )
+        out.append(_record(text, s, e, rule, value, mod))
+        if second:
+            out.append(second)
     return out
+
+
+def _record(text: str, s: int, e: int, rule: Rule, value: str, mod: str | None) -> dict:
+    return {
+        "start": s,
+        "end": e,
+        "text": text[s:e],
+        "type": rule.type,
+        "value": value,
+        "precision": _precision(value) if rule.type in ("DATE", "TIME") else None,
+        "mod": mod,
+        "rule": rule.name,
+    }
 
 
 def tag_dates_records(text: str, dct: Any = None, *, rules: str | Path | None = None) -> list[dict]:
@@ -867,20 +1014,29 @@ def tag_dates_records(text: str, dct: Any = None, *, rules: str | Path | None = 
     check_type("text", text, str, hint="pass the document text")
     d, prec = parse_dct(dct)
     rs = load_rules(rules) if rules else _ruleset()
+    impossible: list[str] = []
     if len(text) <= _CHUNK:
-        return _tag(text, rs, d, prec)
-    out: list[dict] = []
-    pos = 0
-    while pos < len(text):  # windows cut at whitespace so no expression is split
-        stop = min(len(text), pos + _CHUNK)
-        if stop < len(text):
-            cut = text.rfind("\n", pos + _CHUNK // 2, stop)
-            stop = cut + 1 if cut > 0 else stop
-        for r in _tag(text[pos:stop], rs, d, prec):
-            r["start"] += pos
-            r["end"] += pos
-            out.append(r)
-        pos = stop
+        out = _tag(text, rs, d, prec, impossible)
+    else:
+        out = []
+        pos = 0
+        while pos < len(text):  # windows cut at whitespace so no expression is split
+            stop = min(len(text), pos + _CHUNK)
+            if stop < len(text):
+                cut = text.rfind("\n", pos + _CHUNK // 2, stop)
+                stop = cut + 1 if cut > 0 else stop
+            for r in _tag(text[pos:stop], rs, d, prec, impossible):
+                r["start"] += pos
+                r["end"] += pos
+                out.append(r)
+            pos = stop
+    if impossible:
+        names = ", ".join(repr(t) for t in dict.fromkeys(impossible))
+        warnings.warn(
+            f"impossible calendar date(s) not tagged: {names}; check the day of the month",
+            DprkbriefWarning,
+            stacklevel=3,
+        )
     return out
 
 
@@ -896,6 +1052,12 @@ def tag_dates(text: str, dct: Any = None, *, rules: str | Path | None = None) ->
     (DATE|TIME|DURATION|SET), ``value`` (TIMEX3 value such as ``2019-02-28``, ``XXXX-10``,
     ``P4Y``, ``PRESENT_REF``), ``precision`` (century|decade|year|season|quarter|month|week|
     day|time|None) and ``mod`` (TIMEX3 mod such as ``START``, ``MORE_THAN``, or None).
+
+    A range gives two rows, as TimeBank annotates it: "1950-1953" is ``1950`` (text
+    ``1950``) and ``1953`` (text ``1953``); "February 27-28, 2019" is ``2019-02-27``
+    (``February 27``) and ``2019-02-28`` (``28, 2019``), so neither end is lost. Impossible
+    dates ("February 30, 2019") are not tagged; one :class:`DprkbriefWarning` per call names
+    them.
     """
     import pandas as pd
 
