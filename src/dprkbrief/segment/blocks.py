@@ -39,7 +39,6 @@ _TABLE_ROW = re.compile(
 _EMAIL_HEADER = re.compile(
     r"^(?P<field>From|To|Cc|Bcc|Subject|Date|Sent|Reply-To):\s*(?P<value>.*)$"
 )
-_SENT_END = ".!?…\"'”’)]"
 
 
 @dataclass(frozen=True)
@@ -306,21 +305,17 @@ def _classify(paras: list[Para], st: Structure) -> None:
             seen_body = True
         if p.kind == "body" and len(t) > 60:
             seen_prose = True
-    # bios: "<Name> is a ... fellow ..." after the last long body paragraph that is not one
-    last_body = max((i for i, p in enumerate(paras) if p.kind == "body"), default=-1)
-    for i in range(n - 1, -1, -1):
-        p = paras[i]
+    # bios: trailing "<Name> is a ... fellow ..." paragraphs, scanning back from the end over
+    # trailer kinds; the first body paragraph that is not a bio ends the scan
+    for p in reversed(paras):
         if p.kind not in ("body", "boilerplate", "credit", "separator", "caption", "signature"):
             break
         if p.kind == "body":
             name = match_bio(st, p.text)
-            if name and not _LABEL.match(p.text):
-                p.kind = "bio"
-                p.notes["bio_name"] = name
-                continue
-            if i < last_body:
+            if not name or _LABEL.match(p.text):
                 break
-            break
+            p.kind = "bio"
+            p.notes["bio_name"] = name
 
 
 def match_bio(st: Structure, text: str) -> str | None:
@@ -343,7 +338,6 @@ def canonical_name(name: str) -> str:
     return " ".join(parts)
 
 
-_canonical_label = canonical_name
 _BYLINE_CUT = re.compile(r"\s*(?:\||—|–|;|\(|\s-\s)")
 _BYLINE_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w.'’\-]*|van|von|de|del|der|da|di|bin|al|la|le)$")
@@ -390,11 +384,11 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
             heads[i] = m
             continue
         labelled[i] = m
-        cands[_canonical_label(label)] += 1
+        cands[canonical_name(label)] += 1
     for i, m in heads.items():
-        if cands.get(_canonical_label(m.group("label"))) or m.group("label") in ("Q", "A"):
+        if cands.get(canonical_name(m.group("label"))) or m.group("label") in ("Q", "A"):
             labelled[i] = m
-            cands[_canonical_label(m.group("label"))] += 1
+            cands[canonical_name(m.group("label"))] += 1
     # "Q. ..." / "A. ..." count only when both occur ("A. Smith said" is an initial)
     if {d.group("label") for d in dots.values()} == {"Q", "A"}:
         for i, d in dots.items():
@@ -410,8 +404,8 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
     current: str | None = None
     for i, p in enumerate(paras):
         m = labelled.get(i)
-        if m and _canonical_label(m.group("label")) in valid:
-            current = _canonical_label(m.group("label"))
+        if m and canonical_name(m.group("label")) in valid:
+            current = canonical_name(m.group("label"))
             alone = m.end() >= len(p.text.rstrip())
             p.kind = "speaker_label" if alone else "body"
             p.speaker = current
