@@ -372,7 +372,8 @@ def test_timeline_links_catalog_events_in_unseen_documents(uc):
 
 def test_tag_dates_on_tricky_expressions():
     text = (USER_DOCS / "09_tricky_dates.txt").read_text(encoding="utf-8")
-    tags = dprkbrief.tag_dates(text, dct="2019-07-15")
+    with pytest.warns(DprkbriefWarning, match="February 30, 2019"):
+        tags = dprkbrief.tag_dates(text, dct="2019-07-15")
     for row in tags.itertuples():
         assert text[row.start : row.end] == row.text
     values = dict(zip(tags.text, tags.value, strict=True))
