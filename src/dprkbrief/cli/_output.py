@@ -11,6 +11,11 @@ if TYPE_CHECKING:  # pragma: no cover
 FORMATS = ("table", "csv", "json")
 
 
+def add_path_arg(parser) -> None:
+    """Add the shared optional ``path`` positional: the corpus folder (default ``corpus``)."""
+    parser.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: corpus)")
+
+
 def add_format_arg(parser, default: str = "table") -> None:
     """Add the shared ``--format table|csv|json`` option."""
     parser.add_argument(

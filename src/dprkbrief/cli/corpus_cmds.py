@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import add_format_arg, emit
+from ._output import add_format_arg, add_path_arg, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="print the documents table of a corpus",
         description="Print one row per document with its inferred and catalogued metadata.",
     )
-    p.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: corpus)")
+    add_path_arg(p)
     add_format_arg(p)
     p.set_defaults(func=_corpus)
 
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="print the segments of a corpus or one document",
         description="Print a segment table with exact character offsets.",
     )
-    p.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: corpus)")
+    add_path_arg(p)
     p.add_argument(
         "--doc",
         "--docs",
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Every match of PATTERN with its context and offsets.",
     )
     p.add_argument("pattern", help="word or phrase (see --regex, --glob)")
-    p.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: corpus)")
+    add_path_arg(p)
     p.add_argument(
         "--window",
         default="sentence",

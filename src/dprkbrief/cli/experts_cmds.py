@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ._output import add_format_arg, emit
+from ._output import add_format_arg, add_path_arg, emit
 
 
 def _common(p: argparse.ArgumentParser, *, topics: bool = True, experts: bool = True) -> None:
-    p.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: corpus)")
+    add_path_arg(p)
     if topics:
         p.add_argument(
             "--topic", action="append", dest="topics", metavar="ID", help="codebook topic id"

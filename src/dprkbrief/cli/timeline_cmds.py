@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._output import add_path_arg
+
 FORMATS = ("table", "csv", "json", "timelinejs")
 _TABLE_COLUMNS = ["date", "kind", "event_id", "label", "doc_id", "speaker", "cue", "how", "quote"]
 
@@ -20,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="One row per mention of a catalog event or a dated expression in the "
         "prose of the corpus, with the sentence that carries it.",
     )
-    p.add_argument("path", nargs="?", default="corpus", help="corpus folder (default: corpus)")
+    add_path_arg(p)
     p.add_argument("--format", choices=FORMATS, default="table", help="output (default table)")
     p.add_argument("--start", type=_year_or_iso, help="keep dates from this year or ISO date")
     p.add_argument("--end", type=_year_or_iso, help="keep dates up to this year or ISO date")
