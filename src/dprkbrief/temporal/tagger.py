@@ -72,6 +72,8 @@ class Ruleset:
     sentence_end: re.Pattern
     horizon: int
     weak_past: re.Pattern
+    deadline: re.Pattern
+    perfect: re.Pattern
     trigger: Trigger | None
 
 
@@ -244,6 +246,8 @@ def load_rules(patterns: str | Path | None = None) -> Ruleset:
         sentence_end=re.compile(tense["sentence_end"]),
         horizon=int(tense.get("future_horizon_months", 3)),
         weak_past=re.compile(tense.get("weak_past", "(?!)"), re.I),
+        deadline=re.compile(tense.get("deadline", "(?!)"), re.I),
+        perfect=re.compile(tense.get("perfect", "(?!)"), re.I),
         trigger=trigger,
     )
 
@@ -691,14 +695,28 @@ class _Context:
         return s, e
 
     def tense(self, start: int, end: int) -> str | None:
-        """``past``, ``future`` or None, from the tense cues of the span's sentence.
+        """``past``, ``future``, ``ahead`` or None, from the tense cues of the span's sentence.
 
         The governing verb usually precedes a date ("will meet ... on Thursday", "met ... in
         October"), so the nearest cue on the left wins, then the nearest on the right; weak
-        cues (-ed forms) count only where there is no strong one.
+        cues (-ed forms) count only where there is no strong one. ``ahead`` marks a deadline
+        ("postponed until Tuesday", "by May") in a sentence that is not future already and
+        not in the past perfect: a weekday is then the coming one, a month resolves as if
+        there were no cue (the coming one if near, else the last).
         """
+        rs = self.rs
         s, e = self.sentence(start, end)
         s, e = max(s, start - TENSE_WINDOW), min(e, end + TENSE_WINDOW)
+        tense = self._cue_tense(start, end, s, e)
+        if (
+            tense != "future"
+            and rs.deadline.search(self.text, max(0, start - 40), start)
+            and not rs.perfect.search(self.text, s, e)
+        ):
+            return "ahead"
+        return tense
+
+    def _cue_tense(self, start: int, end: int, s: int, e: int) -> str | None:
         rs = self.rs
         for cues in (((rs.future, "future"), (rs.past, "past")), ((rs.weak_past, "past"),)):
             best: tuple[int, str] | None = None
@@ -860,7 +878,8 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
             return f"XXXX-WXX-{wd}"
         cur = dct.isoweekday()
         if mode == "tense":
-            mode = {"future": "next", "past": "last"}.get(ctx.tense(start, end), WEEKDAY_DEFAULT)
+            t = ctx.tense(start, end)
+            mode = {"future": "next", "ahead": "next", "past": "last"}.get(t, WEEKDAY_DEFAULT)
         if mode == "last":
             delta = -((cur - wd) % 7)
         elif mode == "next":
