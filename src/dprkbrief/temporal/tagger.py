@@ -538,6 +538,10 @@ def _year_words(key: str, rs: Ruleset) -> int | None:
     return None
 
 
+def _quarter(d: _dt.date) -> tuple[int, int]:
+    return d.year, (d.month - 1) // 3 + 1
+
+
 def _valid_date(y: int, m: int, d: int) -> bool:
     return MIN_YEAR <= y <= MAX_YEAR and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
 
@@ -1006,8 +1010,15 @@ def _tag(
                 break
         if rule.type == "DATE" and _DATED.match(value):
             ctx.last_date, ctx.last_pos = value, e
-        if rule.type == "DATE" and "anchor" not in rule.value and re.fullmatch(r"\d{4}-Q\d", value):
-            ctx.anchor = value  # the reporting period "a year earlier" refers to
+        if (
+            rule.type == "DATE"
+            and "anchor" not in rule.value
+            and re.fullmatch(r"\d{4}-Q\d", value)
+            and (ctx.dct is None or (int(value[:4]), int(value[-1])) <= _quarter(ctx.dct))
+        ):
+            # the reporting period "a year earlier" refers to; a quarter after the DCT
+            # is a forecast ("losses through the third quarter of 1990"), not one
+            ctx.anchor = value
             ctx.anchor_pos = e
         out.append(_record(text, s, e, rule, value, mod))
         if second:
