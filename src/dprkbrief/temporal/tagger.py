@@ -911,6 +911,8 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
         a = ctx.last_date if start - ctx.last_pos <= ANCHOR_REACH else None
         if a and off is not None and gran == "Y":
             return f"{int(a[:4]) + off:04d}"
+        if a and off is not None and gran == "D" and len(a) == 10:
+            return (_dt.date.fromisoformat(a) + _dt.timedelta(days=off)).isoformat()
         if a and off is not None and gran == "M" and len(a) >= 7:
             d = _add_months(_dt.date(int(a[:4]), int(a[5:7]), 1), off)
             return f"{d.year:04d}-{d.month:02d}"
