@@ -816,6 +816,17 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
         return _ref(args[0], _int_or_none(args[1]) if len(args) > 1 else 0, dct, prec)
     if fn == "dur":
         return _duration(args[0], args[1], args[2] if len(args) > 2 else "")
+    if fn == "weekof":  # "the week of March 6": the ISO week of that day
+        if len(args) > 3 and args[3]:  # a year is given
+            y, m, d = int(args[3]), int(args[0]), int(args[1])
+            if not _valid_date(y, m, d):
+                ctx.impossible.append(ctx.text[start:end])
+                return None
+            return _iso_week(_dt.date(y, m, d))
+        day = _call("monthday", args[:3], ctx, start, end)
+        if day is None or day.startswith("X"):
+            return None if day is None else "XXXX-WXX"
+        return _iso_week(_dt.date.fromisoformat(day))
     if fn in ("month", "monthday", "season"):
         mode = args[-1]
         if fn == "season":
@@ -901,8 +912,16 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
         q = int(args[0])
         if not 1 <= q <= 4:
             return None
-        y = f"{dct.year:04d}" if dct else "XXXX"
-        return f"{y}-Q{q}"
+        if dct is None:
+            return f"XXXX-Q{q}"
+        y, cur = _quarter(dct)
+        if len(args) > 1 and args[1] == "tense" and (prec or "day") != "year":
+            # results for "the fourth quarter" reported in January are last year's; a
+            # quarter ahead of the DCT's is next year's only in a future sentence
+            t = ctx.tense(start, end)
+            if q > cur and t != "future":
+                y -= 1
+        return f"{y:04d}-Q{q}"
     if fn == "anchor_quarter":
         a = ctx.anchor if start - ctx.anchor_pos <= ANCHOR_REACH else None
         return f"{args[0]}{a[4:]}" if a and re.fullmatch(r"\d{4}-Q\d", a) else args[0]
