@@ -506,7 +506,9 @@ def _norm_group(name: str, raw: str, rs: Ruleset, dct: _dt.date | None) -> str |
     if base == "decade":
         return key[:3] if key[:3].isdigit() else None
     if base in t:
-        v = t[base].get(key) or t[base].get(key.rstrip("s"))
+        v = t[base].get(key)
+        if v is None:
+            v = t[base].get(key.rstrip("s"))
         if v is None:
             return None
         return str(v[0] if isinstance(v, list) else v)
