@@ -976,22 +976,24 @@ def _candidates(text: str, rs: Ruleset) -> list[tuple[int, int, Rule, re.Match]]
         for ws, we in windows.get(rule):
             for m in rule.regex.finditer(text, ws, we):
                 s, e = m.span()
-                if s == e:
-                    continue
-                if rule.reject_before and rule.reject_before.search(text, max(0, s - 40), s):
-                    continue
-                if rule.reject_after and rule.reject_after.match(text, e, min(len(text), e + 40)):
-                    continue
-                cands.append((s, e, rule, m))
+                if s != e:
+                    cands.append((s, e, rule, m))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2].order, c[0]))
     taken: list[tuple[int, int]] = []
     chosen = []
+    n = len(text)
     for c in cands:
-        s, e = c[0], c[1]
+        s, e, rule = c[0], c[1], c[2]
         i = bisect.bisect_left(taken, (s, e))
         if i > 0 and taken[i - 1][1] > s:
             continue
         if i < len(taken) and taken[i][0] < e:
+            continue
+        # the context checks run only for a match that would be taken (same result, as a
+        # rejected match takes no room, but most candidates lose to a longer one first)
+        if rule.reject_before and rule.reject_before.search(text, max(0, s - 40), s):
+            continue
+        if rule.reject_after and rule.reject_after.match(text, e, min(n, e + 40)):
             continue
         taken.insert(i, (s, e))
         chosen.append(c)
