@@ -544,6 +544,12 @@ def _quarter(d: _dt.date) -> tuple[int, int]:
     return d.year, (d.month - 1) // 3 + 1
 
 
+def _quarters_between(value: str, d: _dt.date) -> int:
+    """How many quarters the quarter ``value`` (``1989-Q3``) lies before the date ``d``."""
+    y, q = _quarter(d)
+    return (y * 4 + q) - (int(value[:4]) * 4 + int(value[-1]))
+
+
 def _valid_date(y: int, m: int, d: int) -> bool:
     return MIN_YEAR <= y <= MAX_YEAR and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
 
@@ -943,6 +949,11 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
         a = ctx.anchor if start - ctx.anchor_pos <= ANCHOR_REACH else None
         if a and off is not None and re.fullmatch(r"\d{4}-Q\d", a) and gran == "Y":
             return f"{int(a[:4]) + off:04d}{a[4:]}"
+        if a and off is not None and re.fullmatch(r"\d{4}-Q\d", a) and gran == "Q":
+            q = int(a[:4]) * 4 + int(a[-1]) - 1 + off
+            return f"{q // 4:04d}-Q{q % 4 + 1}"
+        if len(args) > 2:  # no anchor: the DCT shifted by the fallback offset
+            off = _int_or_none(args[2])
         return _ref(gran, off, dct, prec)
     if fn == "time":
         h = int(args[0])
@@ -1039,10 +1050,11 @@ def _tag(
             rule.type == "DATE"
             and "anchor" not in rule.value
             and re.fullmatch(r"\d{4}-Q\d", value)
-            and (ctx.dct is None or (int(value[:4]), int(value[-1])) <= _quarter(ctx.dct))
+            and (ctx.dct is None or 0 <= _quarters_between(value, ctx.dct) <= 4)
         ):
-            # the reporting period "a year earlier" refers to; a quarter after the DCT
-            # is a forecast ("losses through the third quarter of 1990"), not one
+            # the reporting period "a year earlier" refers to: the last quarter mentioned
+            # that ended within a year before the DCT (a later one is a forecast, an older
+            # one history: "stopped paying a dividend in the third quarter of 1984")
             ctx.anchor = value
             ctx.anchor_pos = e
         out.append(_record(text, s, e, rule, value, mod))
