@@ -710,11 +710,11 @@ class _Context:
         """``past``, ``future``, ``ahead`` or None, from the tense cues of the span's sentence.
 
         The governing verb usually precedes a date ("will meet ... on Thursday", "met ... in
-        October"), so the nearest cue on the left wins, then the nearest on the right; weak
-        cues (-ed forms) count only where there is no strong one. ``ahead`` marks a deadline
-        ("postponed until Tuesday", "by May") in a sentence that is not future already and
-        not in the past perfect: a weekday is then the coming one, a month resolves as if
-        there were no cue (the coming one if near, else the last).
+        October"), so the cues on the left count first, then those on the right; on each
+        side weak cues (-ed forms) count only where there is no strong one. ``ahead`` marks
+        a deadline ("postponed until Tuesday", "by May") in a sentence that is not future
+        already and not in the past perfect: a weekday is then the coming one, a month
+        resolves as if there were no cue (the coming one if near, else the last).
         """
         rs = self.rs
         s, e = self.sentence(start, end)
@@ -730,21 +730,24 @@ class _Context:
 
     def _cue_tense(self, start: int, end: int, s: int, e: int) -> str | None:
         rs = self.rs
-        for cues in (((rs.future, "future"), (rs.past, "past")), ((rs.weak_past, "past"),)):
-            best: tuple[int, str] | None = None
-            for rx, name in cues:
-                for m in rx.finditer(self.text, s, start):
-                    d = start - m.end()
-                    if best is None or d < best[0]:
-                        best = (d, name)
-            if best:
-                return best[1]
-            for rx, name in cues:
-                m = rx.search(self.text, end, e)
-                if m and (best is None or m.start() - end < best[0]):
-                    best = (m.start() - end, name)
-            if best:
-                return best[1]
+        strong = ((rs.future, "future"), (rs.past, "past"))
+        weak = ((rs.weak_past, "past"),)
+        # left of the date: strong cues, then weak ones; then right of it, the same way
+        for side in ("left", "right"):
+            for cues in (strong, weak):
+                best: tuple[int, str] | None = None
+                for rx, name in cues:
+                    if side == "left":
+                        for m in rx.finditer(self.text, s, start):
+                            d = start - m.end()
+                            if best is None or d < best[0]:
+                                best = (d, name)
+                    else:
+                        m = rx.search(self.text, end, e)
+                        if m and (best is None or m.start() - end < best[0]):
+                            best = (m.start() - end, name)
+                if best:
+                    return best[1]
         return None
 
 
