@@ -870,6 +870,10 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
             y = f"{dct.year:04d}" if dct is not None else "XXXX"
         else:
             tense = ctx.tense(start, end) if mode == "tense" else None
+            if fn == "monthday" and mode == "near" and ctx.tense(start, end) in ("future", "ahead"):
+                # a day named in a future sentence or as a deadline ("flights from August 6",
+                # "effective June 1") is the coming one, however far ahead
+                mode, tense = "tense", "future"
             d = day if fn == "monthday" else 15
             y = f"{_year_by_tense(month, mode, tense, dct, d, ctx.rs.horizon):04d}"
         if fn == "month":
