@@ -62,6 +62,22 @@ def test_tense_examples(ex):
     _check_example(ex)
 
 
+@pytest.mark.parametrize("text", PATTERNS["names"]["examples"], ids=lambda t: t[:40])
+def test_names_examples(text):
+    """A time word capitalised inside a sentence is a title or name, not a date."""
+    assert tag_dates_records(text, "2019-02-27") == []
+
+
+def test_names_keep_sentence_starts_headlines_and_holidays():
+    for text, expected in [
+        ("Today, talks resumed.", ["Today"]),
+        ('He said: "Today we talk."', ["Today"]),
+        ("Talks To Resume Next Week In Hanoi", ["Next Week"]),
+        ("Voters went to the polls on Election Day.", ["Election Day"]),
+    ]:
+        assert [r["text"] for r in tag_dates_records(text, "2019-02-27")] == expected, text
+
+
 def test_every_rule_has_examples():
     empty = [r["name"] for r in PATTERNS["rule"] if not r.get("examples")]
     # clock-time helpers without examples would be untested rules

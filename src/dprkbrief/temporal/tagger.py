@@ -75,6 +75,8 @@ class Ruleset:
     deadline: re.Pattern
     perfect: re.Pattern
     trigger: Trigger | None
+    names: frozenset[str] = frozenset()
+    names_exempt: frozenset[str] = frozenset()
 
 
 _RULESET: Ruleset | None = None
@@ -249,6 +251,8 @@ def load_rules(patterns: str | Path | None = None) -> Ruleset:
         deadline=re.compile(tense.get("deadline", "(?!)"), re.I),
         perfect=re.compile(tense.get("perfect", "(?!)"), re.I),
         trigger=trigger,
+        names=frozenset(w.lower() for w in pats.get("names", {}).get("words", [])),
+        names_exempt=frozenset(pats.get("names", {}).get("exempt_rules", [])),
     )
 
 
@@ -987,6 +991,39 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
 # --------------------------------------------------------------------------- engine
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+_OPENERS = frozenset("\n\r.!?:;\"'`“‘([—–-_")
+
+
+def _in_name(text: str, s: int, e: int, names: frozenset[str]) -> bool:
+    """Whether a match holds a time word capitalised inside a sentence ("High Noon", "This
+    Week", "60 Minutes"): part of a title or name. Title Case lines (headlines) are exempt."""
+    words = list(_WORD.finditer(text, s, e))
+    caps = [  # Titlecase only: text set in capitals says nothing
+        w for w in words if w.group().istitle() and w.group().lower() in names
+    ]
+    if not caps:
+        return False
+    first = words[0]
+    if len(caps) == 1 and caps[0] is first:
+        j = first.start() - 1
+        while j >= 0 and text[j] in " \t":
+            j -= 1
+        if j < 0 or text[j] in _OPENERS:
+            return False  # "Today, ..." at the start of a line, sentence or quote
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", e)
+    line = text[ls : le if le >= 0 else len(text)].rstrip()
+    content = [w for w in _WORD.findall(line) if w[0].isupper() or len(w) > 3]
+    if (
+        not line.endswith((".", "!", "?", '."', ".'", "”"))
+        and len(content) >= 2
+        and sum(w[0].isupper() for w in content) >= 0.7 * len(content)
+    ):
+        return False  # a headline in Title Case ("Seventy Years of Talks")
+    return True
+
+
 def _candidates(text: str, rs: Ruleset) -> list[tuple[int, int, Rule, re.Match]]:
     cands = []
     windows = _Windows(text, rs.trigger)
@@ -1012,6 +1049,8 @@ def _candidates(text: str, rs: Ruleset) -> list[tuple[int, int, Rule, re.Match]]
         if rule.reject_before and rule.reject_before.search(text, max(0, s - 40), s):
             continue
         if rule.reject_after and rule.reject_after.match(text, e, min(n, e + 40)):
+            continue
+        if rs.names and rule.name not in rs.names_exempt and _in_name(text, s, e, rs.names):
             continue
         taken.insert(i, (s, e))
         chosen.append(c)
