@@ -874,12 +874,15 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
             y = f"{dct.year:04d}" if dct is not None else "XXXX"
         else:
             tense = ctx.tense(start, end) if mode == "tense" else None
-            if fn == "monthday" and mode == "near" and ctx.tense(start, end) in ("future", "ahead"):
+            d = day if fn == "monthday" else 15
+            yy = _year_by_tense(month, mode, tense, dct, d, ctx.rs.horizon)
+            if fn == "monthday" and mode == "near":
                 # a day named in a future sentence or as a deadline ("flights from August 6",
                 # "effective June 1") is the coming one, however far ahead
-                mode, tense = "tense", "future"
-            d = day if fn == "monthday" else 15
-            y = f"{_year_by_tense(month, mode, tense, dct, d, ctx.rs.horizon):04d}"
+                ahead = _year_by_tense(month, "tense", "future", dct, d, ctx.rs.horizon)
+                if ahead != yy and ctx.tense(start, end) in ("future", "ahead"):
+                    yy = ahead
+            y = f"{yy:04d}"
         if fn == "month":
             return f"{y}-{month:02d}"
         if y != "XXXX" and not _valid_date(int(y), month, day):
@@ -998,6 +1001,8 @@ _OPENERS = frozenset("\n\r.!?:;\"'`“‘([—–-_")
 def _in_name(text: str, s: int, e: int, names: frozenset[str]) -> bool:
     """Whether a match holds a time word capitalised inside a sentence ("High Noon", "This
     Week", "60 Minutes"): part of a title or name. Title Case lines (headlines) are exempt."""
+    if text[s:e].islower() or text[s].isdigit() and text[s:e].lower() == text[s:e]:
+        return False  # the common case: nothing capitalised
     words = list(_WORD.finditer(text, s, e))
     caps = [  # Titlecase only: text set in capitals says nothing
         w for w in words if w.group().istitle() and w.group().lower() in names
@@ -1026,13 +1031,18 @@ def _in_name(text: str, s: int, e: int, names: frozenset[str]) -> bool:
 
 def _candidates(text: str, rs: Ruleset) -> list[tuple[int, int, Rule, re.Match]]:
     cands = []
-    windows = _Windows(text, rs.trigger)
+    add = cands.append
+    get = _Windows(text, rs.trigger).get
     for rule in rs.rules:
-        for ws, we in windows.get(rule):
-            for m in rule.regex.finditer(text, ws, we):
+        wins = get(rule)
+        if not wins:
+            continue
+        finditer = rule.regex.finditer
+        for ws, we in wins:
+            for m in finditer(text, ws, we):
                 s, e = m.span()
                 if s != e:
-                    cands.append((s, e, rule, m))
+                    add((s, e, rule, m))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2].order, c[0]))
     taken: list[tuple[int, int]] = []
     chosen = []
