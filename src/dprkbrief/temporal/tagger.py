@@ -77,6 +77,7 @@ class Ruleset:
     trigger: Trigger | None
     names: frozenset[str] = frozenset()
     names_exempt: frozenset[str] = frozenset()
+    any_modifier: re.Pattern | None = None  # all modifier regexes in one (a quick pre-check)
 
 
 _RULESET: Ruleset | None = None
@@ -243,6 +244,14 @@ def load_rules(patterns: str | Path | None = None) -> Ruleset:
         rules=rules,
         tables=tables,
         modifiers=modifiers,
+        any_modifier=re.compile(
+            r"(?:^|(?<=\W))(?:"
+            + "|".join(f"(?:{e['regex']})" for e in pats["modifier"])
+            + r")[\s-]+$",
+            re.I,
+        )
+        if pats.get("modifier")
+        else None,
         past=re.compile(tense["past"], re.I),
         future=re.compile(tense["future"], re.I),
         sentence_end=re.compile(tense["sentence_end"]),
@@ -1087,10 +1096,12 @@ def _tag(
                 out.append(second)
             continue
         mod = rule.mod
-        for rx, mname, types in rs.modifiers:
+        lead = max(0, s - 30)
+        mods = rs.modifiers if rs.any_modifier and rs.any_modifier.search(text, lead, s) else ()
+        for rx, mname, types in mods:
             if rule.type not in types:
                 continue
-            mm = rx.search(text, max(0, s - 30), s)
+            mm = rx.search(text, lead, s)
             if (
                 mm
                 and text[s : s + 4].lower() == "the "
