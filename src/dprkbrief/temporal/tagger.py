@@ -908,6 +908,8 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
             d = _dt.date(year, month, parts[2])
             return d + _dt.timedelta(days=(parts[1] - d.isoweekday()) % 7)
 
+        if len(args) > 2 and args[2]:  # the year is given: "Christmas 1950"
+            return on(int(args[2])).isoformat()
         if dct is None:
             return f"XXXX-{month:02d}-{parts[-1]:02d}" if len(parts) == 2 else f"XXXX-{month:02d}"
         if mode == "tense":
