@@ -857,7 +857,9 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
             if dct is None:
                 return f"XXXX-{args[0]}"
             order = {"WI": 0, "SP": 1, "SU": 2, "FA": 3}
-            cur = {12: 0, 1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 2}.get(dct.month, 3)
+            # the season of the DCT in that order; December is the winter after this
+            # year's fall ("last fall", said in December, is this year's)
+            cur = {12: 4, 1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 2, 7: 2, 8: 2}.get(dct.month, 3)
             s = order[args[0]]
             y = dct.year
             if mode == "last":
