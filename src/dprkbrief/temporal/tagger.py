@@ -707,6 +707,8 @@ class _Context:
         self.anchor_pos = -(10**9)
         self.impossible: list[str] = []  # texts of impossible dates (February 30), dropped
         self.last_date: str | None = None  # the last DATE with a year ("the following year")
+        self.stated: str | None = None  # the last DATE whose year the text states
+        self.stated_pos = -(10**9)
         self.last_pos = -(10**9)
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
@@ -718,6 +720,15 @@ class _Context:
         j = bisect.bisect_left(b, end)
         e = b[j] if j < len(b) else len(self.text)
         return s, e
+
+    def sentence_date(self, start: int, end: int) -> str | None:
+        """The last date whose year the text states (``2024``, ``November 2024``) earlier
+        in the same sentence, if any (relative dates like "last month" do not count)."""
+        if self.stated is None or self.stated_pos > start:
+            return None
+        if self.stated_pos <= self.sentence(start, end)[0]:
+            return None
+        return self.stated
 
     def tense(self, start: int, end: int) -> str | None:
         """``past``, ``future``, ``ahead`` or None, from the tense cues of the span's sentence.
@@ -881,7 +892,13 @@ def _call(fn: str, args: list[str], ctx: _Context, start: int, end: int) -> str 
             if day > (29 if month == 2 else calendar.monthrange(2001, month)[1]):
                 ctx.impossible.append(ctx.text[start:end])
                 return None
-        if dct is None or prec == "year" and mode == "tense":
+        ref = ctx.sentence_date(start, end) if fn == "month" and mode == "tense" else None
+        if ref is not None:
+            # a year stated earlier in the sentence: "in November 2024 ... took office in
+            # January" (the next January after it), "In 2019, talks began in February"
+            ry, rm = int(ref[:4]), int(ref[5:7]) if len(ref) >= 7 else None
+            y = f"{ry + (1 if rm and month < rm else 0):04d}"
+        elif dct is None or prec == "year" and mode == "tense":
             y = f"{dct.year:04d}" if dct is not None else "XXXX"
         else:
             tense = ctx.tense(start, end) if mode == "tense" else None
@@ -1117,6 +1134,8 @@ def _tag(
                 break
         if rule.type == "DATE" and _DATED.match(value):
             ctx.last_date, ctx.last_pos = value, e
+            if "{year}" in rule.value:
+                ctx.stated, ctx.stated_pos = value, e
         if (
             rule.type == "DATE"
             and "anchor" not in rule.value
