@@ -1031,7 +1031,8 @@ _OPENERS = frozenset("\n\r.!?:;\"'`“‘([—–-_")
 def _in_name(text: str, s: int, e: int, names: frozenset[str]) -> bool:
     """Whether a match holds a time word capitalised inside a sentence ("High Noon", "This
     Week", "60 Minutes"): part of a title or name. Title Case lines (headlines) are exempt."""
-    if text[s:e].islower() or text[s].isdigit() and text[s:e].lower() == text[s:e]:
+    seg = text[s:e]
+    if seg == seg.lower():
         return False  # the common case: nothing capitalised
     words = list(_WORD.finditer(text, s, e))
     caps = [  # Titlecase only: text set in capitals says nothing
@@ -1143,8 +1144,8 @@ def _tag(
             and (ctx.dct is None or 0 <= _quarters_between(value, ctx.dct) <= 4)
         ):
             # the reporting period "a year earlier" refers to: the last quarter mentioned
-            # that ended within a year before the DCT (a later one is a forecast, an older
-            # one history: "stopped paying a dividend in the third quarter of 1984")
+            # that is the DCT's or one of the four before it (a later one is a forecast, an
+            # older one history: "stopped paying a dividend in the third quarter of 1984")
             ctx.anchor = value
             ctx.anchor_pos = e
         out.append(_record(text, s, e, rule, value, mod))
