@@ -5,8 +5,8 @@ Usage: ``.venv/bin/python benchmarks/realdocs/check.py [--texts DIR] [doc_id ...
 Checks every ``rd*.json`` beside this script: schema (keys, kinds, value types), the sha256
 and length against the text in the texts folder (``$DPRKBRIEF_REALDOCS`` or
 ``.cache/realdocs``), every span in bounds with no surrounding whitespace, every anchor equal
-to the first <= 40 characters of its span, quote sources present among the people, and prints
-counts. Exit status 1 if any problem is found. A document whose text is absent gets its
+to the first <= 40 characters of its span, quote sources present among the people, the
+stance cells, forecasts and non-forecasts (labels, topics, sources, spans), and prints counts. Exit status 1 if any problem is found. A document whose text is absent gets its
 schema checked only (noted).
 """
 
@@ -37,6 +37,13 @@ TOP_KEYS = {"doc_id", "source", "sha256", "n_chars", "annotated_by", "people", "
 TOP_KEYS |= {"events", "stance"}
 SOURCE_KEYS = {"url", "query", "corpus", "title", "publisher", "published"}
 SOURCE_KEYS |= {"published_stated", "genre"}
+TOPICS = {"summit", "talks", "denuclearization", "sanctions", "russia_dprk", "china"}
+TOPICS |= {"south_korea_alliance", "japan", "trump_motives", "kim_motives", "deal_content"}
+TOPICS |= {"human_rights"}
+STANCES = {"expects", "doubts", "recommends", "warns", "describes"}
+CERTAINTIES = {"certain", "hedged"}
+AUTHOR = "the author"  # a stance/forecast source: the document's own (unnamed) voice
+HORIZON_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def check_doc(doc: dict, text: str | None) -> list[str]:
@@ -146,12 +153,53 @@ def check_doc(doc: dict, text: str | None) -> list[str]:
         span_ok(where, [e.get("start"), e.get("end")], e.get("anchor"))
         if e.get("date_span") is not None:
             span_ok(f"{where}.date_span", e["date_span"])
+    check_stance(doc, names, span_ok, err)
     if text is not None:
         if LOAD["sha256_text"](text) != doc["sha256"]:
             err("sha256 differs from the text file")
         if len(text) != doc["n_chars"]:
             err(f"n_chars {doc['n_chars']} != len(text) {len(text)}")
     return errs
+
+
+def check_stance(doc: dict, names: set, span_ok, err) -> None:
+    """Check the optional ``stance``, ``forecasts`` and ``non_forecasts`` lists."""
+    sources = names | {AUTHOR}
+    for i, c in enumerate(doc.get("stance") or []):
+        where = f"stance[{i}]"
+        if c.get("source") not in sources:
+            err(f"{where}: source {c.get('source')!r} not among people (or {AUTHOR!r})")
+        if c.get("topic") not in TOPICS:
+            err(f"{where}: topic {c.get('topic')!r}")
+        if c.get("stance") not in STANCES:
+            err(f"{where}: stance {c.get('stance')!r}")
+        if c.get("direction") not in (1, -1, 0):
+            err(f"{where}: direction {c.get('direction')!r} not +1, -1 or 0")
+        if not c.get("target"):
+            err(f"{where}: empty target")
+        if c.get("certainty") not in CERTAINTIES:
+            err(f"{where}: certainty {c.get('certainty')!r}")
+        if not isinstance(c.get("hedges"), list):
+            err(f"{where}: hedges must be a list")
+        elif c.get("certainty") == "certain" and c["hedges"]:
+            err(f"{where}: certain but hedges {c['hedges']}")
+        if len(c.get("anchor", "")) > 40:
+            err(f"{where}: anchor longer than 40")
+        span_ok(where, [c.get("start"), c.get("end")], c.get("anchor"))
+    for i, f in enumerate(doc.get("forecasts") or []):
+        where = f"forecasts[{i}]"
+        if f.get("source") not in sources:
+            err(f"{where}: source {f.get('source')!r} not among people (or {AUTHOR!r})")
+        if f.get("certainty") not in CERTAINTIES:
+            err(f"{where}: certainty {f.get('certainty')!r}")
+        if f.get("horizon") is not None and not HORIZON_RE.match(str(f["horizon"])):
+            err(f"{where}: horizon {f.get('horizon')!r} is not ISO or null")
+        span_ok(where, [f.get("start"), f.get("end")], f.get("anchor"))
+    for i, n in enumerate(doc.get("non_forecasts") or []):
+        where = f"non_forecasts[{i}]"
+        if not n.get("why"):
+            err(f"{where}: missing why")
+        span_ok(where, [n.get("start"), n.get("end")], n.get("anchor"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     folder = LOAD["realdocs_folder"](args.texts)
     totals = {"docs": 0, "people": 0, "mentions": 0, "quotes": 0, "events": 0}
+    totals |= {"stance": 0, "forecasts": 0, "non_forecasts": 0}
     bad = 0
     for path in sorted(HERE.glob("rd*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -183,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
         totals["mentions"] += sum(len(p.get("mentions", [])) for p in doc.get("people", []))
         totals["quotes"] += n[1]
         totals["events"] += n[2]
+        for key in ("stance", "forecasts", "non_forecasts"):
+            totals[key] += len(doc.get(key) or [])
     print("totals: " + ", ".join(f"{k} {v}" for k, v in totals.items()) + f"; problems {bad}")
     return 1 if bad else 0
 
