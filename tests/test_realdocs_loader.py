@@ -112,6 +112,24 @@ def test_changed_text_is_realigned_from_anchors(tmp_path, capsys):
     assert "re-aligned" in capsys.readouterr().out
 
 
+def test_edit_between_spans_is_realigned(tmp_path):
+    ann = _annotation(TEXT)
+    before = _spans_text({**ann, "text": TEXT})
+    changed = TEXT.replace("without a deal.", "without any deal at all.")
+    texts, anns = _write(tmp_path, changed, ann)
+    (doc,) = LOAD["load_realdocs"](texts, annotations=anns)
+    assert _spans_text(doc) == before
+
+
+def test_edit_inside_a_span_skips_document(tmp_path, capsys):
+    ann = _annotation(TEXT)
+    ann["events"][0]["anchor"] = "Talks in Hanoi"  # shorter than the span: its end is unverified
+    changed = TEXT.replace("Talks in Hanoi ended", "Talks in Hanoi had ended")
+    texts, anns = _write(tmp_path, changed, ann)
+    assert LOAD["load_realdocs"](texts, annotations=anns) == []
+    assert "skipping rd99_test" in capsys.readouterr().out
+
+
 def test_missing_anchor_skips_document(tmp_path, capsys):
     ann = _annotation(TEXT)
     texts, anns = _write(tmp_path, TEXT.replace("We had to walk", "We left"), ann)

@@ -55,63 +55,137 @@ def _find_near(text: str, anchor: str, guess: int) -> int | None:
     return best
 
 
+ANCHORED = ("quotes", "events", "stance", "forecasts", "non_forecasts")
+
+
+class _Shifts:
+    """Old-offset -> new-offset map built from the anchors found in the new text.
+
+    Between two verified anchors whose shifts agree, every offset moves by that shift; where
+    they differ, an edit lies somewhere between them and an offset there is ambiguous (both
+    shifts are returned as candidates). The document start (shift 0) and end (the length
+    difference) act as anchors too.
+    """
+
+    def __init__(self, points: list[tuple[int, int, int]]):
+        self.points = sorted(points)  # (old start, old end, shift)
+        self.starts = [p[0] for p in self.points]
+
+    def candidates(self, old: int) -> set[int]:
+        i = bisect.bisect_right(self.starts, old) - 1
+        if i < 0:
+            return {self.points[0][2]}
+        start, end, shift = self.points[i]
+        if old < end or i + 1 == len(self.points):
+            return {shift}
+        return {shift, self.points[i + 1][2]}
+
+    def spans(self, span: list[int]) -> list[list[int]]:
+        """Every new position the span may have (one when the map is unambiguous there)."""
+        a, b = span
+        return sorted({(a + x, b + y) for x in self.candidates(a) for y in self.candidates(b - 1)})
+
+
 def realign(doc: dict[str, Any], text: str) -> dict[str, Any] | None:
     """Return a copy of ``doc`` with every span moved to match ``text``, or None.
 
-    Each anchored item (a quote, an event, a person's first mention) is located by its anchor
-    near its old offset (shifted by the drift seen so far); its span moves by the same amount,
-    and so do the spans attached to it (source, cue and date spans). A person's other mentions
-    move by the shift of the nearest anchored item before them. Returns None when an anchor is
-    missing from ``text`` or a moved span no longer fits.
+    Every anchored item (quote, event, stance cell, forecast, non-forecast, a person's first
+    mention) is located by its anchor near its old offset plus the drift seen so far; the
+    anchors found give an old->new offset map. Other spans move by that map; where an edit
+    lies between two anchors, a person's mention is resolved by requiring its new text to be
+    one of that person's known mention texts and a cue by its recorded cue word. Returns None
+    (the caller skips the document) when an anchor is missing or any span stays ambiguous.
     """
     out = copy.deepcopy(doc)
     items: list[tuple[int, str, dict[str, Any]]] = []  # (old start, anchor, owner)
-    for q in out.get("quotes", []):
-        items.append((q["start"], q["anchor"], q))
-    for e in out.get("events", []):
-        items.append((e["start"], e["anchor"], e))
+    for key in ANCHORED:
+        for it in out.get(key) or []:
+            items.append((it["start"], it["anchor"], it))
     for p in out.get("people", []):
         if p.get("mentions"):
             items.append((min(m[0] for m in p["mentions"]), p["anchor"], p))
     items.sort(key=lambda it: it[0])
-    shifts: list[tuple[int, int]] = []  # (old start, shift), sorted by old start
+    old_n = int(doc.get("n_chars", len(text)))
+    points = [(0, 0, 0), (old_n, old_n, len(text) - old_n)]
     drift = 0
     for old, anchor, _owner in items:
         new = _find_near(text, anchor, old + drift)
         if new is None:
             return None
         drift = new - old
-        shifts.append((old, drift))
-    keys = [s[0] for s in shifts]
+        points.append((old, old + len(anchor), drift))
+    # Mentions and cues whose new text is verified (a known name, the recorded cue word) are
+    # fixed points too: adding them narrows the gaps where an edit may lie.
+    for _ in range(3):
+        shifts = _Shifts(points)
+        more = set()
+        for p in out.get("people", []):
+            known = {p["anchor"]}
+            for m in p.get("mentions") or []:
+                cands = [c for c in shifts.spans(m) if 0 <= c[0] < c[1] <= len(text)]
+                if len(cands) == 1:
+                    known.add(text[cands[0][0] : cands[0][1]])
+            for m in p.get("mentions") or []:
+                ok = [c for c in shifts.spans(m) if text[c[0] : c[1]] in known]
+                if len(ok) == 1:
+                    more.add((m[0], m[1], ok[0][0] - m[0]))
+        for q in out.get("quotes", []):
+            span, cue = q.get("cue_span"), q.get("cue")
+            if span is not None and cue:
+                ok = [c for c in shifts.spans(span) if text[c[0] : c[1]] == cue]
+                if len(ok) == 1:
+                    more.add((span[0], span[1], ok[0][0] - span[0]))
+        if more <= set(points):
+            break
+        points = sorted(set(points) | more)
+    shifts = _Shifts(points)
 
-    def shift_at(old: int) -> int:
-        i = bisect.bisect_right(keys, old) - 1
-        return shifts[max(i, 0)][1] if shifts else 0
+    def fits(span: list[int]) -> bool:
+        return 0 <= span[0] < span[1] <= len(text)
 
-    def move(span: list[int] | None, by: int) -> list[int] | None:
-        return None if span is None else [span[0] + by, span[1] + by]
+    def one(span: list[int], ok=lambda s: True) -> list[int] | None:
+        cands = [list(c) for c in shifts.spans(span) if fits(list(c)) and ok(list(c))]
+        return cands[0] if len(cands) == 1 else None
 
-    for q in out.get("quotes", []):
-        by = shift_at(q["start"])
-        q["start"], q["end"] = q["start"] + by, q["end"] + by
-        for key in ("source_span", "cue_span"):
-            span = q.get(key)
-            q[key] = None if span is None else move(span, shift_at(span[0]))
-    for e in out.get("events", []):
-        by = shift_at(e["start"])
-        e["start"], e["end"] = e["start"] + by, e["end"] + by
-        e["date_span"] = move(e.get("date_span"), by)
     for p in out.get("people", []):
-        p["mentions"] = [move(m, shift_at(m[0])) for m in p.get("mentions", [])]
-    for span in iter_spans(out):
-        if not (0 <= span[0] < span[1] <= len(text)):
-            return None
+        mentions = p.get("mentions") or []
+        moved = []
+        for m in mentions:
+            cands = [list(c) for c in shifts.spans(m) if fits(list(c))]
+            moved.append(cands[0] if len(cands) == 1 else None)
+        known = {p["anchor"]} | {text[m[0] : m[1]] for m in moved if m}
+        for i, m in enumerate(mentions):
+            if moved[i] is None:
+                moved[i] = one(m, lambda c, known=known: text[c[0] : c[1]] in known)
+                if moved[i] is None:
+                    return None
+        p["mentions"] = moved
+    mention_sets = {p["name"]: p["mentions"] for p in out.get("people", [])}
+    for key in ANCHORED:
+        for it in out.get(key) or []:
+            span = one(
+                [it["start"], it["end"]],
+                lambda c, it=it: text[c[0] : c[1]].startswith(it["anchor"]),
+            )
+            if span is None:
+                return None
+            it["start"], it["end"] = span
     for q in out.get("quotes", []):
-        if not text[q["start"] : q["end"]].startswith(q["anchor"]):
-            return None
+        if q.get("cue_span") is not None:
+            cue = q.get("cue") or ""
+            q["cue_span"] = one(q["cue_span"], lambda c, cue=cue: text[c[0] : c[1]] == cue)
+            if q["cue_span"] is None:
+                return None
+        if q.get("source_span") is not None:
+            ments = mention_sets.get(q.get("source"), [])
+            q["source_span"] = one(q["source_span"], lambda c, ments=ments: c in ments)
+            if q["source_span"] is None:
+                return None
     for e in out.get("events", []):
-        if not text[e["start"] : e["end"]].startswith(e["anchor"]):
-            return None
+        if e.get("date_span") is not None:
+            e["date_span"] = one(e["date_span"])
+            if e["date_span"] is None:
+                return None
     out["sha256"] = sha256_text(text)
     out["n_chars"] = len(text)
     out["realigned"] = True
@@ -119,7 +193,7 @@ def realign(doc: dict[str, Any], text: str) -> dict[str, Any] | None:
 
 
 def iter_spans(doc: dict[str, Any]):
-    """Every [start, end] span of an annotation (mentions, quotes, cues, events, dates)."""
+    """Every [start, end] span of an annotation (mentions, quotes, cues, events, dates, stance)."""
     for p in doc.get("people", []):
         yield from p.get("mentions", [])
     for q in doc.get("quotes", []):
@@ -131,6 +205,9 @@ def iter_spans(doc: dict[str, Any]):
         yield [e["start"], e["end"]]
         if e.get("date_span") is not None:
             yield e["date_span"]
+    for key in ("stance", "forecasts", "non_forecasts"):
+        for it in doc.get(key) or []:
+            yield [it["start"], it["end"]]
 
 
 def load_realdocs(
