@@ -8,13 +8,14 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._validate import as_str_list, check_choice, check_type
-from ..errors import CorpusError
+from ..errors import CorpusError, DprkbriefWarning
 from ..segment.blocks import Para, Structure, load_structure, parse_paragraphs
 from ..segment.segmenter import LEVELS, segment_document
 from . import catalog as _catalog
@@ -60,7 +61,14 @@ SEGMENT_COLUMNS = [
     "paragraph_id",
     "repeat_of",
 ]
-_DOC_ID = re.compile(r"^[\w.\-]+$")
+_DOC_ID = re.compile(r"[\w.\-]+")
+_NOT_DOC_ID = re.compile(r"[^\w.\-]+")
+
+
+def make_doc_id(name: str) -> str:
+    """The doc_id for a file's relative name: runs of characters other than letters, digits,
+    '_', '-', '.' become '_' (the same rule ``corpus_from_texts`` enforces)."""
+    return _NOT_DOC_ID.sub("_", name)
 
 
 @dataclass
@@ -220,13 +228,25 @@ def load_corpus(
     directory = _io.resolve_dir(path)
     files = _io.discover(directory)
     ids: dict[str, Path] = {}
+    renamed: list[str] = []
     for f in files:
-        doc_id = f.relative_to(directory).with_suffix("").as_posix().replace("/", "__")
+        raw = f.relative_to(directory).with_suffix("").as_posix().replace("/", "__")
+        doc_id = make_doc_id(raw)
+        if doc_id != raw:
+            renamed.append(f"{f.relative_to(directory).as_posix()!r} -> {doc_id!r}")
         if doc_id in ids:
             raise CorpusError(
                 f"two files give the same doc_id {doc_id!r}: {ids[doc_id]} and {f}; rename one"
             )
         ids[doc_id] = f
+    if renamed:
+        warnings.warn(
+            f"{directory}: {len(renamed)} file name(s) hold characters a doc_id cannot have "
+            f"(only letters, digits, '_', '-', '.'); their doc_ids are {'; '.join(renamed)}. "
+            "Use these ids (also in catalog.toml), or rename the files.",
+            DprkbriefWarning,
+            stacklevel=2,
+        )
     cat_path = Path(catalog) if catalog is not None else directory / "catalog.toml"
     if catalog is not None and not cat_path.exists():
         raise CorpusError(f"catalog file not found: {cat_path}; check the 'catalog' argument")
@@ -256,19 +276,24 @@ def corpus_from_texts(
     metadata = metadata or {}
     docs = []
     for doc_id, text in texts.items():
-        if not isinstance(doc_id, str) or not _DOC_ID.match(doc_id):
+        if not isinstance(doc_id, str) or not _DOC_ID.fullmatch(doc_id):
             raise CorpusError(f"invalid doc_id {doc_id!r}: use letters, digits, '_', '-', '.'")
         if not isinstance(text, str) or not text.strip():
             raise CorpusError(f"document {doc_id!r} is empty or not a string; give it text")
         extra = metadata.get(doc_id, {})
+        if not isinstance(extra, Mapping):
+            raise CorpusError(
+                f"metadata for {doc_id!r}: expected a mapping field -> value, got "
+                f"{type(extra).__name__}"
+            )
         bad = set(extra) - set(_catalog.FIELDS)
         if bad:
             raise CorpusError(
                 f"metadata for {doc_id!r}: unknown field(s) {sorted(bad)}; allowed are "
                 f"{', '.join(_catalog.FIELDS)}"
             )
-        if "date" in extra and not _catalog._valid_iso(str(extra["date"])):
-            raise CorpusError(f"metadata for {doc_id!r}: date {extra['date']!r} is not ISO")
+        for name, value in extra.items():
+            _catalog.check_value(name, value, f"metadata for {doc_id!r} field {name!r}")
         entry = {k: (v, "curated: corpus_from_texts") for k, v in extra.items()}
         docs.append(_make_document(doc_id, text, None, entry, st))
     return Corpus(docs)
