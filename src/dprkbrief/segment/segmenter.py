@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .blocks import PROSE_KINDS, Para, Structure, parse_paragraphs
+from .blocks import PROSE_KINDS, Para, Structure, find_repeats, parse_paragraphs
 from .sentences import sentence_spans
 
 LEVELS = ("section", "turn", "paragraph", "sentence")
@@ -195,14 +195,12 @@ def segment_document(
                 norm_index.append((a, b, len(sents)))
             sents.append(row)
     if pending_repeats:
-        norm_index = [(_NORM.sub(" ", text[a:b].lower()).strip(), j) for a, b, j in norm_index]
-    for r in pending_repeats:
-        key = _NORM.sub(" ", sents[r]["text"].lower()).strip()
-        for norm, j in norm_index:
-            if key and key in norm:
-                sents[r]["repeat_of"] = sents[j]["seg_id"]
-                break
-        else:
-            rep_par = out["paragraph"][int(sents[r]["paragraph_id"].rsplit(":p", 1)[1])]
-            sents[r]["repeat_of"] = rep_par["repeat_of"]
+        norms = [_NORM.sub(" ", text[a:b].lower()).strip() for a, b, _ in norm_index]
+        keys = [_NORM.sub(" ", sents[r]["text"].lower()).strip() for r in pending_repeats]
+        for r, hit in zip(pending_repeats, find_repeats(keys, norms)):
+            if hit is not None:
+                sents[r]["repeat_of"] = sents[norm_index[hit][2]]["seg_id"]
+            else:
+                rep_par = out["paragraph"][int(sents[r]["paragraph_id"].rsplit(":p", 1)[1])]
+                sents[r]["repeat_of"] = rep_par["repeat_of"]
     return out
