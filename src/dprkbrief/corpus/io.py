@@ -292,6 +292,6 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise CorpusError(f"cannot read {path}: {exc.strerror}; check permissions") from None
     text = decode(data, path)
-    if not text.strip():
+    if not text or text.isspace():
         raise CorpusError(f"{path} is empty (no text); add content or remove the file")
     return text

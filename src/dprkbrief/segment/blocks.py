@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -84,7 +85,7 @@ def load_structure(path: str | None = None) -> Structure:
     return Structure(tables=tables, role_words=roles, not_name_words=not_names, genre_cues=genre)
 
 
-@dataclass
+@dataclass(slots=True)
 class Para:
     """One paragraph: ``text[start:end]`` with no surrounding whitespace."""
 
@@ -430,16 +431,20 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
         if len(order) < 2:
             interviewer = None
     for p in paras:
-        p.notes["interviewer"] = interviewer
+        if interviewer:  # absent note = no interviewer (saves a dict entry per paragraph)
+            p.notes["interviewer"] = interviewer
         if interviewer and p.speaker == interviewer and p.kind == "body" and "?" in p.text:
             p.kind = "question"
 
 
-def find_repeats(keys: list[str], texts: list[str], *, longer: bool = False) -> list[int | None]:
+def find_repeats(
+    keys: list[str], texts: Iterable[str], *, longer: bool = False
+) -> list[int | None]:
     """For each key, the index of the first of ``texts`` that holds it as a run of whole
     words (with ``longer``, only a text longer than the key), else None.
 
-    Keys and texts are normalised (lower case, words joined by single spaces, see ``norm``).
+    Keys and texts are normalised (lower case, words joined by single spaces, see ``_norm``);
+    ``texts`` may be a generator (read once, so the normalised copies never all exist).
     Linear in the total size: each key is filed under its longest word, each text is scanned
     once for the anchor words it contains, and a hit is checked by one hash lookup of the
     text slice where the key would lie, so no key is compared against every text.
@@ -489,12 +494,13 @@ def find_repeats(keys: list[str], texts: list[str], *, longer: bool = False) -> 
 def _mark_pull_quotes(paras: list[Para]) -> None:
     """Mark short body paragraphs that repeat text found in a longer body paragraph."""
     body_idx = [i for i, p in enumerate(paras) if p.kind == "body"]
-    norms = [_norm(paras[i].text) for i in body_idx]
-    keys = [
-        k if len(paras[i].text) <= 300 and not paras[i].speaker and len(k) >= 25 else ""
-        for i, k in zip(body_idx, norms)
-    ]
-    for i, hit in zip(body_idx, find_repeats(keys, norms, longer=True)):
+    keys = []
+    for i in body_idx:
+        p = paras[i]
+        key = _norm(p.text) if len(p.text) <= 300 and not p.speaker else ""
+        keys.append(key if len(key) >= 25 else "")
+    texts = (_norm(paras[i].text) for i in body_idx)
+    for i, hit in zip(body_idx, find_repeats(keys, texts, longer=True)):
         if hit is not None:
             paras[i].kind = "pull_quote"
             paras[i].repeat_of = body_idx[hit]
