@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._validate import as_str_list, check_choice, check_type
 from ..errors import CorpusError, DprkbriefWarning
 from ..segment.blocks import Para, Structure, load_structure, parse_paragraphs
-from ..segment.segmenter import LEVELS, ROW_FIELDS, segment_compact
+from ..segment.segmenter import LEVELS, ROW_FIELDS, Rows, segment_compact
 from . import catalog as _catalog
 from . import io as _io
 from .metadata import infer
@@ -81,7 +81,7 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     _structure: Structure | None = field(default=None, repr=False)
     _paras: list[Para] | None = field(default=None, repr=False)
-    _segs: dict[str, list[list] | None] | None = field(default=None, repr=False)
+    _segs: dict[str, Rows | None] | None = field(default=None, repr=False)
 
     @property
     def paragraphs(self) -> list[Para]:
@@ -89,7 +89,7 @@ class Document:
             self._paras = parse_paragraphs(self.text, self._structure)
         return self._paras
 
-    def _compact(self, level: Level) -> list[list]:
+    def _compact(self, level: Level) -> Rows:
         """The compact rows of one level (see ``segment_compact``). Cached until the corpus
         has built that level's table (``_release``); the paragraphs are dropped once the
         rows exist (both are recomputed if asked for again), so a large corpus does not hold
@@ -106,10 +106,7 @@ class Document:
     def segment_rows(self, level: Level) -> list[dict]:
         """The rows of one level as dicts (columns as ``Corpus.segments``)."""
         check_choice("level", level, LEVELS)
-        text = self.text
-        return [
-            {**dict(zip(ROW_FIELDS, r)), "text": text[r[3] : r[4]]} for r in self._compact(level)
-        ]
+        return self._compact(level).dicts(self.text)
 
     def segments(self, level: Level = "sentence") -> pd.DataFrame:
         """Segment table of this document (columns as ``Corpus.segments``)."""
@@ -204,6 +201,7 @@ class Corpus(Mapping[str, Document]):
 def _segment_frame(docs: list[Document], level: str) -> pd.DataFrame:
     """One level's segment table for ``docs``, built one column at a time from the compact
     rows (no per-row dicts; each segment's text is sliced once, here)."""
+    import numpy as np
     import pandas as pd
 
     rows_of = [(d.text, d._compact(level)) for d in docs]
@@ -211,13 +209,14 @@ def _segment_frame(docs: list[Document], level: str) -> pd.DataFrame:
     index = pd.RangeIndex(n)
     data: dict[str, Any] = {}
     for k, name in enumerate(ROW_FIELDS):
-        values = [r[k] for _, rows in rows_of for r in rows]
         if name in ("start", "end"):
-            data[name] = pd.array(values, dtype="int64")
+            parts = [np.frombuffer(rows.cols[k], dtype=np.int64) for _, rows in rows_of]
+            data[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         else:
+            values = [v for _, rows in rows_of for v in rows.cols[k]]
             data[name] = pd.Series(values, dtype=object, index=index)
-        del values
-    texts = [text[r[3] : r[4]] for text, rows in rows_of for r in rows]
+            del values
+    texts = [text[a:b] for text, rows in rows_of for a, b in zip(rows.cols[3], rows.cols[4])]
     data["text"] = pd.Series(texts, dtype=object, index=index)
     del texts
     return pd.DataFrame(data, columns=SEGMENT_COLUMNS, index=index)

@@ -427,7 +427,8 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
         interviewer = "Q"
     else:
         asks = Counter(p.speaker for p in paras if p.speaker and "?" in p.text)
-        interviewer = max(order, key=lambda s: (asks[s], -order.index(s))) if asks else None
+        rank = {s: k for k, s in enumerate(order)}  # first on ties, without order.index
+        interviewer = max(order, key=lambda s: (asks[s], -rank[s])) if asks else None
         if len(order) < 2:
             interviewer = None
     for p in paras:
