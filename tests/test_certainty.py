@@ -76,7 +76,7 @@ def test_plain_assertion_hedge_and_booster():
     assert plain["cues"] == [] and plain["score"] == 0
     assert plain["certainty"] == pytest.approx(LEX.default_certainty, abs=0.001)
     assert not plain["uncertain"]
-    hedged = dprkbrief.certainty("North Korea may launch a missile on Tuesday.")
+    hedged = dprkbrief.certainty("North Korea might launch a missile on Tuesday.")
     assert hedged["uncertain"] and hedged["certainty"] <= 0.5 < plain["certainty"]
     boosted = dprkbrief.certainty("North Korea will certainly launch a missile.")
     assert boosted["score"] < 0 and boosted["certainty"] > plain["certainty"]
@@ -160,6 +160,13 @@ def test_one_word_sentences(word):
         assert word[c["start"] : c["end"]] == c["cue"]
 
 
+def test_may_alone_lowers_certainty_and_with_a_second_cue_makes_uncertain():
+    alone = dprkbrief.certainty("Kim may come to Hanoi.")
+    assert alone["certainty"] < LEX.default_certainty and not alone["uncertain"]
+    assert dprkbrief.certainty("Kim may possibly come to Hanoi.")["uncertain"]
+    assert dprkbrief.certainty("Kim might come to Hanoi.")["uncertain"]
+
+
 def test_one_word_hedge_and_booster():
     assert dprkbrief.certainty("Maybe.")["uncertain"]
     assert dprkbrief.certainty("Certainly!")["score"] < 0
@@ -170,7 +177,7 @@ def test_all_caps_headline_is_read_like_its_lower_case():
     res = dprkbrief.certainty(head)
     assert [c["cue"] for c in res["cues"] if c["id"] == "may"] == ["MAY"]
     assert res["cues"][0]["start"] == head.index("MAY")
-    assert res["uncertain"]
+    assert res["certainty"] < LEX.default_certainty
     assert not dprkbrief.certainty("KIM ARRIVES IN HANOI FOR SUMMIT")["cues"]
 
 
