@@ -93,6 +93,14 @@ def prf(pred: list[bool], gold: list[bool]) -> dict[str, float]:
     return {"P": p, "R": r, "F1": f, "n": len(gold), "n_gold": n_gold}
 
 
+def legacy_uncertain(texts: list[str]) -> list[bool]:
+    """The regex scorer of the older lexicon (certainty.toml): certainty below its default."""
+    from dprkbrief.analysis import codebook
+
+    cues, default = codebook.certainty_cues()
+    return [codebook.score_certainty(t)[0] < default for t in texts]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd")
@@ -108,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     import dprkbrief
+    from dprkbrief.analysis.certainty import _load_model
 
+    t0 = time.perf_counter()
+    _load_model()
+    load_seconds = time.perf_counter() - t0
     rows = load()
     texts = [t for t, _ in rows]
     gold = [g for _, g in rows]
@@ -117,27 +129,33 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - t0
     system = table["uncertain"].tolist()
     baseline = [BASELINE.search(t) is not None for t in texts]
+    legacy = legacy_uncertain(texts)
 
     parts = {
         "dev (every 5th)": [i % DEV_EVERY == DEV_EVERY - 1 for i in range(len(rows))],
         "rest (development)": [i % DEV_EVERY != DEV_EVERY - 1 for i in range(len(rows))],
         "all": [True] * len(rows),
     }
-    print("| part | sentences | uncertain | system P / R / F1 | word list P / R / F1 |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print(
+        "| part | sentences | uncertain | certainty() P / R / F1 | word list P / R / F1 "
+        "| certainty.toml regex P / R / F1 |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, mask in parts.items():
         g = [x for x, m in zip(gold, mask, strict=True) if m]
         s = prf([x for x, m in zip(system, mask, strict=True) if m], g)
         b = prf([x for x, m in zip(baseline, mask, strict=True) if m], g)
+        old = prf([x for x, m in zip(legacy, mask, strict=True) if m], g)
         print(
             f"| {name} | {s['n']} | {s['n_gold']} | "
             f"{s['P']:.3f} / {s['R']:.3f} / **{s['F1']:.3f}** | "
-            f"{b['P']:.3f} / {b['R']:.3f} / {b['F1']:.3f} |"
+            f"{b['P']:.3f} / {b['R']:.3f} / {b['F1']:.3f} | "
+            f"{old['P']:.3f} / {old['R']:.3f} / {old['F1']:.3f} |"
         )
     words = sum(len(t.split()) for t in texts)
     print(
-        f"\ntime (parse + cues, incl. model load): {seconds:.1f} s for {len(texts)} sentences = "
-        f"{1000 * seconds / len(texts):.2f} ms/sentence, {words / seconds:,.0f} words/s"
+        f"\ntime: model load {load_seconds:.1f} s; parse + cues {seconds:.1f} s for {len(texts)} "
+        f"sentences = {1000 * seconds / len(texts):.2f} ms/sentence, {words / seconds:,.0f} words/s"
     )
     if args.errors:
         rest = [i for i in range(len(rows)) if parts["rest (development)"][i]]

@@ -152,7 +152,7 @@ def test_empty_and_blank_text():
         assert res["cues"] == [] and res["score"] == 0 and not res["uncertain"]
 
 
-@pytest.mark.parametrize("word", ["Maybe.", "Certainly!", "Pyongyang", "may"])
+@pytest.mark.parametrize("word", ["Maybe.", "Certainly!", "Pyongyang", "may", "?!", "..."])
 def test_one_word_sentences(word):
     res = dprkbrief.certainty(word)
     assert 0 <= res["certainty"] <= 1
@@ -242,6 +242,7 @@ def test_span_certainty_gives_document_offsets():
     assert [c["cue"] for c in res["cues"]] == ["may"]
     assert res["cues"][0]["start"] == text.index("may")
     assert dprkbrief.span_certainty(sents[0])["cues"] == []
+    assert dprkbrief.span_certainty(doc[0:0])["cues"] == []  # an empty span
     whole = dprkbrief.span_certainty(doc)
     assert "may" in [c["cue"] for c in whole["cues"]]
 
