@@ -312,14 +312,10 @@ def _negated(token: Token) -> bool:
 
 
 def _has_complement(token: Token) -> bool:
+    """A clause, infinitive or predicate complement, or a parenthetical use between commas
+    ("the talks, he thinks, are dead": parataxis)."""
     if any(c.dep_ in _COMPLEMENT_DEPS for c in token.children):
         return True
-    # "it seems so", "as it appears": a parenthetical with an expletive subject
-    if any(
-        c.dep_ in ("advcl",) and any(g.dep_ == "mark" for g in c.children) for c in token.children
-    ):
-        return token.lemma_ in ("look", "sound", "seem")
-    # a reporting verb between commas: "the talks, he thinks, are dead" (parataxis)
     return token.dep_ == "parataxis"
 
 
@@ -457,7 +453,7 @@ def _quote_depths(text: str) -> list[int]:
 
 def _result(tokens: Sequence[Token], text: str, lex: HedgeLexicon) -> dict[str, Any]:
     """Phase 2: sum the cues of one sentence (or span) into certainty, score and cues."""
-    doc_text = text
+    doc_text = text  # the whole document's text when tokens is a span of it
     found = _find(tokens, lex)
     words = [t for t in tokens if not t.is_space and not t.is_punct]
     start = tokens[0].idx if len(tokens) else 0
