@@ -103,6 +103,9 @@ def test_result_keys_and_offsets():
         ("I don't doubt that he means it.", "doubt", "booster", True),
         ("It is clear that the talks failed.", "clear", "booster", False),
         ("The talks may not resume.", "may", "hedge", True),
+        ("There is little doubt that he wants relief.", "doubt", "booster", True),
+        ("There is a little doubt about it.", "doubt", "hedge", False),
+        ("It is hardly clear what he wants.", "clear", "hedge", True),
     ],
 )
 def test_negation_scope_from_the_parse(text, word, effect, negated):

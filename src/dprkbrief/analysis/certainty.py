@@ -60,8 +60,18 @@ _PEOPLE = frozenset(
     "follower fan user resident citizen voter leader politician academic theorist "
     "believer reporter journalist economist".split()
 )
-_NEG_WORDS = frozenset({"not", "n't", "never", "no", "without", "nobody", "neither", "nor"})
-_NEG_DETS = frozenset({"no", "neither"})
+_NEGATORS = (
+    "not",
+    "n't",
+    "n’t",
+    "never",
+    "no",
+    "neither",
+    "without",
+    "hardly",
+    "barely",
+    "scarcely",
+)
 _WORD = re.compile(r"[A-Za-z]")
 
 
@@ -105,6 +115,7 @@ class HedgeLexicon:
     question: float
     rhetorical: tuple[re.Pattern, ...]
     rhetorical_examples: tuple[str, ...]
+    negators: frozenset[str]
 
     def to_certainty(self, score: float) -> float:
         """Certainty (0-1) of a score: ``default_certainty`` at 0, 0.5 at ``threshold``."""
@@ -213,6 +224,9 @@ def _compile_lexicon(path: str, mtime: float) -> HedgeLexicon:
         question=_number(settings.get("question", 1.0), path, "question"),
         rhetorical=tuple(rhetorical),
         rhetorical_examples=tuple(rhet_examples),
+        negators=frozenset(
+            w.lower() for w in _strs(settings.get("negators", _NEGATORS), path, "negators")
+        ),
     )
 
 
@@ -290,11 +304,17 @@ def _tag_ok(token: Token, tags: frozenset[str]) -> bool:
     return not tags or token.tag_ in tags or token.pos_ in tags
 
 
-def _negated(token: Token) -> bool:
-    """Is ``token`` in the scope of a negation, by the parse?"""
+def _negated(token: Token, negators: frozenset[str]) -> bool:
+    """Is ``token`` in the scope of a negation, by the parse?
+
+    A negator right before it; a ``neg`` child of the token or of the verb it is an
+    auxiliary, complement or adverb of; a negating determiner or modifier of it ("no doubt",
+    "little doubt", not "a little doubt"); the object of "without".
+    """
     prev = token.doc[token.i - 1] if token.i > 0 else None
-    if prev is not None and prev.lower_ in ("not", "n't", "never", "no"):
-        return True
+    if prev is not None and prev.lower_ in negators and prev.lower_ != "without":
+        if not (prev.i > 0 and token.doc[prev.i - 1].lower_ == "a"):
+            return True
     owners = [token]
     if token.dep_ in ("aux", "auxpass", "acomp", "attr", "xcomp", "advmod", "neg"):
         owners.append(token.head)
@@ -303,12 +323,15 @@ def _negated(token: Token) -> bool:
             if child.dep_ == "neg" and child.i != token.i:
                 if owner is token or child.i < token.i or token.dep_ != "advmod":
                     return True
-            if child.dep_ == "det" and child.lower_ in _NEG_DETS:
+            if (
+                (owner is token or token.dep_ in ("aux", "auxpass"))
+                and child.dep_ in ("det", "amod", "advmod")
+                and child.lower_ in negators
+                and not any(g.lower_ == "a" for g in child.children)
+                and not (child.i > 0 and token.doc[child.i - 1].lower_ == "a")
+            ):
                 return True
-    head = token.head
-    if token.dep_ == "pobj" and head.lower_ == "without":
-        return True
-    return False
+    return token.dep_ == "pobj" and token.head.lower_ in negators
 
 
 def _has_complement(token: Token) -> bool:
@@ -394,7 +417,7 @@ def _find(tokens: Sequence[Token], lex: HedgeLexicon) -> list[_Found]:
                     continue
                 if not all(_CHECKS[c](head) for c in cue.requires):
                     continue
-                negated = _negated(head)
+                negated = _negated(head, lex.negators)
                 effect = cue.effect
                 if negated and cue.negated == "drop":
                     continue
