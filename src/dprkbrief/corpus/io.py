@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -23,6 +24,33 @@ def resolve_dir(path: str | Path) -> Path:
         if cand.is_dir():
             return cand
     return p
+
+
+CORPUS_ENV = "DPRKBRIEF_CORPUS"
+DEFAULT_CORPUS = "corpus"
+
+
+def locate_corpus(path: str | Path | None = None, *, cwd: str | Path | None = None) -> Path:
+    """The corpus folder ``path`` names, as ``load_corpus`` reads it.
+
+    ``None`` means ``$DPRKBRIEF_CORPUS`` when set (the test-suite points it at its fixture
+    corpus), else ``corpus``. A relative path is looked up in ``cwd`` (default: the current
+    folder), then in up to three of its parents, so a notebook in ``notebooks/`` finds the
+    project's ``corpus/``. The runner resolves a notebook's corpus parameter with the
+    notebook's folder as ``cwd``.
+    """
+    if path is None:
+        path = os.environ.get(CORPUS_ENV) or DEFAULT_CORPUS
+    if cwd is None:
+        return resolve_dir(path)
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return p
+    base = Path(cwd).resolve()
+    for parent in [base, *list(base.parents)[:3]]:
+        if (parent / p).is_dir():
+            return parent / p
+    return base / p
 
 
 def discover(directory: Path) -> list[Path]:

@@ -95,13 +95,14 @@ def notebook_to_html(nb, *, title: str | None = None) -> str:
 
 
 def write_notebook_html(ipynb: str | Path, html_path: str | Path) -> Path:
-    """Render the notebook file ``ipynb`` to ``html_path``."""
+    """Render the notebook file ``ipynb`` to ``html_path`` (a link there is replaced, never
+    followed)."""
     import nbformat
 
+    from .outdir import write_text
+
     nb = nbformat.read(ipynb, as_version=4)
-    html_path = Path(html_path)
-    html_path.write_text(notebook_to_html(nb, title=Path(ipynb).stem), encoding="utf-8")
-    return html_path
+    return write_text(Path(html_path), notebook_to_html(nb, title=Path(ipynb).stem))
 
 
 def _e(value: Any) -> str:
