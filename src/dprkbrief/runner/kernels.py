@@ -28,8 +28,14 @@ _LIVE: dict[int, int] = {}  # id(manager) -> kernel pid
 _LOCK = threading.Lock()
 
 
-class RunInterrupted(DprkbriefError, KeyboardInterrupt):
-    """The run was interrupted (Ctrl-C or SIGTERM); its kernels were shut down."""
+class RunInterrupted(DprkbriefError):
+    """The run was interrupted (Ctrl-C or SIGTERM); its kernels were shut down and its
+    manifest written with status ``interrupted``."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C (a KeyboardInterrupt, so no ``except Exception`` in
+    papermill or nbclient swallows it)."""
 
 
 def kernel_manager_class(env: dict[str, str] | None = None) -> type:
@@ -122,13 +128,13 @@ def kill_kernels() -> int:
 
 
 def _raise_interrupted(signum: int, frame: Any) -> None:
-    raise RunInterrupted(f"run interrupted by signal {signal.Signals(signum).name}")
+    raise Terminated(f"interrupted by signal {signal.Signals(signum).name}")
 
 
 @contextlib.contextmanager
 def interrupt_on_sigterm() -> Iterator[None]:
-    """While active (main thread only), SIGTERM raises :class:`RunInterrupted` like Ctrl-C
-    raises KeyboardInterrupt, so ``finally`` blocks shut the kernels down."""
+    """While active (main thread only), SIGTERM raises :class:`Terminated` (a
+    KeyboardInterrupt, as Ctrl-C raises), so ``finally`` blocks shut the kernels down."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -51,7 +51,7 @@ class RunResult:
     """The outcome of :func:`run_notebooks`.
 
     ``runs`` is a DataFrame with one row per executed notebook and columns ``notebook`` (file
-    name), ``parameters`` (dict given to papermill), ``status`` (``ok``/``failed``), ``ipynb``
+    name), ``parameters`` (dict given to papermill), ``status`` (``ok``/``failed``/``interrupted``), ``ipynb``
     and ``html`` (paths relative to ``out``), ``error_cell`` (index of the failing cell in the
     notebook, else None), ``error`` (``"Name: message"`` or None), ``started``, ``finished``
     (ISO UTC), ``duration_s``, ``files`` (the folder, relative to ``out``, where the notebook
@@ -156,7 +156,12 @@ def _timeout_cell(ipynb: Path, seconds: float | None) -> tuple[int | None, dict]
         }
     i, cell = hit
     cell.setdefault("outputs", []).append(
-        nbformat.v4.new_output("error", ename="CellTimeoutError", evalue=evalue, traceback=[])
+        nbformat.v4.new_output(
+            "error",
+            ename="CellTimeoutError",
+            evalue=evalue,
+            traceback=[f"CellTimeoutError: {evalue}"],
+        )
     )
     nbformat.write(nb, ipynb)
     first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
@@ -207,8 +212,18 @@ def execute_task(
             cwd=str(nb.parent),
             progress_bar=progress,
             execution_timeout=timeout,
+            shutdown_kernel="immediate",  # the notebook is done: no graceful, noisy shutdown
             kernel_manager_class=kernel_manager_class({RUN_DIR_ENV: str(files_dir)}),
         )
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: recorded, the caller stops the run
+        status = "interrupted"
+        error = {
+            "cell_index": None,
+            "execution_count": None,
+            "ename": "Interrupted",
+            "evalue": "the run was interrupted (Ctrl-C or SIGTERM) while this notebook ran",
+            "source_first_line": "",
+        }
     except CellTimeoutError:
         status = "failed"
         error_cell, error = _timeout_cell(ipynb, timeout)
@@ -233,7 +248,7 @@ def execute_task(
             write_notebook_html(ipynb, html_path)
             html_rel = html_path.relative_to(root).as_posix()
         except Exception as exc:  # rendering failure is recorded, not fatal
-            status = "failed"
+            status = "failed" if status == "ok" else status
             error = error or {
                 "cell_index": None,
                 "execution_count": None,
@@ -455,6 +470,8 @@ def _execute_all(
                 )
                 results[i] = execute_task(task, str(out_dir), cell_bar, timeout)
                 bar.update(1)
+                if results[i]["status"] == "interrupted":
+                    raise KeyboardInterrupt
         else:
             _execute_parallel(
                 tasks, out_dir, results, jobs=jobs, progress=progress, timeout=timeout, bar=bar
@@ -481,6 +498,8 @@ def _execute_parallel(tasks, out_dir, results, *, jobs, progress, timeout, bar) 
         for fut in as_completed(futures):
             results[futures[fut]] = fut.result()
             bar.update(1)
+            if results[futures[fut]]["status"] == "interrupted":
+                raise KeyboardInterrupt
     except BaseException:
         # workers turn SIGTERM into an interrupt and shut their kernels down
         procs = list(getattr(pool, "_processes", {}).values())
