@@ -1,7 +1,14 @@
-"""Shared fixtures. Fixture notebooks under tests/fixtures are data, not tests."""
+"""Shared fixtures. Fixture notebooks under tests/fixtures are data, not tests.
+
+The suite reads only corpora it owns: ``tests/fixtures/corpus`` (a copy of the three seed
+documents with their catalog.toml and outcomes.csv). ``$DPRKBRIEF_CORPUS`` is set to it here,
+at import, before any kernel starts, so notebooks whose ``corpus_dir`` is None (their default)
+load the fixture under nbval and in runner tests; the user's ``corpus/`` is never read.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,13 +16,14 @@ import pytest
 collect_ignore_glob = ["fixtures/*", "artifacts/*"]
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
+os.environ["DPRKBRIEF_CORPUS"] = str(CORPUS)
 SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
 def corpus():
-    """The project's corpus (the seed documents plus catalog)."""
+    """The fixture corpus (the three seed documents plus catalog and outcomes)."""
     import dprkbrief
 
     return dprkbrief.load_corpus(CORPUS)

@@ -9,7 +9,7 @@ import pytest
 
 from dprkbrief.cli import main
 from dprkbrief.errors import ParameterError
-from dprkbrief.runner.handout import make_handout, student_version
+from dprkbrief.teaching.handout import make_handout, student_version
 
 CLASS = Path(__file__).parent / "fixtures" / "notebooks" / "class.ipynb"
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dprkbrief.errors import ParameterError
-from dprkbrief.runner.widgets import COMPARE_COLUMNS, compare_table, topic_explorer
+from dprkbrief.teaching.widgets import COMPARE_COLUMNS, compare_table, topic_explorer
 
 
 @pytest.fixture

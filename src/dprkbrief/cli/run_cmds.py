@@ -96,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _handout(args: argparse.Namespace) -> int:
-    from dprkbrief.runner.handout import make_handout
+    from dprkbrief.teaching.handout import make_handout
 
     paths = make_handout(
         args.notebook, version=args.version, out=args.out, execute=not args.no_execute

@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Literal
 
 from dprkbrief._validate import check_choice, check_type
-
-from .params import read_notebook
-from .paths import safe_join, safe_name
+from dprkbrief.runner.params import read_notebook
+from dprkbrief.runner.paths import safe_join, safe_name
 
 SOLUTION_TAG = "solution"
 INSTRUCTOR_TAG = "instructor"
@@ -70,8 +69,9 @@ def make_handout(
 
     import nbformat
 
-    from .html import write_notebook_html
-    from .store import execute_notebook, strip_for_storage
+    from dprkbrief.runner.html import write_notebook_html
+    from dprkbrief.runner.paths import RUN_DIR_ENV
+    from dprkbrief.runner.store import execute_notebook, strip_for_storage
 
     check_choice("version", version, ("student", "instructor"))
     check_type("execute", execute, bool)
@@ -81,7 +81,9 @@ def make_handout(
         result = student_version(nb)
     elif execute:
         with tempfile.TemporaryDirectory() as tmp:
-            executed = execute_notebook(notebook, Path(tmp) / notebook.name)
+            executed = execute_notebook(
+                notebook, Path(tmp) / notebook.name, env={RUN_DIR_ENV: str(Path(tmp) / "files")}
+            )
         result = strip_for_storage(executed, None)
         for cell, done in zip(
             result.cells,
