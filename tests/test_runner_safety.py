@@ -228,3 +228,30 @@ def test_a_corpus_parameter_with_any_name_is_fingerprinted(tmp_path, monkeypatch
     result = run_notebooks([NB / "other_corpus_name.ipynb"], out=tmp_path / "out", progress=False)
     prints = json.loads(result.manifest.read_text())["fingerprints"]["corpus"]
     assert prints[str(FIXTURE_CORPUS.resolve())]
+
+
+# --- logs --------------------------------------------------------------------------------
+
+
+def test_a_run_logged_to_a_file_has_no_escape_codes_and_no_tcp_warning(tmp_path):
+    """stderr is not a terminal here (as in CI logs): no progress bars, no kernel noise."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dprkbrief",
+            "run",
+            str(NB / "greet.ipynb"),
+            str(NB / "fails.ipynb"),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1  # fails.ipynb fails on purpose
+    log = done.stdout + done.stderr
+    assert "without encryption" not in log
+    assert "\x1b[" not in log and "\r" not in log
+    assert "fails.ipynb (cell 2): ValueError: boom from the fixture" in done.stderr

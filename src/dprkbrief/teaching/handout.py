@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from dprkbrief._validate import check_choice, check_type
+from dprkbrief.errors import ParameterError
 from dprkbrief.runner.params import read_notebook
 from dprkbrief.runner.paths import safe_join, safe_name
 
@@ -77,6 +78,12 @@ def make_handout(
     check_type("execute", execute, bool)
     notebook = Path(notebook)
     nb = read_notebook(notebook)
+    out_dir = Path(out)
+    if out_dir.resolve() == notebook.resolve().parent:
+        raise ParameterError(
+            f"--out {str(out)!r} is the folder of the source notebook; handouts there would be "
+            "run and stored as notebooks. Give another folder, e.g. --out reports/handouts"
+        )
     if version == "student":
         result = student_version(nb)
     elif execute:
@@ -94,10 +101,11 @@ def make_handout(
                 cell.execution_count = done.get("execution_count")
     else:
         result = copy.deepcopy(nb)
-    out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = safe_name(f"{notebook.stem}_{version}")
     ipynb = safe_join(out_dir, stem + ".ipynb")
+    if ipynb.is_symlink():  # replace a link, never write through it
+        ipynb.unlink()
     nbformat.write(result, ipynb)
     html = write_notebook_html(ipynb, ipynb.with_suffix(".html"))
     return {"ipynb": ipynb, "html": html}
