@@ -139,12 +139,15 @@ def test_a_cell_over_the_time_limit_fails_its_notebook_naming_the_cell(tmp_path)
     assert live_kernels() == []
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_an_interrupted_run_leaves_no_kernel_and_writes_its_manifest(tmp_path, sig):
+@pytest.mark.parametrize(
+    ("sig", "jobs"), [(signal.SIGTERM, 1), (signal.SIGINT, 1), (signal.SIGTERM, 2)]
+)
+def test_an_interrupted_run_leaves_no_kernel_and_writes_its_manifest(tmp_path, sig, jobs):
     marker = tmp_path / "kernel.pid"
     out = tmp_path / "out"
     grid = tmp_path / "grid.yaml"
-    grid.write_text("seconds: [300.0, 0.1]\n")
+    # with two workers both runs start: the second sleeps too, so it is still running
+    grid.write_text("seconds: [300.0, 0.1]\n" if jobs == 1 else "seconds: [300.0, 301.0]\n")
     cmd = [
         sys.executable,
         "-m",
@@ -159,28 +162,33 @@ def test_an_interrupted_run_leaves_no_kernel_and_writes_its_manifest(tmp_path, s
         "--out",
         str(out),
         "--no-progress",
+        "--jobs",
+        str(jobs),
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while not marker.exists() or not marker.read_text():
+    while not marker.exists() or len(marker.read_text().split()) < jobs:
         assert proc.poll() is None, proc.communicate()
-        assert time.monotonic() < deadline, "the kernel never started"
+        assert time.monotonic() < deadline, "the kernels never started"
         time.sleep(0.2)
-    kernel = int(marker.read_text())
-    assert _alive(kernel)
+    kernels = [int(pid) for pid in marker.read_text().split()]
+    assert all(_alive(k) for k in kernels)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     for _ in range(50):
-        if not _alive(kernel):
+        if not any(_alive(k) for k in kernels):
             break
         time.sleep(0.1)
-    assert not _alive(kernel), "the kernel survived the interrupted run"
+    assert not any(_alive(k) for k in kernels), "a kernel survived the interrupted run"
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "interrupted"
-    assert [r["parameters"]["seconds"] for r in manifest["not_run"]] == [0.1]
-    assert [r["status"] for r in manifest["runs"]] == ["interrupted"]
+    if jobs == 1:
+        assert [r["parameters"]["seconds"] for r in manifest["not_run"]] == [0.1]
+        assert [r["status"] for r in manifest["runs"]] == ["interrupted"]
+    else:
+        assert len(kernels) == 2  # both workers' kernels were running, and neither survived
     assert (out / "index.html").is_file()
 
 

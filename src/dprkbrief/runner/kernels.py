@@ -145,6 +145,27 @@ def interrupt_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+_IN_TASK = threading.Event()
+
+
+@contextlib.contextmanager
+def task_running() -> Iterator[None]:
+    """Marks the time a worker spends on a notebook (see :func:`worker_init`)."""
+    _IN_TASK.set()
+    try:
+        yield
+    finally:
+        _IN_TASK.clear()
+
+
+def _worker_signal(signum: int, frame: Any) -> None:
+    if _IN_TASK.is_set():
+        _raise_interrupted(signum, frame)
+    raise SystemExit(128 + signum)  # idle: leave quietly
+
+
 def worker_init() -> None:
-    """Initializer of the runner's worker processes: SIGTERM interrupts like Ctrl-C."""
-    signal.signal(signal.SIGTERM, _raise_interrupted)
+    """Initializer of the runner's worker processes: SIGTERM or Ctrl-C interrupt the notebook
+    being run (its kernel is shut down and the run recorded); an idle worker just exits."""
+    signal.signal(signal.SIGTERM, _worker_signal)
+    signal.signal(signal.SIGINT, _worker_signal)

@@ -23,7 +23,13 @@ from dprkbrief.errors import ParameterError
 
 from . import manifest as _manifest
 from . import outdir as _outdir
-from .kernels import RunInterrupted, interrupt_on_sigterm, kernel_manager_class, kill_kernels
+from .kernels import (
+    RunInterrupted,
+    interrupt_on_sigterm,
+    kernel_manager_class,
+    kill_kernels,
+    task_running,
+)
 from .params import expand_grid, load_params_file, validate_parameters
 from .paths import RUN_DIR_ENV, params_slug, safe_name
 
@@ -204,17 +210,18 @@ def execute_task(
     started, t0 = _manifest.now(), time.perf_counter()
     status, error, error_cell = "ok", None, None
     try:
-        pm.execute_notebook(
-            str(nb),
-            str(ipynb),
-            parameters=task["parameters"],
-            kernel_name="python3",
-            cwd=str(nb.parent),
-            progress_bar=progress,
-            execution_timeout=timeout,
-            shutdown_kernel="immediate",  # the notebook is done: no graceful, noisy shutdown
-            kernel_manager_class=kernel_manager_class({RUN_DIR_ENV: str(files_dir)}),
-        )
+        with task_running():
+            pm.execute_notebook(
+                str(nb),
+                str(ipynb),
+                parameters=task["parameters"],
+                kernel_name="python3",
+                cwd=str(nb.parent),
+                progress_bar=progress,
+                execution_timeout=timeout,
+                shutdown_kernel="immediate",  # the notebook is done: no graceful shutdown
+                kernel_manager_class=kernel_manager_class({RUN_DIR_ENV: str(files_dir)}),
+            )
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: recorded, the caller stops the run
         status = "interrupted"
         error = {
