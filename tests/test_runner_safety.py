@@ -263,3 +263,24 @@ def test_a_run_logged_to_a_file_has_no_escape_codes_and_no_tcp_warning(tmp_path)
     assert "without encryption" not in log
     assert "\x1b[" not in log and "\r" not in log
     assert "fails.ipynb (cell 2): ValueError: boom from the fixture" in done.stderr
+
+
+def test_the_index_says_a_run_was_interrupted_and_links_notebook_files():
+    from dprkbrief.runner.html import index_html
+
+    run = {
+        "notebook": "02.ipynb",
+        "parameters": {},
+        "status": "interrupted",
+        "html": "02.html",
+        "ipynb": "02.ipynb",
+        "files": "02_files",
+        "error": None,
+        "duration_s": 1.0,
+    }
+    page = index_html(
+        {"status": "interrupted", "runs": [run], "not_run": [{"notebook": "03.ipynb"}]},
+        out_dir=".",
+    )
+    assert "the run was interrupted and 1 more did not run" in page
+    assert 'href="02_files"' in page

@@ -136,7 +136,7 @@ def index_html(manifest: dict, *, out_dir: str | Path) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in (r.get("parameters") or {}).items())
         links = " · ".join(
             f'<a href="{_href(r[key])}">{label}</a>'
-            for key, label in (("html", "HTML"), ("ipynb", "notebook"))
+            for key, label in (("html", "HTML"), ("ipynb", "notebook"), ("files", "files"))
             if r.get(key)
         )
         status = _e(r["status"])
@@ -156,6 +156,9 @@ def index_html(manifest: dict, *, out_dir: str | Path) -> str:
     corpus_line = "; ".join(f"{_e(p)}: <code>{_e(str(d)[:16])}</code>" for p, d in corpus.items())
     rules = manifest.get("fingerprints", {}).get("rules", {}).get("sha256")
     summary = f"{len(runs) - n_failed} of {len(runs)} notebooks ran without error"
+    if manifest.get("status") == "interrupted":
+        n_left = len(manifest.get("not_run", []))
+        summary += f"; the run was interrupted and {n_left} more did not run"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 {CSP_META}

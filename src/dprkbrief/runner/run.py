@@ -369,7 +369,7 @@ def run_notebooks(
             _execute_all(
                 tasks, out_dir, records, jobs=jobs, progress=bool(progress), timeout=timeout
             )
-        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM as RunInterrupted
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (kernels.Terminated)
             interrupted = exc
         finally:
             kill_kernels()
