@@ -113,10 +113,14 @@ def test_era_labels_are_readable_and_inside_the_figure(tl, end):
     renderer = fig.canvas.get_renderer()
     eras = [t for t in fig.axes[0].texts if str(t.get_gid()).startswith("era:")]
     assert len(eras) >= 5
-    fig_box = fig.bbox
+    ax_box = fig.axes[0].get_window_extent(renderer)
     for t in eras:
         assert t.get_fontsize() >= 8
         box = t.get_window_extent(renderer)
-        assert box.x0 >= fig_box.x0 - 1 and box.x1 <= fig_box.x1 + 1, t.get_text()
-        assert t.get_clip_on() is False or not t.get_clip_box()
+        assert box.x0 >= ax_box.x0 - 1 and box.x1 <= ax_box.x1 + 1, t.get_text()
+        assert box.y1 <= ax_box.y1 + 1, t.get_text()
+    boxes = [t.get_window_extent(renderer) for t in eras]
+    for i, a in enumerate(boxes):  # no two era labels overlap
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b), [t.get_text() for t in eras]
     plt.close(fig)

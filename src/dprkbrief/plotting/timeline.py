@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ANCHORS = ["pueblo_seizure", "agreed_framework", "hanoi_summit", "kursk_deployment"]
 ERA_FONTSIZE = 8
+ERA_LEVEL_PT = 24  # vertical step between the three levels of era labels
+ERA_BAND_IN = 1.1  # height of the band that holds them
 PRECISION_MARKERS = {"day": "o", "month": "s", "year": "D", "decade": "^", "century": "^"}
 _SOURCE = "dprkbrief.timeline(corpus)"
 _TL_COLUMNS = ["event_id", "label", "date", "precision", "kind", "doc_id", "date_start"]
@@ -96,23 +98,25 @@ def plot_timeline(
     doc_color = {d: plt.get_cmap("Dark2")(i % 8) for i, d in enumerate(docs)}
 
     n_rows = len(cats) + len(docs)
-    fig, ax = plt.subplots(figsize=(13, 0.42 * n_rows + 2.6))
+    row_in = 0.42  # inches per row; the era labels get a band of their own above the rows
+    fig, ax = plt.subplots(figsize=(13, row_in * n_rows + 2.6 + ERA_BAND_IN))
     _compressed_scale(ax, split, compress)
     import textwrap
 
-    near_end = end - max(4.0, 0.2 * (end - max(start, split)))
     for i, e in enumerate(eras.itertuples(index=False)):
         a, b = _year(e.date_start), _year(e.date_end, upper=True)
         if a is None or b is None or b <= start or a >= end:
             continue
         ax.axvspan(a, b, color="0.5" if i % 2 else "0.8", alpha=0.12, lw=0)
-        # an era starting near the right edge is labelled leftwards from its visible end
+        # labels on three staggered levels so neighbouring short eras do not collide; an era
+        # starting near the right edge is labelled leftwards from its end, so it stays inside
         left, right = max(a, start), min(b, end)
-        at_end = left > near_end
-        ax.text(
-            right - 0.2 if at_end else left + 0.2,
-            n_rows - 0.35 + 0.45 * (i % 2),
-            textwrap.fill(e.label, 14),
+        at_end = left > end - 8
+        ax.annotate(
+            textwrap.fill(e.label, 24),
+            xy=(right - 0.2 if at_end else left + 0.2, n_rows - 0.3),
+            xytext=(0, ERA_LEVEL_PT * (i % 3)),  # in points: independent of the row count
+            textcoords="offset points",
             fontsize=ERA_FONTSIZE,
             color="0.3",
             ha="right" if at_end else "left",
@@ -186,7 +190,7 @@ def plot_timeline(
     )
     ax.set_xticks([t for t in ticks if start <= t <= end])
     ax.set_xlim(start, end)
-    ax.set_ylim(-0.7, n_rows + 1.6)
+    ax.set_ylim(-0.7, n_rows + 0.3 + ERA_BAND_IN / row_in)
     ax.set_xlabel(
         f"year (before {split} compressed x{compress}).  Top: catalog events by category "
         "(bars = spans).\nBottom: mentions per document (filled = catalog event, open = other "
