@@ -76,7 +76,7 @@ def kernel_manager_class(env: dict[str, str] | None = None) -> type:
             finally:
                 with _LOCK:
                     pid = _LIVE.pop(id(self), None)
-                if pid is not None:
+                if pid is not None and self.has_kernel:  # still running: end it ourselves
                     _kill_group(pid)
 
         shutdown_kernel = _async_shutdown_kernel
@@ -101,13 +101,21 @@ def _alive(pid: int) -> bool:
 
 
 def _kill_group(pid: int, grace: float = 2.0) -> None:
-    """SIGTERM the kernel's process group (or the process), then SIGKILL what remains."""
+    """SIGTERM the kernel (its whole process group when it leads one, as Jupyter's kernels
+    do), then SIGKILL what remains. Never signals this process or its own group."""
+    if pid <= 1 or pid == os.getpid():
+        return
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            try:
-                os.killpg(pid, sig)  # kernels lead their own session
-            except (ProcessLookupError, PermissionError):
+        if not _alive(pid):
+            return
+        try:
+            pgid = os.getpgid(pid)
+            if pgid == pid and pgid != os.getpgrp():
+                os.killpg(pgid, sig)
+            else:
                 os.kill(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
         deadline = time.monotonic() + (grace if sig == signal.SIGTERM else 1.0)
         while time.monotonic() < deadline:
             with contextlib.suppress(ChildProcessError):
