@@ -53,7 +53,7 @@ _EXPORTS: dict[str, str] = {
     "certainty_table": "dprkbrief.analysis.certainty",
     # batch runs and teaching
     "run_notebooks": "dprkbrief.runner.run",
-    "make_handout": "dprkbrief.runner.handout",
+    "make_handout": "dprkbrief.teaching.handout",
     "notebook_parameters": "dprkbrief.runner.params",
 }
 
