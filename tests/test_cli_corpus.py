@@ -109,3 +109,38 @@ def test_kwic_table_keeps_the_left_context_next_to_the_match(tmp_path):
     (tmp_path / "a.txt").write_text(f"{left} sanctions stay in place.")
     code, out, _ = run("kwic", "sanctions", str(tmp_path))
     assert code == 0 and "word39" in out and "word0 " not in out
+
+
+def test_table_fits_the_terminal_width_and_names_hidden_columns():
+    import pandas as pd
+
+    from dprkbrief.cli._output import fit_table
+
+    df = pd.DataFrame(
+        {
+            "expert": ["Jane Roe", "John Doe"],
+            "quote": ["word " * 60, "short"],
+            "topics": [["summit", "talks"], []],
+            **{f"col{i}": ["x" * 12, "y"] for i in range(12)},
+        }
+    )
+    text = fit_table(df, 100)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines[:-1]) <= 100
+    assert "more column(s) not shown" in lines[-1] and "col11" in lines[-1]
+    assert "expert" in lines[0] and "Jane Roe" in text
+    # a table that fits is printed whole, without a note
+    small = fit_table(df[["expert", "topics"]], 100)
+    assert "not shown" not in small and "summit; talks" in small
+
+
+def test_statements_table_on_a_narrow_terminal(capsys, monkeypatch):
+    import pandas as pd
+
+    from dprkbrief.cli._output import emit
+
+    monkeypatch.setenv("COLUMNS", "80")
+    df = pd.DataFrame({"doc_id": ["a"], "quote": ["q " * 200], "expert": ["E"]})
+    emit(df, "table")
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80

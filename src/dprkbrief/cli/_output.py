@@ -46,9 +46,20 @@ def check_out_file(path: str, option: str = "--out") -> Path:
 
 
 def emit(
-    df: pd.DataFrame, fmt: str = "table", out: TextIO | None = None, *, width: int = 60
+    df: pd.DataFrame,
+    fmt: str = "table",
+    out: TextIO | None = None,
+    *,
+    width: int = 60,
+    max_width: int | None = None,
 ) -> None:
-    """Write ``df`` to ``out`` (stdout) as an aligned table, CSV or JSON records."""
+    """Write ``df`` to ``out`` (stdout) as an aligned table, CSV or JSON records.
+
+    A table on the terminal fits ``max_width`` characters (default: the terminal's width,
+    ``$COLUMNS``, else 100; a file gets the whole table): long cells are shortened first, then columns that still do not fit are left out and
+    named in a last line (``--format csv`` or ``json`` gives every column in full).
+    """
+    to_terminal = out is None or out is sys.stdout
     out = out or sys.stdout
     if fmt == "csv":
         df.to_csv(out, index=False)
@@ -58,16 +69,55 @@ def emit(
     elif df.empty:
         out.write(f"(no rows; columns: {', '.join(map(str, df.columns))})\n")
     else:
-        import pandas as pd
+        limit = max_width or (_terminal_width() if to_terminal else 10_000)
+        out.write(fit_table(df, limit, cell=width))
 
-        shown = df.copy()
+
+def _terminal_width() -> int:
+    import shutil
+
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
+
+
+# identifier columns are never shortened below the normal cell width: they are what a user
+# copies into the next command (--doc, seg_id look-ups)
+_IDS = frozenset({"doc_id", "seg_id", "event_id", "forecast_id", "turn_id", "paragraph_id"})
+
+
+def fit_table(df: pd.DataFrame, max_width: int, *, cell: int = 60) -> str:
+    """``df`` as aligned text no wider than ``max_width``: cells shortened step by step, then
+    trailing columns dropped (named in a closing line); identifier columns stay whole."""
+    import pandas as pd
+
+    def render(frame: pd.DataFrame, limit: int) -> str:
+        shown = frame.copy()
         for col in shown.columns:
-            if shown[col].dtype == object:
-                shown[col] = shown[col].map(lambda v: _short(v, width))
+            if pd.api.types.is_object_dtype(shown[col]) or pd.api.types.is_string_dtype(shown[col]):
+                keep = cell if col in _IDS else limit
+                shown[col] = shown[col].map(lambda v, n=keep: _short(v, n))
         with pd.option_context(
-            "display.max_rows", None, "display.width", 250, "display.max_columns", None
+            "display.max_rows", None, "display.width", 10_000, "display.max_columns", None
         ):
-            out.write(shown.to_string(index=False) + "\n")
+            return shown.to_string(index=False)
+
+    def widest(text: str) -> int:
+        return max(len(line) for line in text.splitlines())
+
+    text = ""
+    for limit in (cell, 40, 28, 20, 16):
+        text = render(df, min(limit, cell))
+        if widest(text) <= max_width:
+            return text + "\n"
+    cols = list(df.columns)
+    while len(cols) > 1 and widest(text) > max_width:
+        cols.pop()
+        text = render(df[cols], 16)
+    hidden = [c for c in df.columns if c not in cols]
+    note = (
+        f"({len(hidden)} more column(s) not shown: {', '.join(map(str, hidden))}; "
+        "use --format csv or json for every column)"
+    )
+    return text + "\n" + note + "\n"
 
 
 def _short(value, width: int) -> str:
