@@ -19,7 +19,7 @@ from ..segment.blocks import Para, Structure, load_structure, parse_paragraphs
 from ..segment.segmenter import LEVELS, segment_document
 from . import catalog as _catalog
 from . import io as _io
-from .metadata import infer
+from .metadata import infer, inferred_date
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -44,6 +44,7 @@ DOCUMENT_COLUMNS = [
     "authors_source",
     "publisher_source",
     "interviewer",
+    "date_updated",
 ]
 SEGMENT_COLUMNS = [
     "doc_id",
@@ -189,6 +190,7 @@ def _make_document(
     path: Path | None,
     entry: dict[str, tuple[Any, str]],
     structure: Structure,
+    infer_dates: bool = False,
 ) -> Document:
     doc = Document(doc_id=doc_id, text=text, path=path, _structure=structure)
     meta = infer(text, doc.paragraphs, structure)
@@ -196,6 +198,10 @@ def _make_document(
         meta[name] = value
         if name in ("title", "date", "genre", "authors", "publisher"):
             meta[f"{name}_source"] = source
+    if infer_dates and meta.get("date") is None:
+        meta["date"] = inferred_date(text)
+        if meta["date"] is not None:
+            meta["date_source"] = "inferred: latest explicit date in the text"
     meta["date_precision"] = _catalog.precision_of(meta.get("date"))
     meta["doc_id"] = doc_id
     meta["path"] = str(path) if path else None
@@ -208,15 +214,19 @@ def load_corpus(
     *,
     catalog: str | Path | None = None,
     structure: str | Path | None = None,
+    infer_dates: bool = False,
 ) -> Corpus:
     """Load every ``.txt``/``.md`` document under ``path`` with its catalog metadata.
 
     ``catalog`` defaults to ``<path>/catalog.toml`` (optional). ``structure`` is a user copy
-    of ``resources/segment/structure.toml`` with extra cues. Raises CorpusError on a missing
+    of ``resources/segment/structure.toml`` with extra cues. ``infer_dates=True`` gives a
+    document that states no date and has none in the catalog the latest explicit date of its
+    text (``date_source = "inferred: latest explicit date in the text"``). Raises CorpusError on a missing
     or empty directory, binary files, and catalog errors; warns on non-UTF-8 files and on
     files that are not documents.
     """
     check_type("path", path, (str, Path))
+    check_type("infer_dates", infer_dates, bool)
     directory = _io.resolve_dir(path)
     files = _io.discover(directory)
     ids: dict[str, Path] = {}
@@ -233,20 +243,25 @@ def load_corpus(
     entries = _catalog.load_catalog(cat_path, list(ids))
     st = load_structure(str(structure) if structure else None)
     docs = [
-        _make_document(doc_id, _io.read_text(f), f, entries.get(doc_id, {}), st)
+        _make_document(doc_id, _io.read_text(f), f, entries.get(doc_id, {}), st, infer_dates)
         for doc_id, f in ids.items()
     ]
     return Corpus(docs, path=directory)
 
 
 def corpus_from_texts(
-    texts: Mapping[str, str], *, metadata: Mapping[str, Mapping[str, Any]] | None = None
+    texts: Mapping[str, str],
+    *,
+    metadata: Mapping[str, Mapping[str, Any]] | None = None,
+    infer_dates: bool = False,
 ) -> Corpus:
     """Build a corpus from in-memory texts (tests, notebooks, quick experiments).
 
     ``metadata`` maps doc_id to plain field values (e.g. ``{"date": "2019-10-01"}``); they are
-    recorded with source ``"curated: corpus_from_texts"``.
+    recorded with source ``"curated: corpus_from_texts"``. ``infer_dates`` as in
+    ``load_corpus``.
     """
+    check_type("infer_dates", infer_dates, bool)
     if not isinstance(texts, Mapping):
         raise CorpusError(
             f"invalid type for 'texts': expected a mapping doc_id -> text, got "
@@ -270,7 +285,7 @@ def corpus_from_texts(
         if "date" in extra and not _catalog._valid_iso(str(extra["date"])):
             raise CorpusError(f"metadata for {doc_id!r}: date {extra['date']!r} is not ISO")
         entry = {k: (v, "curated: corpus_from_texts") for k, v in extra.items()}
-        docs.append(_make_document(doc_id, text, None, entry, st))
+        docs.append(_make_document(doc_id, text, None, entry, st, infer_dates))
     return Corpus(docs)
 
 

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..segment.blocks import PROSE_KINDS, Para, Structure, byline_names, canonical_name
-from ..segment.datelines import find_date
+from ..segment.datelines import StatedDate, stated_dates
 
 _FRONT_KINDS = frozenset({"title", "byline", "metadata", "heading"})
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
@@ -42,14 +42,7 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
             front.append(p)  # a news dateline opens the first paragraph
             break
         front.append(p)
-    meta["date"] = None
-    for p in front:
-        short = p.kind != "body" or len(p.text) <= 200
-        line = p.text if short else p.text[:80]
-        iso = find_date(line)
-        if iso:
-            meta["date"] = iso
-            break
+    meta["date"], meta["date_updated"] = document_dates(front)
     meta["date_source"] = "stated" if meta["date"] else "missing"
     # speakers and genre
     speakers = list(dict.fromkeys(p.speaker for p in paras if p.speaker))
@@ -109,6 +102,88 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
     meta["n_chars"] = len(text)
     meta["n_words"] = len(_WORDS.findall(text))
     return meta
+
+
+_DATE_KINDS = frozenset({"byline", "metadata", "credit", "heading"})
+_MAX_FRONT = 12  # front-matter paragraphs searched for the document's date
+
+
+def document_dates(front: list[Para]) -> tuple[str | None, str | None]:
+    """(date, date_updated) stated in the front matter, or None for each.
+
+    Searched: date lines (bylines, metadata, the line under the headline), labelled dates in
+    the title line ("date 2019-02-28"), and the opening words of the first prose paragraphs
+    (news datelines "WASHINGTON, March 3, 2021 -"). The earliest publication date wins; the
+    latest date stated after it (an "Updated ..." line, a second date line) is
+    ``date_updated``.
+    """
+    lines: list[tuple[StatedDate, bool]] = []  # (date, from a date line rather than prose)
+    for p in front[:_MAX_FRONT]:
+        if p.kind == "title":
+            lines += [(d, True) for d in stated_dates(p.text) if d.labelled]
+        elif p.kind in _DATE_KINDS or len(p.text) <= 100:
+            lines += [(d, True) for d in stated_dates(p.text)]
+        else:  # a prose paragraph: only a news dateline in its opening words
+            lines += [(d, False) for d in stated_dates(p.text[:80])[:1] if _dateline(p.text, d)]
+    if not lines:
+        return None, None
+    key = _date_key
+    published = [d for d, _ in lines if d.role == "published" and d.labelled]
+    if not published:
+        published = [d for d, line in lines if d.role == "published" and line]
+    if not published:
+        published = [d for d, _ in lines if d.role == "published"] or [d for d, _ in lines]
+    date = min(published, key=key).iso
+    later = [d for d, line in lines if (line or d.labelled) and key(d) > key_iso(date)]
+    updated = max(later, key=key).iso if later else None
+    return date, updated
+
+
+_PLACE = re.compile(
+    r"(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*\s*(?:\([^)]*\))?\s*[,\u2014\u2013-]\s*)*"
+)
+_AFTER_DATE = re.compile(
+    r"[^\w]{0,3}(?:\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*)?[(\u2014\u2013:-]"
+)
+
+
+def _dateline(text: str, d: StatedDate) -> bool:
+    """A news dateline: only place names before the date ("WASHINGTON, ", "SEOUL (Reuters) -
+    ") and a dash or bracket after it, or a labelled date."""
+    if d.labelled:
+        return True
+    prefix = text[: d.start]
+    if prefix and not re.search(r"[,\u2014\u2013-]\s*$", prefix):
+        return False
+    return bool(_PLACE.fullmatch(prefix)) and bool(_AFTER_DATE.match(text, d.end))
+
+
+def _date_key(d: StatedDate) -> str:
+    return key_iso(d.iso)
+
+
+def key_iso(iso: str) -> str:
+    """A sort key for ISO dates of any precision (a month sorts as its first day)."""
+    return (iso + "-01-01")[:10] if len(iso) == 4 else (iso + "-01")[:10]
+
+
+def inferred_date(text: str) -> str | None:
+    """The latest explicit date the text states (year written out, no ``before``/``after``
+    modifier), for ``infer_dates=True``: a stand-in document date, never used silently."""
+    from ..temporal.tagger import tag_dates_records
+
+    best: str | None = None
+    for r in tag_dates_records(text):
+        value = r.get("value")
+        if r.get("type", "DATE") != "DATE" or not isinstance(value, str) or r.get("mod"):
+            continue
+        if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
+            continue
+        if value[:4] not in str(r.get("text", "")):
+            continue  # the year must be written in the expression
+        if best is None or key_iso(value) > key_iso(best):
+            best = value
+    return best
 
 
 def _reporting_density(text: str) -> float:
