@@ -83,14 +83,10 @@ class Windows:
             key = "#4" if m.end() - m.start() == 4 else "#"
             hits.setdefault(key, []).append(m.span())
 
-    def get(self, rule: Rule) -> list[tuple[int, int]]:
-        trig = self.trig
-        if trig is None:
+    def get(self, key: Any) -> list[tuple[int, int]]:
+        """Windows for a key of :meth:`DateRules.groups` (``whole``: the whole text)."""
+        if key == "whole" or self.trig is None:
             return [(0, len(self.text))]
-        if rule.triggers is not None:
-            key = rule.triggers
-        else:
-            key = "all" if rule.digits and trig.digits else "words"
         got = self.cache.get(key)
         if got is None:
             got = self.cache[key] = self._build(key)
@@ -103,7 +99,7 @@ class Windows:
         elif key == "words":
             keys = [k for k in hits if not k.startswith("#")]
         else:
-            keys = [k for k in key if k in hits]
+            keys = [k for k in hits if k in key]
         if not keys:
             return []
         pairs = hits[keys[0]] if len(keys) == 1 else sorted([p for k in keys for p in hits[k]])
@@ -164,17 +160,23 @@ def candidates(text: str, dr: DateRules) -> list[tuple[int, int, Rule, re.Match]
     """Non-overlapping rule matches in text order: longest first, then by rule order."""
     cands = []
     add = cands.append
-    get = Windows(text, dr.trigger).get
-    for rule in dr.rules:
-        wins = get(rule)
+    windows = Windows(text, dr.trigger)
+    if dr.trigger is not None and not windows.hits:
+        return []  # no trigger word at all: no date
+    present = windows.hits.keys()
+    for key, rules in dr.groups():
+        if isinstance(key, frozenset) and key.isdisjoint(present):
+            continue  # none of the rules' trigger words is in the text
+        wins = windows.get(key)
         if not wins:
             continue
-        finditer = rule.regex.finditer
-        for ws, we in wins:
-            for m in finditer(text, ws, we):
-                s, e = m.span()
-                if s != e:
-                    add((s, e, rule, m))
+        for rule in rules:
+            finditer = rule.regex.finditer
+            for ws, we in wins:
+                for m in finditer(text, ws, we):
+                    s, e = m.span()
+                    if s != e:
+                        add((s, e, rule, m))
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2].order, c[0]))
     taken: list[tuple[int, int]] = []
     chosen = []
@@ -355,7 +357,9 @@ def fill(expr: str, m: re.Match, dr: DateRules, dct: _dt.date | None, siblings: 
             h = 0
         normed["hour"] = f"{h:02d}"
         normed.setdefault("minute", "00")
-    return _FIELD.sub(lambda g: normed.get(g.group(1), ""), expr)
+    return _FIELD.sub(
+        lambda g: normed.get(g.group(1), g.group(0) if g.group(1) == "signal" else ""), expr
+    )
 
 
 def match_dates(text: str, dr: DateRules, dct: _dt.date | None = None) -> list[Mention]:
@@ -371,5 +375,9 @@ def match_dates(text: str, dr: DateRules, dct: _dt.date | None = None) -> list[M
             mention = Mention(s, e, rule, fill(rule.value, m, dr, dct, True), (s2, e2), end_expr)
         else:
             mention = Mention(s, e, rule, fill(rule.value, m, dr, dct, bool(rule.end_value)))
+        if rule.require_before is not None and mention.value and "{signal}" in mention.value:
+            sig = rule.require_before.search(text, max(0, s - 40), s)
+            fwd = bool(sig and rule.forward and rule.forward.match(sig.group().strip()))
+            mention.value = mention.value.replace("{signal}", "forward" if fwd else "tense")
         out.append(mention)
     return out

@@ -121,12 +121,36 @@ def _group(p: str, i: int) -> tuple[set[str], bool, int]:
             if m.group(1) == ")":
                 return set(), True, m.end()
             j = m.end()
+    if lookaround:  # zero width: the next item says what starts the match
+        return set(), True, _skip_group(p, j)
     chars, nullable, j = _alternation(p, j)
     if j >= len(p) or p[j] != ")":
         raise _Unknown("unbalanced")
-    if lookaround:
-        return set(), True, j + 1  # zero width: the next item says what starts the match
     return chars, nullable, j + 1
+
+
+def _skip_group(p: str, j: int) -> int:
+    """Index after the ``)`` closing the group whose body starts at ``j``."""
+    depth, in_class = 1, False
+    while j < len(p):
+        c = p[j]
+        if c == "\\":
+            j += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if p.startswith("]", j + 1) or p.startswith("^]", j + 1):
+                j += 1 + (p[j + 1] == "^")
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j += 1
+    raise _Unknown("unbalanced")
 
 
 def _char_class(p: str, i: int) -> tuple[set[str], bool, int]:

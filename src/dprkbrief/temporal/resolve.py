@@ -9,8 +9,9 @@ document's genre:
 * ``news`` (default): relative expressions count from the DCT; a weekday or month in a
   future sentence is the coming one, in a past sentence the last one.
 * ``narrative`` (histories, analyses retelling events): they count from the last explicit
-  date mentioned before them, else from the DCT ("On June 12, 2018 ... On Thursday" is the
-  Thursday of that week), as HeidelTime's narrative mode does.
+  day mentioned before them, else from the DCT, and the tense is not used (all of it is
+  past): "On June 12, 2018 ... On Thursday" is the nearest Thursday, June 14, as
+  HeidelTime's narrative mode counts from the reference date.
 
 The value functions are a table (:data:`FUNCTIONS`), one small function each; the calendar
 arithmetic is :mod:`dprkbrief.calendar`.
@@ -84,6 +85,7 @@ class Context:
         self.stated: str | None = None  # the last DATE whose year the text states
         self.stated_pos = -(10**9)
         self.last_day: _dt.date | None = None  # the last explicit day (narrative reference)
+        self.narrating = False  # resolving against last_day, not the DCT
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         if self._bounds is None:
@@ -113,6 +115,8 @@ class Context:
         a deadline ("postponed until Tuesday", "by May") in a sentence that is not future
         already and not in the past perfect.
         """
+        if self.narrating:  # counting from a narrated date: the DCT's tense says nothing
+            return None
         rs = self.rs
         s, e = self.sentence(start, end)
         s, e = max(s, start - TENSE_WINDOW), min(e, end + TENSE_WINDOW)
@@ -422,7 +426,10 @@ def _fn_recurring(args: list[str], ctx: Context, start: int, end: int) -> str | 
     dct = ctx.dct
     if dct is None or ctx.prec != "day" and rec.precision == "day":
         return "XXXX-XX-XX" if rec.precision == "day" else "XXXX-XX"
-    mode = _mode_by_tense(args[1] if len(args) > 1 else "tense", ctx, start, end)
+    mode = args[1] if len(args) > 1 else "tense"
+    if mode == "forward":  # "before the inauguration": ahead of the sentence's own time
+        mode = "near" if ctx.tense(start, end) == "past" else "next"
+    mode = _mode_by_tense(mode, ctx, start, end)
     cands = occurrences(rec, range(dct.year - 5, dct.year + 6))
     if rec.precision == "month":  # a month-long event is "now" all month
         cands = [d.replace(day=1) for d in cands]
@@ -561,13 +568,13 @@ def evaluate(expr: str | None, ctx: Context, start: int, end: int) -> str | None
     args = [a.strip() for a in args_s.split(",")] if args_s.strip() else []
     narrative = ctx.genre == "narrative" and fn in _RELATIVE and ctx.last_day is not None
     if narrative:
-        ctx.dct, ctx.prec = ctx.last_day, "day"
+        ctx.dct, ctx.prec, ctx.narrating = ctx.last_day, "day", True
     try:
         val = func(args, ctx, start, end)
     except (ValueError, IndexError):  # a group the rule needs did not match
         return None
     finally:
-        ctx.dct, ctx.prec = ctx.doc_dct, ctx.doc_prec
+        ctx.dct, ctx.prec, ctx.narrating = ctx.doc_dct, ctx.doc_prec, False
     if val is None:
         return None
     if suffix and not val.endswith("_REF"):

@@ -45,6 +45,9 @@ class Rule:
     end_value: str | None = None
     # the text just before the match must match this (recurring events: "before the")
     require_before: re.Pattern | None = None
+    # a `require_before` text matching this gives the value `{signal}` "forward", else
+    # "tense" (recurring events: "before the inauguration" lies ahead of the sentence)
+    forward: re.Pattern | None = None
 
 
 @dataclass
@@ -90,6 +93,25 @@ class DateRules:
     any_modifier: re.Pattern | None = None  # all modifier regexes in one (a quick pre-check)
     recurring: dict[str, Recurrence] = field(default_factory=dict)
     sources: tuple[str, ...] = ()  # the files it was compiled from
+    # the rules grouped by the trigger words they run near (built on first use; a copy made
+    # with dataclasses.replace builds its own)
+    _groups: list | None = field(default=None, init=False, repr=False, compare=False)
+
+    def groups(self) -> list[tuple[Any, list[Rule]]]:
+        """``(window key, rules)`` pairs: each key's windows are computed once per text."""
+        if self._groups is None:
+            by_key: dict[Any, list[Rule]] = {}
+            trig = self.trigger
+            for rule in self.rules:
+                if trig is None:
+                    key: Any = "whole"
+                elif rule.triggers is not None:
+                    key = rule.triggers
+                else:
+                    key = "all" if rule.digits and trig.digits else "words"
+                by_key.setdefault(key, []).append(rule)
+            self._groups = list(by_key.items())
+        return self._groups
 
 
 Ruleset = DateRules  # the former name
@@ -250,11 +272,17 @@ def _compile_recurring(
         rule_entry = {
             "name": f"recurring:{entry['name']}",
             "regex": entry["regex"],
-            "value": f"recurring({entry['name']}, tense)",
+            "value": f"recurring({entry['name']}, {{signal}})",
             "triggers": entry["triggers"],
             "require_before": entry.get("signal", signal),
         }
-        rules.append(_compile_rule(rule_entry, first + k, macros, tables, where))
+        rule = _compile_rule(rule_entry, first + k, macros, tables, where)
+        fwd = entry.get("forward", data.get("forward"))
+        try:
+            rule.forward = re.compile(fwd, re.I) if fwd else None
+        except re.error as exc:
+            raise RuleFileError(f"{where}: bad forward regex ({exc})") from None
+        rules.append(rule)
     return rules, recs
 
 

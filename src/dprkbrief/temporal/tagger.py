@@ -169,9 +169,11 @@ def tag_dates(
     import pandas as pd
 
     recs = tag_dates_records(text, dct, dates=dates, genre=genre, rules=rules)
-    df = pd.DataFrame([{k: r[k] for k in COLUMNS} for r in recs], columns=COLUMNS)
-    df["start"] = df["start"].astype("int64")
-    df["end"] = df["end"].astype("int64")
-    for col in ("precision", "mod"):
-        df[col] = df[col].astype(object).where(df[col].notna(), None)
-    return df
+    # column by column (much cheaper than a frame of dicts): offsets int64, text/type/value
+    # strings, precision and mod object columns that keep None (never NaN)
+    cols: dict[str, Any] = {k: [r[k] for r in recs] for k in COLUMNS}
+    for k in ("start", "end"):
+        cols[k] = pd.Series(cols[k], dtype="int64")
+    for k in ("precision", "mod") if recs else ("text", "type", "value", "precision", "mod"):
+        cols[k] = pd.Series(cols[k], dtype=object)
+    return pd.DataFrame(cols, columns=COLUMNS)
