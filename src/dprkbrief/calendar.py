@@ -32,6 +32,8 @@ _PRECISION = [
         (r"[\dX]{4}-[\dX]{2}", "month"),
         (r"[\dX]{4}-(SP|SU|FA|WI)", "season"),
         (r"[\dX]{4}-(Q[\dX]|H[\dX])", "quarter"),
+        (r"\d{3}X", "decade"),
+        (r"\d{2}XX", "century"),
         (r"[\dX]{4}", "year"),
         (r"[\dX]{3}X?", "decade"),
         (r"[\dX]{2}(XX)?", "century"),
