@@ -123,3 +123,54 @@ def test_user_dateline_rules(tmp_path):
     rules = load_dateline_rules(path)
     got = stated_dates("Aktualisiert: 3. März 2021", rules)
     assert [(d.iso, d.role) for d in got] == [("2021-03-03", "updated")]
+
+
+DATELINES = [ex for p in DATA["dateline"] for ex in p["examples"]]
+
+
+@pytest.mark.parametrize("ex", DATELINES, ids=[e["text"] for e in DATELINES])
+def test_yearless_dateline_examples(ex):
+    from dprkbrief.segment.datelines import dateline_day
+
+    got = dateline_day(ex["text"])
+    assert (f"{got[0]:02d}-{got[1]:02d}" if got else "") == ex["day"]
+
+
+def test_story_dateline_day_resolves_today():
+    text = (
+        "Pact signed\n\nGENEVA, Oct. 21 -- After months of talks, the two delegations met "
+        "again, officials said. They signed the accord today in a short ceremony, and both "
+        "sides described it as a turning point.\n"
+    )
+    c = dprkbrief.corpus_from_texts({"g": text}, metadata={"g": {"date": "1994-10-22"}})
+    assert c["g"].meta["dateline_day"] == (10, 21)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tl = dprkbrief.timeline(c)
+    today = tl[tl["cue"] == "today"].iloc[0]
+    assert (today["date"], today["doc_date"]) == ("1994-10-21", "1994-10-22")
+
+
+def test_story_day_window():
+    from dprkbrief.analysis.timeline import story_day
+
+    assert story_day("1994-10-22", (10, 21)) == "1994-10-21"
+    assert story_day("1969-01-02", (12, 31)) == "1968-12-31"  # filed across the new year
+    assert story_day("1994-10-22", (3, 1)) == "1994-10-22"  # too far: keep the document date
+    assert story_day(None, (3, 1)) is None and story_day("1994", None) == "1994"
+
+
+def test_front_date_lines_anywhere():
+    text = (
+        "Title of the piece\n\nThe talks went on for a long time without any real result, "
+        "both sides said afterwards in separate statements to the press in the capital.\n\n"
+        "03/23/2010 05:12 am ET Updated May 25, 2011\n\nKim died on December 17, 2011.\n"
+    )
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tl = dprkbrief.timeline(dprkbrief.corpus_from_texts({"f": text}))
+    assert list(tl["date"]) == ["2011-12-17"]

@@ -11,6 +11,7 @@ row carries its evidence sentence.
 from __future__ import annotations
 
 import dataclasses
+import re
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,7 +86,6 @@ SEGMENT_KINDS = (
 FACT_KINDS = frozenset(
     PROSE_KINDS | {"caption", "credit", "bio", "heading", "title", "table", "byline", "metadata"}
 )
-_FRONT_KINDS = frozenset({"byline", "metadata", "title"})
 _DOC_WINDOW = 31  # days around an event in which a report's date makes it "about" the event
 
 
@@ -124,6 +124,27 @@ def _doc_dct(corpus: Corpus, doc_id: str) -> str | None:
     return dct
 
 
+def story_day(dct: str | None, month_day: Any) -> str | None:
+    """The reference date for relative expressions: the day of a year-less news dateline
+    ("GENEVA, Oct. 21 --", month_day = (10, 21)) when it falls within a week before (or in)
+    the document date -- a story filed on the 21st and printed on the 22nd says "today" of
+    the 21st -- else the document date itself."""
+    from datetime import date, timedelta
+
+    iv = _dates.interval(dct) if dct else None
+    if iv is None or not month_day:
+        return dct
+    month, day = month_day
+    for year in (iv[1].year, iv[1].year - 1):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue
+        if iv[0] - timedelta(days=7) <= d <= iv[1]:
+            return d.isoformat()
+    return dct
+
+
 def _bounds(start: Any, end: Any):
     lo = _dates.bound(start, "start", upper=False) if start is not None else None
     hi = _dates.bound(end, "end", upper=True) if end is not None else None
@@ -149,14 +170,18 @@ def _check_kinds(kinds: Any) -> set[str]:
 
 
 def _front_date(line: str, t: Timex) -> bool:
-    """True if ``t`` is the document's own date on a byline/metadata/title line: a labelled
-    date ("Published: 28 Feb. 2019") or a line that is little more than the date."""
+    """True if ``t`` is a publication date line rather than an event: a line that is little
+    more than a date ("03/23/2010 05:12 am ET", "By Jane Roe, March 3, 2020") or a date
+    introduced by label words at the start of the line ("Published: 28 Feb. 2019",
+    "date 2025-07-29 Trump willing to ...")."""
     from ..segment.datelines import stated_dates
 
+    words = re.compile(r"[A-Za-z]{2,}")
     for d in stated_dates(line):
         if d.start < t.end and t.start < d.end:
-            rest = (line[: d.start] + " " + line[d.end :]).split()
-            return d.labelled or len(rest) <= 4
+            rest = words.findall(line[: d.start] + " " + line[d.end :])
+            bare = len(rest) <= 4 and not line.rstrip().endswith(".")  # no sentence
+            return bare or (d.labelled and len(words.findall(line[: d.start])) <= 3)
     return False
 
 
@@ -288,7 +313,8 @@ def timeline(
     for doc_id, group in sents.groupby("doc_id", sort=True):
         text = corpus[doc_id].text
         dct = _doc_dct(corpus, doc_id)
-        timexes, rejected = find_dates(text, dct, dates=dates)
+        ref = story_day(dct, corpus[doc_id].meta.get("dateline_day"))
+        timexes, rejected = find_dates(text, ref, dates=dates)
         if rejected:
             warnings.warn(
                 f"document {doc_id!r}: ignored {len(rejected)} implausible date(s) "
@@ -303,8 +329,7 @@ def timeline(
                 for t in timexes
                 if t.start >= s.start and t.end <= s.end
             ]
-            if s.kind in _FRONT_KINDS:
-                local = [t for t in local if not _front_date(s.text, t)]
+            local = [t for t in local if not _front_date(s.text, t)]
             context = para_text.get(s.paragraph_id) if s.paragraph_id else None
             links, used = match_sentence(
                 s.text, compiled, local, context=context, year_kinds=year_kinds

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..segment.blocks import PROSE_KINDS, Para, Structure, byline_names, canonical_name
-from ..segment.datelines import StatedDate, stated_dates
+from ..segment.datelines import StatedDate, dateline_day, stated_dates
 
 _FRONT_KINDS = frozenset({"title", "byline", "metadata", "heading"})
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
@@ -44,6 +44,7 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
         front.append(p)
     meta["date"], meta["date_updated"] = document_dates(front)
     meta["date_source"] = "stated" if meta["date"] else "missing"
+    meta["dateline_day"] = story_dateline(paras)
     # speakers and genre
     speakers = list(dict.fromkeys(p.speaker for p in paras if p.speaker))
     meta["speakers"] = speakers
@@ -111,20 +112,29 @@ _MAX_FRONT = 12  # front-matter paragraphs searched for the document's date
 def document_dates(front: list[Para]) -> tuple[str | None, str | None]:
     """(date, date_updated) stated in the front matter, or None for each.
 
-    Searched: date lines (bylines, metadata, the line under the headline), labelled dates in
-    the title line ("date 2019-02-28"), and the opening words of the first prose paragraphs
-    (news datelines "WASHINGTON, March 3, 2021 -"). The earliest publication date wins; the
-    latest date stated after it (an "Updated ..." line, a second date line) is
-    ``date_updated``.
+    Searched line by line: date lines (bylines, metadata, the line under the headline, a
+    short line that is little more than a date), labelled dates anywhere in the front
+    ("Published: ...", "For Immediate Release ...", "This interview was conducted on ...";
+    in the title line only these), and the opening words of prose lines (news datelines
+    "WASHINGTON, March 3, 2021 -"). The earliest publication date wins; the latest date
+    stated after it (an "Updated ..." line, a second date line) is ``date_updated``.
     """
     lines: list[tuple[StatedDate, bool]] = []  # (date, from a date line rather than prose)
     for p in front[:_MAX_FRONT]:
-        if p.kind == "title":
-            lines += [(d, True) for d in stated_dates(p.text) if d.labelled]
-        elif p.kind in _DATE_KINDS or len(p.text) <= 100:
-            lines += [(d, True) for d in stated_dates(p.text)]
-        else:  # a prose paragraph: only a news dateline in its opening words
-            lines += [(d, False) for d in stated_dates(p.text[:80])[:1] if _dateline(p.text, d)]
+        for line in p.text.splitlines():
+            found = stated_dates(line)
+            if not found:
+                continue
+            if p.kind == "title":
+                lines += [(d, True) for d in found if d.labelled]
+            elif p.kind in _DATE_KINDS:
+                lines += [(d, True) for d in found]
+            else:  # a labelled date, a short date line, or a news dateline opening a line
+                short = len(line) <= 100
+                lines += [
+                    (d, short) for d in found if d.labelled or (short and _date_line(line, d))
+                ]
+                lines += [(d, False) for d in found[:1] if not d.labelled and _dateline(line, d)]
     if not lines:
         return None, None
     key = _date_key
@@ -137,6 +147,23 @@ def document_dates(front: list[Para]) -> tuple[str | None, str | None]:
     later = [d for d, line in lines if (line or d.labelled) and key(d) > key_iso(date)]
     updated = max(later, key=key).iso if later else None
     return date, updated
+
+
+def _date_line(line: str, d: StatedDate) -> bool:
+    """A line that is little more than the date ("By Jane Roe, March 3, 2019 at 10:15")."""
+    rest = re.findall(r"[A-Za-z]{2,}", line[: d.start] + " " + line[d.end :])
+    return len(rest) <= 6
+
+
+def story_dateline(paras: list[Para]) -> tuple[int, int] | None:
+    """(month, day) of a year-less news dateline opening one of the first prose paragraphs
+    ("GENEVA, Oct. 21 -- ..."): the day the story was filed."""
+    prose = [p for p in paras[: 2 * _MAX_FRONT] if p.kind in PROSE_KINDS][:5]
+    for p in prose:
+        md = dateline_day(p.text)
+        if md:
+            return md
+    return None
 
 
 _PLACE = re.compile(

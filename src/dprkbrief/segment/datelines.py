@@ -37,6 +37,7 @@ class DatelineRules:
     months: dict[str, int]
     labels: tuple[tuple[str, re.Pattern[str]], ...]
     patterns: tuple[re.Pattern[str], ...]
+    datelines: tuple[re.Pattern[str], ...] = ()
 
 
 def load_dateline_rules(path: str | Path | None = None) -> DatelineRules:
@@ -62,7 +63,10 @@ def _compile(path: str) -> DatelineRules:
     patterns = [
         _regex(path, p["regex"].replace("{month}", macro), 0) for p in data.get("pattern", [])
     ]
-    return DatelineRules(months, tuple(labels), tuple(patterns))
+    datelines = [
+        _regex(path, p["regex"].replace("{month}", macro), 0) for p in data.get("dateline", [])
+    ]
+    return DatelineRules(months, tuple(labels), tuple(patterns), tuple(datelines))
 
 
 def _regex(path: str, regex: str, flags: int) -> re.Pattern[str]:
@@ -129,6 +133,19 @@ def stated_dates(line: str, rules: DatelineRules | None = None) -> list[StatedDa
         out.append(StatedDate(d.iso, role, d.start, d.end, labelled))
         prev_end = d.end
     return out
+
+
+def dateline_day(line: str, rules: DatelineRules | None = None) -> tuple[int, int] | None:
+    """(month, day) of a year-less news dateline opening ``line`` ("GENEVA, Oct. 21 --")."""
+    rules = rules or load_dateline_rules()
+    for rx in rules.datelines:
+        m = rx.match(line.strip())
+        if m:
+            month = rules.months.get(m.group("month").lower().rstrip("."))
+            day = int(m.group("day"))
+            if month and 1 <= day <= 31:
+                return month, day
+    return None
 
 
 def find_date(line: str, rules: DatelineRules | None = None) -> str | None:
