@@ -171,9 +171,13 @@ def tag_dates(
     recs = tag_dates_records(text, dct, dates=dates, genre=genre, rules=rules)
     # column by column (much cheaper than a frame of dicts): offsets int64, text/type/value
     # strings, precision and mod object columns that keep None (never NaN)
+    import numpy as np
+
     cols: dict[str, Any] = {k: [r[k] for r in recs] for k in COLUMNS}
     for k in ("start", "end"):
-        cols[k] = pd.Series(cols[k], dtype="int64")
+        cols[k] = np.array(cols[k], dtype="int64")
     for k in ("precision", "mod") if recs else ("text", "type", "value", "precision", "mod"):
-        cols[k] = pd.Series(cols[k], dtype=object)
+        arr = np.empty(len(recs), dtype=object)
+        arr[:] = cols[k]
+        cols[k] = pd.Series(arr, dtype=object, copy=False)
     return pd.DataFrame(cols, columns=COLUMNS)
