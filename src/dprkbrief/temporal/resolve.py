@@ -132,9 +132,13 @@ class Context:
     def _cue_tense(self, start: int, end: int, s: int, e: int) -> str | None:
         rs = self.rs
         strong = ((rs.future, "future"), (rs.past, "past"))
+        if rs.future_left is not None:
+            left_strong = strong + ((rs.future_left, "future"),)
+        else:
+            left_strong = strong
         weak = ((rs.weak_past, "past"),)
         for side in ("left", "right"):
-            for cues in (strong, weak):
+            for cues in (left_strong if side == "left" else strong, weak):
                 best: tuple[int, str] | None = None
                 for rx, name in cues:
                     if side == "left":

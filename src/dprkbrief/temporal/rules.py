@@ -88,6 +88,7 @@ class DateRules:
     deadline: re.Pattern
     perfect: re.Pattern
     trigger: Trigger | None
+    future_left: re.Pattern | None = None  # future cues that count only left of a date
     names: frozenset[str] = frozenset()
     names_exempt: frozenset[str] = frozenset()
     any_modifier: re.Pattern | None = None  # all modifier regexes in one (a quick pre-check)
@@ -348,7 +349,7 @@ def _load_cached(paths: tuple[tuple[str, float], ...]) -> DateRules:
     try:
         cues = {
             k: re.compile(tense.get(k, "(?!)"), re.I)
-            for k in ("past", "future", "weak_past", "deadline", "perfect")
+            for k in ("past", "future", "weak_past", "deadline", "perfect", "future_left")
         }
         sentence_end = re.compile(tense["sentence_end"])
     except KeyError as exc:
@@ -374,6 +375,7 @@ def _load_cached(paths: tuple[tuple[str, float], ...]) -> DateRules:
         weak_past=cues["weak_past"],
         deadline=cues["deadline"],
         perfect=cues["perfect"],
+        future_left=cues["future_left"],
         trigger=trigger,
         names=frozenset(w.lower() for w in pats.get("names", {}).get("words", [])),
         names_exempt=frozenset(pats.get("names", {}).get("exempt_rules", [])),
