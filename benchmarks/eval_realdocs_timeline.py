@@ -11,7 +11,7 @@ Measures (every timeline row counts: ``kind`` catalog or dated_mention):
   document overlaps the event span and carries the right date -- the row's date interval lies
   inside the annotated date's interval, i.e. the same value at the annotated precision
   (a row ``2019-02-28`` matches an event ``2019-02`` of month precision; ``2019`` does not
-  match ``2019-02-28``);
+  match ``2019-02-28``; a week row ``2018-W22`` counts as the month holding its Thursday);
 * recall (any date): share of annotated events overlapped by some row, whatever its date;
 * precision: share of timeline rows that overlap an annotated event span with the right date;
   ``precision (span)`` relaxes that to any overlapping event span.
@@ -69,10 +69,17 @@ def row_interval(row: Any) -> tuple[date, date] | None:
 
 
 def right_date(row: Any, event: dict[str, Any]) -> bool:
-    """The row's date is the event's at the annotated precision (its interval lies inside)."""
+    """The row's date is the event's at the annotated precision: its interval lies inside
+    the annotated one; a week counts as the month/year holding its Thursday (ISO rule)."""
+    from datetime import timedelta
+
     g = gold_interval(event["date"], event["precision"])
     r = row_interval(row)
-    return g is not None and r is not None and g[0] <= r[0] and r[1] <= g[1]
+    if g is None or r is None:
+        return False
+    if (r[1] - r[0]).days == 6 and event["precision"] != "day":
+        r = (r[0] + timedelta(days=3),) * 2
+    return g[0] <= r[0] and r[1] <= g[1]
 
 
 def overlaps(row: Any, event: dict[str, Any]) -> bool:

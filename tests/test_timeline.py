@@ -383,3 +383,16 @@ def test_kinds_are_validated(news):
 def test_dates_rules_reach_the_timeline(news, tmp_path):
     with pytest.raises(dprkbrief.errors.DprkbriefError, match="dates|patterns"):
         _timeline(news, dates=tmp_path / "missing.toml")
+
+
+def test_news_datelines_and_headlines_are_not_mentions():
+    text = (
+        "Pyongyang recalls the 1994 agreement\n\nSEOUL, Dec. 26, 2024 (Reuters) - North Korea fired a "
+        "missile, officials said. The last launch was in June 2019.\n\nGENEVA, Oct. 21 -- "
+        "Talks went on.\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"d": text}))
+    assert list(tl["date"]) == ["1994-10-21", "2019-06"]
+    assert tl.iloc[0]["how"] == "document" and tl.iloc[0]["seg_kind"] == "title"
+    with_title = _timeline(dprkbrief.corpus_from_texts({"d": text}), kinds=["title", "body"])
+    assert with_title.iloc[0]["how"] == "explicit"  # the headline read as a sentence

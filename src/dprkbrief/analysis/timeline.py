@@ -80,11 +80,12 @@ SEGMENT_KINDS = (
     "table",
     "signature",
 )
-# segment kinds that state facts: prose, photo captions and credits, bios, headings, titles,
-# tables, short lines under the headline (never pull-quote repeats); a date line of a byline
-# or metadata line is the document's own date, not an event (see _front_date)
+# segment kinds that state facts: prose, photo captions and credits, bios, headings, tables,
+# short lines under the headline (never pull-quote repeats); a publication-date line is the
+# document's own date, not an event (see _front_date); the headline restates the story and
+# is read by the document pass, not as a sentence (pass kinds=[..., "title"] to read it)
 FACT_KINDS = frozenset(
-    PROSE_KINDS | {"caption", "credit", "bio", "heading", "title", "table", "byline", "metadata"}
+    PROSE_KINDS | {"caption", "credit", "bio", "heading", "table", "byline", "metadata"}
 )
 _DOC_WINDOW = 31  # days around an event in which a report's date makes it "about" the event
 
@@ -169,19 +170,29 @@ def _check_kinds(kinds: Any) -> set[str]:
     return set(names)
 
 
-def _front_date(line: str, t: Timex) -> bool:
-    """True if ``t`` is a publication date line rather than an event: a line that is little
-    more than a date ("03/23/2010 05:12 am ET", "By Jane Roe, March 3, 2020") or a date
-    introduced by label words at the start of the line ("Published: 28 Feb. 2019",
-    "date 2025-07-29 Trump willing to ...")."""
-    from ..segment.datelines import stated_dates
+def _front_date(text: str, t: Timex) -> bool:
+    """True if ``t`` dates the document rather than an event: on its line, a line that is
+    little more than a date ("03/23/2010 05:12 am ET", "By Jane Roe, March 3, 2020"), a date
+    introduced by label words at the start of the line ("Published: 28 Feb. 2019", "date
+    2025-07-29 Trump willing to ..."), or a news dateline ("SAN DIEGO, December 25.",
+    "SEOUL, Dec. 26, 2024 (Reuters) -")."""
+    from ..corpus.metadata import is_dateline
+    from ..segment.datelines import dateline_span, stated_dates
 
+    lo = text.rfind("\n", 0, t.start) + 1
+    hi = text.find("\n", t.end)
+    line = text[lo : hi if hi >= 0 else len(text)]
+    s, e = t.start - lo, t.end - lo
+    span = dateline_span(line)
+    if span is not None and s < span[1]:
+        return True
     words = re.compile(r"[A-Za-z]{2,}")
-    for d in stated_dates(line):
-        if d.start < t.end and t.start < d.end:
+    for i, d in enumerate(stated_dates(line)):
+        if d.start < e and s < d.end:
             rest = words.findall(line[: d.start] + " " + line[d.end :])
             bare = len(rest) <= 4 and not line.rstrip().endswith(".")  # no sentence
-            return bare or (d.labelled and len(words.findall(line[: d.start])) <= 3)
+            labelled = d.labelled and len(words.findall(line[: d.start])) <= 3
+            return bare or labelled or (i == 0 and not d.labelled and is_dateline(line, d))
     return False
 
 
@@ -295,6 +306,10 @@ def timeline(
     check_type("corpus", corpus, Corpus, hint="load one with dprkbrief.load_corpus(...)")
     ids = as_str_list("docs", docs)
     lo, hi = _bounds(start, end)
+    if dates is not None:  # compile a user's rule files once, with a clear error if wrong
+        from ..temporal.rules import as_dates
+
+        dates = as_dates(dates)
     table, compiled = resolve_events(events)
     spans = {
         r.event_id: (r.date_start, r.date_end)
@@ -371,7 +386,7 @@ def timeline(
                     )
                 )
         lead = leads.get(doc_id)
-        if lead is not None:
+        if lead is not None and kinds is not None:
             lead = lead[lead["kind"].isin(allowed)]
         if lead is not None and len(lead):
             linked = {r["event_id"] for r in rows if r["doc_id"] == doc_id and r["event_id"]}

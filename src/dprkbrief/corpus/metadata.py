@@ -134,7 +134,7 @@ def document_dates(front: list[Para]) -> tuple[str | None, str | None]:
                 lines += [
                     (d, short) for d in found if d.labelled or (short and _date_line(line, d))
                 ]
-                lines += [(d, False) for d in found[:1] if not d.labelled and _dateline(line, d)]
+                lines += [(d, False) for d in found[:1] if not d.labelled and is_dateline(line, d)]
     if not lines:
         return None, None
     key = _date_key
@@ -174,7 +174,7 @@ _AFTER_DATE = re.compile(
 )
 
 
-def _dateline(text: str, d: StatedDate) -> bool:
+def is_dateline(text: str, d: StatedDate) -> bool:
     """A news dateline: only place names before the date ("WASHINGTON, ", "SEOUL (Reuters) -
     ") and a dash or bracket after it, or a labelled date."""
     if d.labelled:

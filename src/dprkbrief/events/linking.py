@@ -348,6 +348,10 @@ def link_events(
         check_type("dct", dct, str, hint="an ISO date such as '2019-10-01'")
     if context is not None:
         check_type("context", context, str)
+    if dates is not None:
+        from ..temporal.rules import as_dates
+
+        dates = as_dates(dates)
     _, compiled = resolve_events(events)
     timexes, _ = find_dates(text, dct, dates=dates)
     links, _ = match_sentence(text, compiled, timexes, context=context)

@@ -137,14 +137,24 @@ def stated_dates(line: str, rules: DatelineRules | None = None) -> list[StatedDa
 
 def dateline_day(line: str, rules: DatelineRules | None = None) -> tuple[int, int] | None:
     """(month, day) of a year-less news dateline opening ``line`` ("GENEVA, Oct. 21 --")."""
+    span = dateline_span(line, rules)
+    return None if span is None else (span[2], span[3])
+
+
+def dateline_span(
+    line: str, rules: DatelineRules | None = None
+) -> tuple[int, int, int, int] | None:
+    """(start, end, month, day) of a year-less news dateline opening ``line``, offsets into
+    ``line``, or None."""
     rules = rules or load_dateline_rules()
+    lead = len(line) - len(line.lstrip())
     for rx in rules.datelines:
         m = rx.match(line.strip())
         if m:
             month = rules.months.get(m.group("month").lower().rstrip("."))
             day = int(m.group("day"))
             if month and 1 <= day <= 31:
-                return month, day
+                return lead + m.start(), lead + m.end(), month, day
     return None
 
 
