@@ -174,3 +174,19 @@ def test_front_date_lines_anywhere():
         warnings.simplefilter("ignore")
         tl = dprkbrief.timeline(dprkbrief.corpus_from_texts({"f": text}))
     assert list(tl["date"]) == ["2011-12-17"]
+
+
+SPOKEN = [ex for p in DATA["spoken"] for ex in p["examples"]]
+
+
+@pytest.mark.parametrize("ex", SPOKEN, ids=[e["text"] for e in SPOKEN])
+def test_spoken_event_markers(ex):
+    from dprkbrief.segment.datelines import is_spoken
+
+    assert is_spoken(ex["text"]) is ex["spoken"]
+
+
+def test_held_dates_count_as_the_document_date():
+    text = f"Envoys\n\nAired March 4, 2018 - 09:00 ET\n\nUpdated March 5, 2018\n\n{BODY}\n"
+    meta = dprkbrief.corpus_from_texts({"a": text})["a"].meta
+    assert (meta["date"], meta["date_updated"]) == ("2018-03-04", "2018-03-05")

@@ -396,3 +396,23 @@ def test_news_datelines_and_headlines_are_not_mentions():
     assert tl.iloc[0]["how"] == "document" and tl.iloc[0]["seg_kind"] == "title"
     with_title = _timeline(dprkbrief.corpus_from_texts({"d": text}), kinds=["title", "body"])
     assert with_title.iloc[0]["how"] == "explicit"  # the headline read as a sentence
+
+
+def test_a_transcript_header_date_is_the_broadcast_event():
+    head = "Powell on the accord\nAired October 20, 2002 - 10:09 ET\n\n"
+    body = "WALLACE: The White House is scrapping the deal.\n\nKING: Thank you, Kelly.\n"
+    tl = _timeline(dprkbrief.corpus_from_texts({"t": head + body}))
+    assert dprkbrief.corpus_from_texts({"t": head + body})["t"].meta["spoken"]
+    row = tl[tl["date"] == "2002-10-20"]
+    assert len(row) == 1 and row.iloc[0]["cue"] == "October 20, 2002"
+    news = "Powell on the accord\nPublished: October 20, 2002\n\nThe deal is off, he said.\n"
+    assert _timeline(dprkbrief.corpus_from_texts({"t": news})).empty
+
+
+def test_other_dates_of_a_linked_sentence_stay_mentions():
+    text = (
+        "Notes\n\nAt the six-party talks on June 1, 2006 delegates recalled the joint statement "
+        "of September 2005. The Korean War (1950-1953) never ended.\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"s": text}))
+    assert set(tl["date"]) == {"2006-06-01", "2005-09", "1950-06-25"}

@@ -170,12 +170,14 @@ def _check_kinds(kinds: Any) -> set[str]:
     return set(names)
 
 
-def _front_date(text: str, t: Timex) -> bool:
+def _front_date(text: str, t: Timex, spoken: bool = False) -> bool:
     """True if ``t`` dates the document rather than an event: on its line, a line that is
     little more than a date ("03/23/2010 05:12 am ET", "By Jane Roe, March 3, 2020"), a date
     introduced by label words at the start of the line ("Published: 28 Feb. 2019", "date
     2025-07-29 Trump willing to ..."), or a news dateline ("SAN DIEGO, December 25.",
-    "SEOUL, Dec. 26, 2024 (Reuters) -")."""
+    "SEOUL, Dec. 26, 2024 (Reuters) -"). In the record of a spoken event (``spoken``: a
+    transcript, remarks, a briefing) an unlabelled or "Aired ..." date line is the day the
+    event took place and is kept."""
     from ..corpus.metadata import is_dateline
     from ..segment.datelines import dateline_span, stated_dates
 
@@ -192,6 +194,8 @@ def _front_date(text: str, t: Timex) -> bool:
             rest = words.findall(line[: d.start] + " " + line[d.end :])
             bare = len(rest) <= 4 and not line.rstrip().endswith(".")  # no sentence
             labelled = d.labelled and len(words.findall(line[: d.start])) <= 3
+            if spoken and (bare or labelled) and (d.role == "held" or not d.labelled):
+                return False
             return bare or labelled or (i == 0 and not d.labelled and is_dateline(line, d))
     return False
 
@@ -329,6 +333,7 @@ def timeline(
         text = corpus[doc_id].text
         dct = _doc_dct(corpus, doc_id)
         ref = story_day(dct, corpus[doc_id].meta.get("dateline_day"))
+        spoken = bool(corpus[doc_id].meta.get("spoken"))
         timexes, rejected = find_dates(text, ref, dates=dates)
         if rejected:
             warnings.warn(
@@ -344,7 +349,7 @@ def timeline(
                 for t in timexes
                 if t.start >= s.start and t.end <= s.end
             ]
-            local = [t for t in local if not _front_date(s.text, t)]
+            local = [t for t in local if not _front_date(s.text, t, spoken)]
             context = para_text.get(s.paragraph_id) if s.paragraph_id else None
             links, used = match_sentence(
                 s.text, compiled, local, context=context, year_kinds=year_kinds

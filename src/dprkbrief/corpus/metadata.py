@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..segment.blocks import PROSE_KINDS, Para, Structure, byline_names, canonical_name
-from ..segment.datelines import StatedDate, dateline_day, stated_dates
+from ..segment.datelines import StatedDate, dateline_day, is_spoken, stated_dates
 
 _FRONT_KINDS = frozenset({"title", "byline", "metadata", "heading"})
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
@@ -45,6 +45,14 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
     meta["date"], meta["date_updated"] = document_dates(front)
     meta["date_source"] = "stated" if meta["date"] else "missing"
     meta["dateline_day"] = story_dateline(paras)
+    # the record of a spoken event (transcript, remarks, briefing, interview): its date
+    # line is the day the event took place
+    meta["spoken"] = bool(speakers_early(paras)) or any(
+        is_spoken(line)
+        for p in front[:_MAX_FRONT]
+        for line in p.text.splitlines()
+        if len(line) <= 100
+    )
     # speakers and genre
     speakers = list(dict.fromkeys(p.speaker for p in paras if p.speaker))
     meta["speakers"] = speakers
@@ -138,11 +146,12 @@ def document_dates(front: list[Para]) -> tuple[str | None, str | None]:
     if not lines:
         return None, None
     key = _date_key
-    published = [d for d, _ in lines if d.role == "published" and d.labelled]
+    first = ("published", "held")
+    published = [d for d, _ in lines if d.role in first and d.labelled]
     if not published:
-        published = [d for d, line in lines if d.role == "published" and line]
+        published = [d for d, line in lines if d.role in first and line]
     if not published:
-        published = [d for d, _ in lines if d.role == "published"] or [d for d, _ in lines]
+        published = [d for d, _ in lines if d.role in first] or [d for d, _ in lines]
     date = min(published, key=key).iso
     later = [d for d, line in lines if (line or d.labelled) and key(d) > key_iso(date)]
     updated = max(later, key=key).iso if later else None
@@ -153,6 +162,11 @@ def _date_line(line: str, d: StatedDate) -> bool:
     """A line that is little more than the date ("By Jane Roe, March 3, 2019 at 10:15")."""
     rest = re.findall(r"[A-Za-z]{2,}", line[: d.start] + " " + line[d.end :])
     return len(rest) <= 6
+
+
+def speakers_early(paras: list[Para]) -> bool:
+    """True if speaker turns start within the first paragraphs (a transcript)."""
+    return any(p.speaker for p in paras[: 2 * _MAX_FRONT])
 
 
 def story_dateline(paras: list[Para]) -> tuple[int, int] | None:

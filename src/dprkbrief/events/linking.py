@@ -225,18 +225,18 @@ def _start(ev: _Event) -> date:
 def _link(ev: _Event, m: re.Match | tuple[str, int, int], kind: str, timexes, support) -> dict:
     cue, cs, ce = (m.group(0), m.start(), m.end()) if isinstance(m, re.Match) else m
     date, precision, how, timex = ev.date, ev.precision, "catalog", None
+    chosen = None
     if support:
         # the date naming the event exactly, else one holding its (start) date, else nearest
-        t = timexes[
-            min(
-                support,
-                key=lambda i: (
-                    not _exact(ev, timexes[i]),
-                    not timexes[i].lo <= _start(ev) <= timexes[i].hi,
-                    abs(timexes[i].start - cs),
-                ),
-            )
-        ]
+        chosen = min(
+            support,
+            key=lambda i: (
+                not _exact(ev, timexes[i]),
+                not timexes[i].lo <= _start(ev) <= timexes[i].hi,
+                abs(timexes[i].start - cs),
+            ),
+        )
+        t = timexes[chosen]
         how, timex = ("relative" if t.relative else "explicit"), t.value
         if not t.lo <= _start(ev) <= t.hi:  # the sentence's own date is another day
             date, precision = t.value, t.precision
@@ -256,6 +256,7 @@ def _link(ev: _Event, m: re.Match | tuple[str, int, int], kind: str, timexes, su
         "how": how,
         "timex": timex,
         "event_date": ev.date,
+        "_timex": chosen,
     }
 
 
@@ -316,7 +317,21 @@ def match_sentence(
             row.update(date=ev.date, precision=ev.precision, how="explicit", timex=str(year))
             kept.append((ev, row, sup))
             linked.add(ev.event_id)
-    used = {i for _, _, sup in kept for i in sup}
+    # the date a link took, and the other end of a range with it ("1950-1953"), are used;
+    # other dates of the sentence stay dated mentions of their own
+    used: set[int] = set()
+    for _, row, sup in kept:
+        c = row.pop("_timex")
+        if row["cue_kind"] == "year_kind":
+            used.update(sup)
+        elif c is not None:
+            used.add(c)
+            t = timexes[c]
+            for i in sup:
+                o = timexes[i]
+                gap = text[min(t.end, o.end) : max(t.start, o.start)]
+                if len(gap.strip(" -\u2013\u2014to")) == 0 and len(gap) <= 5:
+                    used.add(i)
     return [row for _, row, _ in kept], used
 
 

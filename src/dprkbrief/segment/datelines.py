@@ -17,12 +17,12 @@ from pathlib import Path
 from ..errors import RuleFileError
 from ..resources import load_toml, resource_path
 
-ROLES = ("published", "updated")
+ROLES = ("published", "held", "updated")
 
 
 @dataclass(frozen=True)
 class StatedDate:
-    """A date written on a line: ISO value, role (published|updated), offsets in the line,
+    """A date written on a line: ISO value, role (published|held|updated), offsets in the line,
     and whether label words ("Published:", "Updated") introduce it."""
 
     iso: str
@@ -38,6 +38,7 @@ class DatelineRules:
     labels: tuple[tuple[str, re.Pattern[str]], ...]
     patterns: tuple[re.Pattern[str], ...]
     datelines: tuple[re.Pattern[str], ...] = ()
+    spoken: tuple[re.Pattern[str], ...] = ()
 
 
 def load_dateline_rules(path: str | Path | None = None) -> DatelineRules:
@@ -66,7 +67,8 @@ def _compile(path: str) -> DatelineRules:
     datelines = [
         _regex(path, p["regex"].replace("{month}", macro), 0) for p in data.get("dateline", [])
     ]
-    return DatelineRules(months, tuple(labels), tuple(patterns), tuple(datelines))
+    spoken = [_regex(path, p["regex"], 0) for p in data.get("spoken", [])]
+    return DatelineRules(months, tuple(labels), tuple(patterns), tuple(datelines), tuple(spoken))
 
 
 def _regex(path: str, regex: str, flags: int) -> re.Pattern[str]:
@@ -133,6 +135,13 @@ def stated_dates(line: str, rules: DatelineRules | None = None) -> list[StatedDa
         out.append(StatedDate(d.iso, role, d.start, d.end, labelled))
         prev_end = d.end
     return out
+
+
+def is_spoken(line: str, rules: DatelineRules | None = None) -> bool:
+    """True if a front-matter line marks the record of a spoken event ("Aired ...",
+    "Remarks", "Special Briefing")."""
+    rules = rules or load_dateline_rules()
+    return any(rx.search(line) for rx in rules.spoken)
 
 
 def dateline_day(line: str, rules: DatelineRules | None = None) -> tuple[int, int] | None:
