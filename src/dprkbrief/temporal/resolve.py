@@ -449,7 +449,10 @@ def _fn_weekday(args: list[str], ctx: Context, start: int, end: int) -> str | No
     dct = ctx.dct
     if dct is None or ctx.prec != "day":
         return f"XXXX-WXX-{wd}"
-    if mode == "tense":
+    if mode == "local" and (wd - dct.isoweekday()) % 7 == 1:
+        # "Wednesday local time" in a piece dated Tuesday: tomorrow where it happened
+        return cal.format_date(cal.add_days(dct, 1) or dct)
+    if mode in ("tense", "local"):
         mode = WEEKDAY_BY_TENSE.get(ctx.tense(start, end), "near")
     day = cal.add_days(dct, cal.weekday_shift(dct, wd, mode))
     return day.isoformat() if day else None
