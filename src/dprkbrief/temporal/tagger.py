@@ -22,13 +22,12 @@ from ..errors import DprkbriefWarning
 from .match import _TOKEN, match_dates
 from .match import number as _num
 from .resolve import GENRES, Context, resolve
-from .rules import DateRules, Rule, Ruleset, as_dates, load_dates, load_rules
+from .rules import TYPES, DateRules, Rule, Ruleset, as_dates, load_dates, load_rules
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 COLUMNS = ["start", "end", "text", "type", "value", "precision", "mod"]
-TYPES = ("DATE", "TIME", "DURATION", "SET")
 MIN_YEAR, MAX_YEAR = cal.MIN_YEAR, cal.MAX_YEAR
 # longest text tagged in one go; longer texts are tagged in overlapping windows
 _CHUNK = 200_000
@@ -38,6 +37,7 @@ __all__ = [
     "DateRules",
     "Rule",
     "Ruleset",
+    "TYPES",
     "load_dates",
     "load_rules",
     "parse_dct",
