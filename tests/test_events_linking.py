@@ -222,3 +222,12 @@ def test_dates_rules_reach_link_events(tmp_path):
         link_events("The Hanoi summit.", dates=tmp_path / "missing.toml")
     df = link_events("The Hanoi summit collapsed on February 28, 2019.", dates=None)
     assert df.iloc[0]["how"] == "explicit"
+
+
+def test_time_expressions_give_their_day_only_with_a_part_of_the_day():
+    timexes, _ = find_dates(
+        "This morning Powell spoke. At 1:30 p.m. we detected a launch.", dct="2002-10-20"
+    )
+    assert [(t.text, t.value, t.precision) for t in timexes] == [
+        ("This morning", "2002-10-20", "day")
+    ]

@@ -173,10 +173,16 @@ def _tag(text: str, dct: str | None, dates: Any = None) -> list[dict]:
     return tag_dates_records(text, dct=dct, dates=dates)
 
 
+# a TIME expression names a day only with a part of the day ("this morning", "Monday
+# night"); a bare clock time ("1:30 p.m.") does not
+_DAY_PART = re.compile(r"(?i)\b(?:morning|afternoon|evening|night|tonight|noon|midnight)\b")
+
+
 def find_dates(
     text: str, dct: str | None = None, *, dates: Any = None
 ) -> tuple[list[Timex], list[str]]:
-    """Concrete dates in ``text`` (DATE expressions with a year) and out-of-range values.
+    """Concrete dates in ``text`` (DATE expressions with a year, and the day of a TIME
+    expression such as "this morning" or "1:30 p.m.") and out-of-range values.
 
     Uses ``dprkbrief.temporal.tagger.tag_dates`` with ``dct``; ``relative`` is True when the
     year of the value is not written in the expression ("last year", "in October").
@@ -188,7 +194,17 @@ def find_dates(
     rejected: list[str] = []
     for r in rows:
         value = r.get("value")
-        if r.get("type", "DATE") != "DATE" or not isinstance(value, str):
+        if not isinstance(value, str):
+            continue
+        kind = r.get("type", "DATE")
+        if (
+            kind == "TIME"
+            and re.match(r"^\d{4}-\d{2}-\d{2}T", value)
+            and _DAY_PART.search(str(r.get("text") or ""))
+        ):
+            r = dict(r, value=value[:10], precision="day")  # the day of "this morning"
+            value = value[:10]
+        elif kind != "DATE":
             continue
         if not re.match(r"^\d", value):
             continue  # PRESENT_REF, XXXX-10: no concrete year
