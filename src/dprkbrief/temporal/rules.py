@@ -333,6 +333,9 @@ def _load_cached(paths: tuple[tuple[str, float], ...]) -> DateRules:
     macros: dict[str, str] = {}
     for name, table in tables.items():
         macros[name] = _alternation(list(table), name in cs)
+        if name in cs:  # %monthfull: the full names (keys no other key starts with)
+            full = [k for k in table if not any(o != k and o.startswith(k) for o in table)]
+            macros[f"{name}full"] = _alternation(full, True)
     for name, rx in pats.get("macros", {}).items():
         macros[name] = f"(?:{rx})"
     rules: list[Rule] = []
