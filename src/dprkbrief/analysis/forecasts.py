@@ -13,7 +13,6 @@ taking the statement's certainty as the forecast probability of what it says.
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 from functools import lru_cache
@@ -51,7 +50,13 @@ FORECAST_COLUMNS = [
 OUTCOME_COLUMNS = ["forecast_id", "outcome", "resolved_on", "note"]
 SCORE_COLUMNS = ["expert", "n_forecasts", "n_scored", "brier", "mean_certainty", "hit_rate"]
 _COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+
+
+def _month_number(name: str) -> int:
+    """Month number of a month name, from the date rules' one month table."""
+    from ..temporal.rules import load_dates
+
+    return int(load_dates().tables["month"][name.lower().rstrip(".")])
 
 
 @lru_cache(maxsize=8)
@@ -179,7 +184,7 @@ def _resolve(
                 elif kind == "months":
                     start, end = base, cal.add_months(base, offset)
                 elif kind == "next_month":
-                    month = _MONTHS[groups["month"].lower()]
+                    month = _month_number(groups["month"])
                     # the first such month more than two months after the DCT
                     y = base.year if month - base.month > 2 else base.year + 1
                     start = date(y, month, 1)
