@@ -190,3 +190,30 @@ def test_held_dates_count_as_the_document_date():
     text = f"Envoys\n\nAired March 4, 2018 - 09:00 ET\n\nUpdated March 5, 2018\n\n{BODY}\n"
     meta = dprkbrief.corpus_from_texts({"a": text})["a"].meta
     assert (meta["date"], meta["date_updated"]) == ("2018-03-04", "2018-03-05")
+
+
+def test_user_dateline_file_reaches_metadata_and_the_timeline(tmp_path):
+    import shutil
+    import warnings
+
+    path = tmp_path / "dl.toml"
+    shutil.copy(resource_path("metadata", "dateline.toml"), path)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(
+            '\n[[label]]\nrole = "published"\nregex = "veröffentlicht"\n'
+            'examples = [{ text = "Veröffentlicht: 3 March 2021", role = "published" }]\n'
+        )
+    text = f"Envoys\n\n{BODY} They met on 1 March 2021.\n\nVeröffentlicht am 3 March 2021 von der Redaktion des Instituts in Berlin\n"
+    c = dprkbrief.corpus_from_texts({"a": text}, datelines=path)
+    assert c.datelines is not None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tl = dprkbrief.timeline(c)
+    assert "2021-03-03" not in set(tl["date"])  # a labelled publication line, by the user's label
+    plain = dprkbrief.corpus_from_texts({"a": text})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert "2021-03-03" in set(dprkbrief.timeline(plain)["date"])
+    with pytest.raises(DprkbriefError, match="datelines"):
+        dprkbrief.corpus_from_texts({"a": text}, datelines=tmp_path / "missing.toml")
+    assert c.select(["a"]).datelines is c.datelines

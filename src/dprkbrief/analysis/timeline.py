@@ -170,7 +170,7 @@ def _check_kinds(kinds: Any) -> set[str]:
     return set(names)
 
 
-def _front_date(text: str, t: Timex, spoken: bool = False) -> bool:
+def _front_date(text: str, t: Timex, spoken: bool = False, rules: Any = None) -> bool:
     """True if ``t`` dates the document rather than an event: on its line, a line that is
     little more than a date ("03/23/2010 05:12 am ET", "By Jane Roe, March 3, 2020"), a date
     introduced by label words at the start of the line ("Published: 28 Feb. 2019", "date
@@ -185,11 +185,11 @@ def _front_date(text: str, t: Timex, spoken: bool = False) -> bool:
     hi = text.find("\n", t.end)
     line = text[lo : hi if hi >= 0 else len(text)]
     s, e = t.start - lo, t.end - lo
-    span = dateline_span(line)
+    span = dateline_span(line, rules)
     if span is not None and s < span[1]:
         return True
     words = re.compile(r"[A-Za-z]{2,}")
-    for i, d in enumerate(stated_dates(line)):
+    for i, d in enumerate(stated_dates(line, rules)):
         if d.start < e and s < d.end:
             rest = words.findall(line[: d.start] + " " + line[d.end :])
             bare = len(rest) <= 4 and not line.rstrip().endswith(".")  # no sentence
@@ -322,6 +322,7 @@ def timeline(
     allowed = set(FACT_KINDS) if kinds is None else _check_kinds(kinds)
     allowed -= {"pull_quote"}
     year_kinds = load_year_kinds()
+    dl = getattr(corpus, "datelines", None)  # the date-line rules the corpus was read with
     all_sents = corpus.segments("sentence", docs=ids)
     sents = all_sents[all_sents["kind"].isin(allowed)]
     paras = corpus.segments("paragraph", docs=ids)
@@ -349,7 +350,7 @@ def timeline(
                 for t in timexes
                 if t.start >= s.start and t.end <= s.end
             ]
-            local = [t for t in local if not _front_date(s.text, t, spoken)]
+            local = [t for t in local if not _front_date(s.text, t, spoken, dl)]
             context = para_text.get(s.paragraph_id) if s.paragraph_id else None
             links, used = match_sentence(
                 s.text, compiled, local, context=context, year_kinds=year_kinds

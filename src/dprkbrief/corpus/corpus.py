@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._validate import as_str_list, check_choice, check_type
 from ..errors import CorpusError
 from ..segment.blocks import Para, Structure, load_structure, parse_paragraphs
+from ..segment.datelines import DatelineRules, load_dateline_rules
 from ..segment.segmenter import LEVELS, segment_document
 from . import catalog as _catalog
 from . import io as _io
@@ -105,9 +106,17 @@ class Document:
 class Corpus(Mapping[str, Document]):
     """A collection of documents keyed by ``doc_id`` (the file name without extension)."""
 
-    def __init__(self, documents: list[Document], *, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        documents: list[Document],
+        *,
+        path: Path | None = None,
+        datelines: DatelineRules | None = None,
+    ) -> None:
         self._docs = {d.doc_id: d for d in sorted(documents, key=lambda d: d.doc_id)}
         self.path = path
+        # the date-line rules the documents were read with (the timeline reuses them)
+        self.datelines = datelines
         self._seg_cache: dict[str, pd.DataFrame] = {}
         # memo for derived analyses (statements, …) keyed by the rule files that produced
         # them; a Corpus does not change after loading, so results can be shared
@@ -169,7 +178,7 @@ class Corpus(Mapping[str, Document]):
     def select(self, docs: list[str]) -> Corpus:
         """A corpus restricted to the given doc_ids."""
         ids = self._check_docs(docs) or []
-        return Corpus([self._docs[i] for i in ids], path=self.path)
+        return Corpus([self._docs[i] for i in ids], path=self.path, datelines=self.datelines)
 
     def _check_docs(self, docs: Any) -> list[str] | None:
         ids = as_str_list("docs", docs)
@@ -191,9 +200,10 @@ def _make_document(
     entry: dict[str, tuple[Any, str]],
     structure: Structure,
     infer_dates: bool = False,
+    datelines: DatelineRules | None = None,
 ) -> Document:
     doc = Document(doc_id=doc_id, text=text, path=path, _structure=structure)
-    meta = infer(text, doc.paragraphs, structure)
+    meta = infer(text, doc.paragraphs, structure, datelines=datelines)
     for name, (value, source) in entry.items():
         meta[name] = value
         if name in ("title", "date", "genre", "authors", "publisher"):
@@ -215,18 +225,22 @@ def load_corpus(
     catalog: str | Path | None = None,
     structure: str | Path | None = None,
     infer_dates: bool = False,
+    datelines: str | Path | None = None,
 ) -> Corpus:
     """Load every ``.txt``/``.md`` document under ``path`` with its catalog metadata.
 
     ``catalog`` defaults to ``<path>/catalog.toml`` (optional). ``structure`` is a user copy
     of ``resources/segment/structure.toml`` with extra cues. ``infer_dates=True`` gives a
     document that states no date and has none in the catalog the latest explicit date of its
-    text (``date_source = "inferred: latest explicit date in the text"``). Raises CorpusError on a missing
+    text (``date_source = "inferred: latest explicit date in the text"``). ``datelines`` is a
+    user copy of ``resources/metadata/dateline.toml`` (publication-date shapes and labels);
+    the timeline uses the same rules. Raises CorpusError on a missing
     or empty directory, binary files, and catalog errors; warns on non-UTF-8 files and on
     files that are not documents.
     """
     check_type("path", path, (str, Path))
     check_type("infer_dates", infer_dates, bool)
+    dl = _datelines(datelines)
     directory = _io.resolve_dir(path)
     files = _io.discover(directory)
     ids: dict[str, Path] = {}
@@ -243,10 +257,10 @@ def load_corpus(
     entries = _catalog.load_catalog(cat_path, list(ids))
     st = load_structure(str(structure) if structure else None)
     docs = [
-        _make_document(doc_id, _io.read_text(f), f, entries.get(doc_id, {}), st, infer_dates)
+        _make_document(doc_id, _io.read_text(f), f, entries.get(doc_id, {}), st, infer_dates, dl)
         for doc_id, f in ids.items()
     ]
-    return Corpus(docs, path=directory)
+    return Corpus(docs, path=directory, datelines=dl)
 
 
 def corpus_from_texts(
@@ -254,14 +268,16 @@ def corpus_from_texts(
     *,
     metadata: Mapping[str, Mapping[str, Any]] | None = None,
     infer_dates: bool = False,
+    datelines: str | Path | None = None,
 ) -> Corpus:
     """Build a corpus from in-memory texts (tests, notebooks, quick experiments).
 
     ``metadata`` maps doc_id to plain field values (e.g. ``{"date": "2019-10-01"}``); they are
-    recorded with source ``"curated: corpus_from_texts"``. ``infer_dates`` as in
-    ``load_corpus``.
+    recorded with source ``"curated: corpus_from_texts"``. ``infer_dates`` and
+    ``datelines`` as in ``load_corpus``.
     """
     check_type("infer_dates", infer_dates, bool)
+    dl = _datelines(datelines)
     if not isinstance(texts, Mapping):
         raise CorpusError(
             f"invalid type for 'texts': expected a mapping doc_id -> text, got "
@@ -285,8 +301,20 @@ def corpus_from_texts(
         if "date" in extra and not _catalog._valid_iso(str(extra["date"])):
             raise CorpusError(f"metadata for {doc_id!r}: date {extra['date']!r} is not ISO")
         entry = {k: (v, "curated: corpus_from_texts") for k, v in extra.items()}
-        docs.append(_make_document(doc_id, text, None, entry, st, infer_dates))
-    return Corpus(docs)
+        docs.append(_make_document(doc_id, text, None, entry, st, infer_dates, dl))
+    return Corpus(docs, datelines=dl)
+
+
+def _datelines(path: str | Path | None) -> DatelineRules:
+    if path is None:
+        return load_dateline_rules()
+    check_type("datelines", path, (str, Path), hint="give the path of a dateline TOML file")
+    if not Path(path).is_file():
+        raise CorpusError(
+            f"invalid value for 'datelines': no such file {str(path)!r}; give a copy of "
+            "resources/metadata/dateline.toml or None for the shipped rules"
+        )
+    return load_dateline_rules(path)
 
 
 def doc_date(corpus: Corpus, doc_id: str) -> str | None:

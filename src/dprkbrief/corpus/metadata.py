@@ -11,7 +11,13 @@ import re
 from typing import Any
 
 from ..segment.blocks import PROSE_KINDS, Para, Structure, byline_names, canonical_name
-from ..segment.datelines import StatedDate, dateline_day, is_spoken, stated_dates
+from ..segment.datelines import (
+    DatelineRules,
+    StatedDate,
+    dateline_day,
+    is_spoken,
+    stated_dates,
+)
 
 _FRONT_KINDS = frozenset({"title", "byline", "metadata", "heading"})
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
@@ -19,8 +25,12 @@ _WORDS = re.compile(r"\w+")
 _EMAIL_NAME = re.compile(r"^([^<@]*?)\s*(?:<[^>]*>)?$")
 
 
-def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
-    """Metadata fields inferred from one document's paragraphs, with ``*_source`` keys."""
+def infer(
+    text: str, paras: list[Para], st: Structure, *, datelines: DatelineRules | None = None
+) -> dict[str, Any]:
+    """Metadata fields inferred from one document's paragraphs, with ``*_source`` keys;
+    ``datelines`` are the compiled date-line rules (default: the shipped
+    ``resources/metadata/dateline.toml``)."""
     meta: dict[str, Any] = {}
     # title
     title = next((p.text for p in paras if p.kind == "title"), None)
@@ -42,13 +52,13 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
             front.append(p)  # a news dateline opens the first paragraph
             break
         front.append(p)
-    meta["date"], meta["date_updated"] = document_dates(front)
+    meta["date"], meta["date_updated"] = document_dates(front, datelines)
     meta["date_source"] = "stated" if meta["date"] else "missing"
-    meta["dateline_day"] = story_dateline(paras)
+    meta["dateline_day"] = story_dateline(paras, datelines)
     # the record of a spoken event (transcript, remarks, briefing, interview): its date
     # line is the day the event took place
     meta["spoken"] = bool(speakers_early(paras)) or any(
-        is_spoken(line)
+        is_spoken(line, datelines)
         for p in front[:_MAX_FRONT]
         for line in p.text.splitlines()
         if len(line) <= 100
@@ -117,7 +127,9 @@ _DATE_KINDS = frozenset({"byline", "metadata", "credit", "heading"})
 _MAX_FRONT = 12  # front-matter paragraphs searched for the document's date
 
 
-def document_dates(front: list[Para]) -> tuple[str | None, str | None]:
+def document_dates(
+    front: list[Para], rules: DatelineRules | None = None
+) -> tuple[str | None, str | None]:
     """(date, date_updated) stated in the front matter, or None for each.
 
     Searched line by line: date lines (bylines, metadata, the line under the headline, a
@@ -130,7 +142,7 @@ def document_dates(front: list[Para]) -> tuple[str | None, str | None]:
     lines: list[tuple[StatedDate, bool]] = []  # (date, from a date line rather than prose)
     for p in front[:_MAX_FRONT]:
         for line in p.text.splitlines():
-            found = stated_dates(line)
+            found = stated_dates(line, rules)
             if not found:
                 continue
             if p.kind == "title":
@@ -169,12 +181,12 @@ def speakers_early(paras: list[Para]) -> bool:
     return any(p.speaker for p in paras[: 2 * _MAX_FRONT])
 
 
-def story_dateline(paras: list[Para]) -> tuple[int, int] | None:
+def story_dateline(paras: list[Para], rules: DatelineRules | None = None) -> tuple[int, int] | None:
     """(month, day) of a year-less news dateline opening one of the first prose paragraphs
     ("GENEVA, Oct. 21 -- ..."): the day the story was filed."""
     prose = [p for p in paras[: 2 * _MAX_FRONT] if p.kind in PROSE_KINDS][:5]
     for p in prose:
-        md = dateline_day(p.text)
+        md = dateline_day(p.text, rules)
         if md:
             return md
     return None
