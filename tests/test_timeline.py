@@ -416,3 +416,29 @@ def test_other_dates_of_a_linked_sentence_stay_mentions():
     )
     tl = _timeline(dprkbrief.corpus_from_texts({"s": text}))
     assert set(tl["date"]) == {"2006-06-01", "2005-09", "1950-06-25"}
+
+
+def test_real_document_scorer_matching():
+    import importlib.util
+    from pathlib import Path
+    from types import SimpleNamespace as Row
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "eval_realdocs_timeline.py"
+    spec = importlib.util.spec_from_file_location("eval_realdocs_timeline", path)
+    ev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ev)
+    month = {"date": "2018-05", "precision": "month", "start": 10, "end": 50}
+    assert ev.right_date(Row(date="2018-05-31"), month)
+    assert ev.right_date(Row(date="2018-W22"), month)  # Thursday May 31
+    assert not ev.right_date(Row(date="2018"), month)
+    decade = {"date": "199X", "precision": "decade", "start": 0, "end": 5}
+    assert ev.right_date(Row(date="1994-10-21"), decade)
+    docs = [{"doc_id": "d", "events": [month]}]
+    tl = pd.DataFrame(
+        [
+            {"doc_id": "d", "start": 0, "end": 20, "date": "2018-05-02", "kind": "dated_mention"},
+            {"doc_id": "d", "start": 60, "end": 80, "date": "2018-05-02", "kind": "catalog"},
+        ]
+    ).assign(how="explicit", event_id=None, cue="x", quote="q")
+    t = ev.score(docs, tl)["totals"]
+    assert (t["recall_right_date"], t["precision"], t["precision_span"]) == (1.0, 0.5, 0.5)
