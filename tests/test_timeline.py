@@ -442,3 +442,16 @@ def test_real_document_scorer_matching():
     ).assign(how="explicit", event_id=None, cue="x", quote="q")
     t = ev.score(docs, tl)["totals"]
     assert (t["recall_right_date"], t["precision"], t["precision_span"]) == (1.0, 0.5, 0.5)
+
+
+def test_chronology_lines_further_down_are_facts():
+    text = (
+        "Timeline of talks\n\nPublished: 3 May 2023\n\nThe talks went on for a long time "
+        "without any real result, both sides said afterwards in separate statements to the "
+        "press in the capital, and nobody expected a quick deal, least of all the diplomats "
+        "who had spent years on it.\n\nKey dates:\n\n"
+        "- June 12, 2018: Singapore summit\n- March 3, 2021: envoys meet again\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"k": text}))
+    assert set(tl["date"]) == {"2018-06-12", "2021-03-03"}
+    assert "2023-05-03" not in set(tl["date"])

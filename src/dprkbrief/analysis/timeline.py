@@ -170,12 +170,15 @@ def _check_kinds(kinds: Any) -> set[str]:
     return set(names)
 
 
-def _front_date(text: str, t: Timex, spoken: bool = False, rules: Any = None) -> bool:
+def _front_date(
+    text: str, t: Timex, spoken: bool = False, rules: Any = None, front: bool = True
+) -> bool:
     """True if ``t`` dates the document rather than an event: on its line, a line that is
     little more than a date ("03/23/2010 05:12 am ET", "By Jane Roe, March 3, 2020"), a date
     introduced by label words at the start of the line ("Published: 28 Feb. 2019", "date
     2025-07-29 Trump willing to ..."), or a news dateline ("SAN DIEGO, December 25.",
-    "SEOUL, Dec. 26, 2024 (Reuters) -"). In the record of a spoken event (``spoken``: a
+    "SEOUL, Dec. 26, 2024 (Reuters) -"); ``front``: the line lies before the first long
+    prose paragraph. In the record of a spoken event (``spoken``: a
     transcript, remarks, a briefing) an unlabelled or "Aired ..." date line is the day the
     event took place and is kept."""
     from ..corpus.metadata import is_dateline
@@ -192,7 +195,9 @@ def _front_date(text: str, t: Timex, spoken: bool = False, rules: Any = None) ->
     for i, d in enumerate(stated_dates(line, rules)):
         if d.start < e and s < d.end:
             rest = words.findall(line[: d.start] + " " + line[d.end :])
-            bare = len(rest) <= 4 and not line.rstrip().endswith(".")  # no sentence
+            # a bare date line in the front matter (a chronology line further down,
+            # "- June 12, 2018: Singapore summit", is a fact)
+            bare = front and len(rest) <= 4 and not line.rstrip().endswith(".")
             labelled = d.labelled and len(words.findall(line[: d.start])) <= 3
             if spoken and (bare or labelled) and (d.role == "held" or not d.labelled):
                 return False
@@ -327,6 +332,8 @@ def timeline(
     sents = all_sents[all_sents["kind"].isin(allowed)]
     paras = corpus.segments("paragraph", docs=ids)
     para_text = dict(zip(paras["seg_id"], paras["text"]))
+    long = paras[paras["kind"].isin(PROSE_KINDS) & (paras["end"] - paras["start"] > 200)]
+    front_end = long.groupby("doc_id")["start"].min().to_dict()
     leads = _lead_sentences(all_sents)
 
     rows: list[dict[str, Any]] = []
@@ -350,7 +357,8 @@ def timeline(
                 for t in timexes
                 if t.start >= s.start and t.end <= s.end
             ]
-            local = [t for t in local if not _front_date(s.text, t, spoken, dl)]
+            front = s.start < front_end.get(doc_id, len(text))
+            local = [t for t in local if not _front_date(s.text, t, spoken, dl, front)]
             context = para_text.get(s.paragraph_id) if s.paragraph_id else None
             links, used = match_sentence(
                 s.text, compiled, local, context=context, year_kinds=year_kinds
