@@ -66,6 +66,16 @@ def test_bad_recurring_file_names_the_fix(tmp_path):
     bad.write_text('[[recurring]]\nname = "x"\nregex = "the x"\ntriggers = ["x"]\n')
     with pytest.raises(RuleFileError, match="every"):
         load_dates(recurring=bad)
+    bad.write_text(
+        '[[recurring]]\nname = "x"\nregex = "the x"\ntriggers = ["x"]\nevery = { years = 4 }\n'
+    )
+    with pytest.raises(RuleFileError, match="month"):
+        load_dates(recurring=bad)
+    bad.write_text(
+        '[[recurring]]\nname = "x"\nregex = "the x"\ntriggers = ["x"]\ndates = ["2021-13-05"]\n'
+    )
+    with pytest.raises(RuleFileError, match="2021-13-05"):
+        load_dates(recurring=bad)
 
 
 # --------------------------------------------------------------------------- news-mode tense

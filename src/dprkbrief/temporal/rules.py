@@ -245,6 +245,13 @@ def _recurrence(entry: dict, where: str) -> Recurrence:
     if not every and not dates:
         raise RuleFileError(f"{where}: give `every` (a rule) or `dates` (listed occurrences)")
     months = every.get("months", [every["month"]] if "month" in every else [])
+    if every and not (months and all(isinstance(m, int) and 1 <= m <= 12 for m in months)):
+        raise RuleFileError(f"{where}: `every` needs month = 1..12 (or months = [...])")
+    from ..calendar import parse_iso
+
+    bad = [d for d in dates if not isinstance(d, str) or parse_iso(d) is None]
+    if bad:
+        raise RuleFileError(f"{where}: `dates` must be ISO dates YYYY-MM-DD; not {bad}")
     return Recurrence(
         name=entry["name"],
         label=entry.get("label", entry["name"]),
