@@ -455,3 +455,12 @@ def test_chronology_lines_further_down_are_facts():
     tl = _timeline(dprkbrief.corpus_from_texts({"k": text}))
     assert set(tl["date"]) == {"2018-06-12", "2021-03-03"}
     assert "2023-05-03" not in set(tl["date"])
+
+
+def test_a_bullet_chronology_without_prose_keeps_its_dates():
+    text = (
+        "Key dates\n\nThe talks have a long history.\n\n- June 12, 2018: Singapore summit\n"
+        "- March 3, 2021: envoys meet again\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"k": text}))
+    assert set(tl["date"]) == {"2018-06-12", "2021-03-03"}

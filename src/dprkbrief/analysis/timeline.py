@@ -87,6 +87,7 @@ SEGMENT_KINDS = (
 FACT_KINDS = frozenset(
     PROSE_KINDS | {"caption", "credit", "bio", "heading", "table", "byline", "metadata"}
 )
+_LIST_KINDS = frozenset({"bullet", "list_item", "table"})  # chronology lines: never date lines
 _DOC_WINDOW = 31  # days around an event in which a report's date makes it "about" the event
 
 
@@ -357,7 +358,7 @@ def timeline(
                 for t in timexes
                 if t.start >= s.start and t.end <= s.end
             ]
-            front = s.start < front_end.get(doc_id, len(text))
+            front = s.start < front_end.get(doc_id, len(text)) and s.kind not in _LIST_KINDS
             local = [t for t in local if not _front_date(s.text, t, spoken, dl, front)]
             context = para_text.get(s.paragraph_id) if s.paragraph_id else None
             links, used = match_sentence(
