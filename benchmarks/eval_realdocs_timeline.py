@@ -5,7 +5,9 @@ Gold data: the ``events`` of ``benchmarks/realdocs/<doc_id>.json`` (format:
 README to rebuild them). The corpus is built with ``realdocs_corpus`` of the set's loader: the
 annotated publication date is given to dprkbrief only when the text does not state it.
 
-Measures (every timeline row counts: ``kind`` catalog or dated_mention):
+Measures (every timeline row of an occurrence counts: ``kind`` catalog or dated_mention with
+``occurrence`` True; rows that only name a long-running event without a date -- kept for
+``event_matrix`` -- are not chronology rows; ``--all-rows`` counts them too):
 
 * recall (right date): share of annotated events for which some timeline row of the same
   document overlaps the event span and carries the right date -- the row's date interval lies
@@ -163,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--texts", type=Path, default=None, help="text folder ($DPRKBRIEF_REALDOCS)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--details", action="store_true")
+    ap.add_argument("--all-rows", action="store_true", help="also score occurrence=False rows")
     args = ap.parse_args(argv)
 
     import dprkbrief
@@ -176,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tl = dprkbrief.timeline(corpus)
+    if not args.all_rows and "occurrence" in tl.columns:
+        tl = tl[tl["occurrence"]]
     res = score(docs, tl)
     if args.json:
         print(json.dumps(res if args.details else {k: res[k] for k in ("totals", "per_doc")}))

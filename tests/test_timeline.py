@@ -464,3 +464,25 @@ def test_a_bullet_chronology_without_prose_keeps_its_dates():
     )
     tl = _timeline(dprkbrief.corpus_from_texts({"k": text}))
     assert set(tl["date"]) == {"2018-06-12", "2021-03-03"}
+
+
+def test_a_long_running_event_named_without_a_date_is_not_an_occurrence():
+    text = (
+        "The prolonged stalemate of the six-party talks is no good for anyone. "
+        "The six-party talks opened in Beijing in August 2003. "
+        "The Agreed Framework froze the reactor."
+    )
+    corpus = dprkbrief.corpus_from_texts({"a": text}, metadata={"a": {"date": "2006-06-02"}})
+    tl = _timeline(corpus)
+    cat = tl[tl["kind"] == "catalog"]
+    by_quote = {(r.event_id, r.quote[:20]): r for r in cat.itertuples()}
+    stalemate = by_quote[("six_party_talks", "The prolonged stalem")]
+    assert stalemate.how == "catalog" and not stalemate.occurrence  # a process, no date
+    opened = by_quote[("six_party_talks", "The six-party talks ")]
+    assert opened.how == "explicit" and opened.occurrence  # the sentence dates it
+    signed = by_quote[("agreed_framework", "The Agreed Framework")]
+    assert signed.how == "catalog" and signed.occurrence  # a one-day event
+    assert tl.loc[tl["kind"] == "dated_mention", "occurrence"].all()
+    # event_matrix still counts every mention of the process
+    em = event_matrix(tl).set_index("event_id")
+    assert em.at["six_party_talks", "n_mentions"] == 2

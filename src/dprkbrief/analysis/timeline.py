@@ -58,8 +58,12 @@ TIMELINE_COLUMNS = [
     "date_end",
     "seg_kind",
     "event_date",
+    "occurrence",
 ]
 KINDS = ("catalog", "dated_mention")
+# A catalog event lasting longer than this (a war, talks, a deployment) named in a sentence
+# that states no date refers to the process, not to a dated occurrence (occurrence=False).
+PROCESS_DAYS = 31
 __all__ = ["HOWS", "KINDS", "SEGMENT_KINDS", "FACT_KINDS", "TIMELINE_COLUMNS", "timeline"]
 SEGMENT_KINDS = (
     "title",
@@ -306,7 +310,10 @@ def timeline(
     (alias|pattern|context|dated|year_kind|date), cue_start, cue_end (absolute offsets of
     the cue), timex (date value found in the sentence, or None), category, date_start,
     date_end (ISO bounds of the row's date, spans for span events), seg_kind (the segment
-    kind of the sentence), event_date (the catalog date of a linked event, else None).
+    kind of the sentence), event_date (the catalog date of a linked event, else None),
+    occurrence (False when a sentence names a long-running catalog event -- longer than
+    ``PROCESS_DAYS`` -- without stating a date: a reference to the process that
+    ``event_matrix`` counts, not a dated occurrence for a chronology; True otherwise).
     Sorted by date, doc_id, start.
     """
     import pandas as pd
@@ -406,6 +413,8 @@ def timeline(
         if lead is not None and len(lead):
             linked = {r["event_id"] for r in rows if r["doc_id"] == doc_id and r["event_id"]}
             rows += _document_rows(lead, doc_id, dct, compiled, spans, linked, year_kinds)
+    for r in rows:
+        r["occurrence"] = _is_occurrence(r)
     df = pd.DataFrame(rows, columns=TIMELINE_COLUMNS, dtype=object)
     if len(df):
         los = df["date_start"].map(lambda v: _dates.interval(v)[0])
@@ -424,7 +433,20 @@ def timeline(
             DprkbriefWarning,
             stacklevel=2,
         )
-    return df.astype({c: "int64" for c in ("start", "end", "cue_start", "cue_end")})
+    return df.astype(
+        {**{c: "int64" for c in ("start", "end", "cue_start", "cue_end")}, "occurrence": bool}
+    )
+
+
+def _is_occurrence(row: dict[str, Any]) -> bool:
+    """False for a catalog link without a date in its sentence to a long-running event
+    ("the prolonged stalemate of the six-party talks", "troops in the Kursk region"):
+    the sentence names the process, it does not date something that happened."""
+    if row["kind"] != "catalog" or row["how"] != "catalog":
+        return True
+    lo = _dates.interval(row["date_start"])[0]
+    hi = _dates.interval(row["date_end"])[1]
+    return (hi - lo).days <= PROCESS_DAYS
 
 
 def event_matrix(tl: pd.DataFrame, *, docs: list[str] | None = None) -> pd.DataFrame:
