@@ -217,3 +217,29 @@ def test_user_dateline_file_reaches_metadata_and_the_timeline(tmp_path):
     with pytest.raises(DprkbriefError, match="datelines"):
         dprkbrief.corpus_from_texts({"a": text}, datelines=tmp_path / "missing.toml")
     assert c.select(["a"]).datelines is c.datelines
+
+
+OCCASION = [ex for p in DATA["occasion"] for ex in p["examples"]]
+
+
+@pytest.mark.parametrize("ex", OCCASION, ids=[e["text"] for e in OCCASION])
+def test_occasion_sentences_of_spoken_records(ex):
+    from dprkbrief.segment.datelines import is_occasion
+
+    assert is_occasion(ex["text"]) is ex["occasion"]
+
+
+def test_a_spoken_records_talk_of_its_own_occasion_adds_no_row():
+    import warnings
+
+    text = (
+        "Special Briefing\n\nMarch 7, 2019\n\n"
+        "MODERATOR: Thank you all for coming today to this briefing.\n\n"
+        "OFFICIAL: We just had additional meetings today with the North Koreans.\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tl = dprkbrief.timeline(dprkbrief.corpus_from_texts({"b": text}))
+    quotes = [q.split(":")[0] for q in tl["quote"]]
+    assert "MODERATOR" not in quotes and "OFFICIAL" in quotes
+    assert set(tl["date"]) == {"2019-03-07"}

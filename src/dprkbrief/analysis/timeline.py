@@ -28,6 +28,7 @@ from ..events.linking import (
     resolve_events,
 )
 from ..segment import PROSE_KINDS
+from ..segment.datelines import is_occasion
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -367,6 +368,8 @@ def timeline(
             ]
             front = s.start < front_end.get(doc_id, len(text)) and s.kind not in _LIST_KINDS
             local = [t for t in local if not _front_date(s.text, t, spoken, dl, front)]
+            if spoken and local and dct and is_occasion(s.text, dl):  # "thanks for coming today"
+                local = [t for t in local if not (t.relative and t.value == str(dct)[:10])]
             context = para_text.get(s.paragraph_id) if s.paragraph_id else None
             links, used = match_sentence(
                 s.text, compiled, local, context=context, year_kinds=year_kinds

@@ -39,6 +39,7 @@ class DatelineRules:
     patterns: tuple[re.Pattern[str], ...]
     datelines: tuple[re.Pattern[str], ...] = ()
     spoken: tuple[re.Pattern[str], ...] = ()
+    occasion: tuple[re.Pattern[str], ...] = ()
 
 
 def load_dateline_rules(path: str | Path | None = None) -> DatelineRules:
@@ -68,7 +69,10 @@ def _compile(path: str) -> DatelineRules:
         _regex(path, p["regex"].replace("{month}", macro), 0) for p in data.get("dateline", [])
     ]
     spoken = [_regex(path, p["regex"], 0) for p in data.get("spoken", [])]
-    return DatelineRules(months, tuple(labels), tuple(patterns), tuple(datelines), tuple(spoken))
+    occasion = [_regex(path, p["regex"], 0) for p in data.get("occasion", [])]
+    return DatelineRules(
+        months, tuple(labels), tuple(patterns), tuple(datelines), tuple(spoken), tuple(occasion)
+    )
 
 
 def _regex(path: str, regex: str, flags: int) -> re.Pattern[str]:
@@ -135,6 +139,13 @@ def stated_dates(line: str, rules: DatelineRules | None = None) -> list[StatedDa
         out.append(StatedDate(d.iso, role, d.start, d.end, labelled))
         prev_end = d.end
     return out
+
+
+def is_occasion(sentence: str, rules: DatelineRules | None = None) -> bool:
+    """True if a sentence of a spoken record speaks of the occasion itself ("thank you for
+    coming today", "with us today"): its "today" is the header's day, not a new mention."""
+    rules = rules or load_dateline_rules()
+    return any(rx.search(sentence) for rx in rules.occasion)
 
 
 def is_spoken(line: str, rules: DatelineRules | None = None) -> bool:
