@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "corpus_from_texts": "dprkbrief.corpus.corpus",
     "Corpus": "dprkbrief.corpus.corpus",
     "Document": "dprkbrief.corpus.corpus",
+    "Resources": "dprkbrief.resources.bundle",
     "split_sentences": "dprkbrief.segment.sentences",
     "sentence_spans": "dprkbrief.segment.sentences",
     "kwic": "dprkbrief.analysis.kwic",
