@@ -44,6 +44,8 @@ _EXPORTS: dict[str, str] = {
     # experts and positions
     "experts": "dprkbrief.analysis.experts",
     "statements": "dprkbrief.analysis.statements",
+    "quotes": "dprkbrief.analysis.quotes",
+    "sources": "dprkbrief.analysis.quotes",
     "positions": "dprkbrief.analysis.positions",
     "compare": "dprkbrief.analysis.positions",
     "forecasts": "dprkbrief.analysis.forecasts",
