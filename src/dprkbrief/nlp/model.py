@@ -228,6 +228,30 @@ def model_info(model: str | None = None) -> ModelInfo:
     )
 
 
+# what dprkbrief adds to every pipeline; part of the parse-cache key (bump when it changes)
+PIPELINE_EXTRAS = "paragraph-breaks-1"
+_BREAKS_NAME = "dprkbrief_paragraph_breaks"
+
+
+def _paragraph_breaks(doc: Any) -> Any:
+    """A blank line ends a sentence: the parser must not join a byline to the next paragraph."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if not tok.is_space and (prev.is_space and prev.text.count("\n") >= 2):
+            tok.is_sent_start = True
+    return doc
+
+
+def _add_extras(nlp: Any) -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(_BREAKS_NAME):
+        Language.component(_BREAKS_NAME, func=_paragraph_breaks)
+    if _BREAKS_NAME not in nlp.pipe_names:
+        before = "parser" if "parser" in nlp.pipe_names else None
+        nlp.add_pipe(_BREAKS_NAME, before=before) if before else nlp.add_pipe(_BREAKS_NAME)
+
+
 _LOCK = threading.Lock()
 _LOADED: dict[str, Any] = {}
 
@@ -250,5 +274,6 @@ def load_model(model: str | None = None) -> Any:
                     f"spaCy could not load the model {info.name} from {info.path}: {exc}; "
                     f"{_INSTALL_HINT}"
                 ) from None
+            _add_extras(nlp)
             _LOADED[key] = nlp
     return nlp

@@ -43,6 +43,7 @@ RULE_KINDS: dict[str, RuleKind] = {
     "attribution": RuleKind("lexicons", "attribution.toml", "dprkbrief.resources:load_toml"),
     "titles": RuleKind("people", "titles.toml", "dprkbrief.names:load_titles"),
     "gazetteer": RuleKind("people", "gazetteer.toml", "dprkbrief.nlp.people:load_gazetteer"),
+    "sources": RuleKind("people", "sources.toml", "dprkbrief.nlp.people:load_sources"),
 }
 LANGUAGES = ("en",)
 
@@ -162,7 +163,9 @@ class Resources:
     @property
     def parse_fingerprint(self) -> str:
         """What a parse depends on: the model's name-version and rule kinds that shape it."""
-        h = hashlib.sha256(f"{self.language}\0{self.model_info.ident}".encode())
+        from ..nlp.model import PIPELINE_EXTRAS
+
+        h = hashlib.sha256(f"{self.language}\0{self.model_info.ident}\0{PIPELINE_EXTRAS}".encode())
         for kind in sorted(k for k, spec in RULE_KINDS.items() if spec.affects_parse):
             h.update(f"\0{kind}={self.fingerprints[kind]}".encode())
         return h.hexdigest()
