@@ -69,8 +69,8 @@ OPEN_MARKS = "“«„"
 CLOSE_MARKS = "”»"
 _SUBJ = ("nsubj", "csubj")
 _CUT = {"appos", "relcl", "acl", "punct", "cc", "advcl", "parataxis"}
-_GAP_AFTER = re.compile(r"[\s,;:—–\-]*\Z")  # between a quote's close and its cue clause
-_GAP_BEFORE = re.compile(r"\A[\s,;:—–\-]*\Z")
+_GAP_AFTER = re.compile(r"(?:[ \t,;:—–\-]|\n(?![ \t]*\n))*\Z")  # quote close .. cue clause
+_GAP_BEFORE = re.compile(r"\A(?:[ \t,;:—–\-]|\n(?![ \t]*\n))*\Z")  # (no blank line)
 
 
 # ---------------------------------------------------------------- rules
@@ -338,6 +338,8 @@ def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
         stance = lemma in rules.object_cue_verbs
         if lemma not in rules.cue_verbs and not stance:
             continue
+        if any(c.dep_ == "auxpass" for c in tok.children):
+            continue  # "it is expected that", "he was told": no source speaks
         subj = _subject(tok)
         if subj is None or subj.lower_ in ("it", "there", "which", "that", "this"):
             continue
@@ -557,9 +559,10 @@ def attach(
     for j, q in enumerate(quotations):
         if j in claimed:
             continue
-        n_words = len(text[q.start : q.end].split())
-        if n_words < rules.min_floating_words:
-            continue
+        content = text[q.start : q.end]
+        sentence = content[:1].isupper() and content.rstrip("\"”»’' ")[-1:] in ".!?"
+        if len(content.split()) < rules.min_floating_words and not sentence:
+            continue  # a scare quote or a title, not speech
         prev = [r for r in by_pos if r["end"] <= q.outer_start and r["kind"] != "according_to"]
         if not prev:
             continue
@@ -637,6 +640,7 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
             ents[t.i] = ent
     last_person: str | None = None
     last_any: tuple[str, str] | None = None
+    done: list[dict] = []
     for rec in sorted(
         records, key=lambda r: r["cue_start"] if r["cue_start"] is not None else r["start"]
     ):
@@ -650,12 +654,16 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
             if lower in rules.first_person:
                 name, kind = "author", "author"
             elif lower in rules.third_person:
-                if last_person is None:
-                    k = bisect.bisect_left(person_starts, ss) - 1
-                    if k >= 0:
-                        last_person = persons[k][1]
-                if last_person:
-                    name, kind = last_person, "person"
+                outer = [r for r in done if r.get("source") and r["start"] <= ss < r["end"]]
+                if outer:  # "The president said he wants a deal": he is the president
+                    name, kind = outer[-1]["source"], outer[-1]["source_kind"]
+                else:
+                    if last_person is None:
+                        k = bisect.bisect_left(person_starts, ss) - 1
+                        if k >= 0:
+                            last_person = persons[k][1]
+                    if last_person:
+                        name, kind = last_person, "person"
             elif last_any is not None:
                 name, kind = last_any
         else:
@@ -683,6 +691,7 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
                 name, kind = _describe(rec, doc.text), "anonymous"
         rec["source"] = name
         rec["source_kind"] = kind
+        done.append(rec)
         if kind == "person":
             last_person = name
         if name is not None:
@@ -819,7 +828,7 @@ def quotes(
     return df.reset_index(drop=True)
 
 
-def _corpus_quotes(corpus: Corpus, attribution: Any = None) -> list[dict]:
+def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:
     """Quote records of every document plus the registry name of each source (cached)."""
     key = ("quotes", _rule_key(attribution))
     cache = corpus._analysis_cache
@@ -834,7 +843,7 @@ def _corpus_quotes(corpus: Corpus, attribution: Any = None) -> list[dict]:
     rows: list[dict] = []
     for document, doc in zip(documents, parsed):
         rows.extend(records_from_parse(document, doc, rules))
-    _link_experts(rows, corpus, attribution)
+    _link_experts(rows, corpus, attribution, people)
     cache[key] = rows
     return rows
 
@@ -854,11 +863,12 @@ def _resources(attribution: Any) -> Any:
     return Resources(rules={"attribution": str(attribution)})
 
 
-def _link_experts(rows: list[dict], corpus: Corpus, attribution: Any) -> None:
+def _link_experts(rows: list[dict], corpus: Corpus, attribution: Any, people: Any) -> None:
     """Cross-document step: the registry name of every person source (else None)."""
     from .experts import build_people
 
-    people = build_people(corpus, lexicon=attribution)
+    if people is None:
+        people = build_people(corpus, lexicon=attribution)
     for row in rows:
         if row["source_kind"] != "person" or not row["source"]:
             continue
