@@ -68,6 +68,7 @@ class Gazetteer:
     by_key: dict[str, int]  # name_key of name or alias -> entry index
     by_short: dict[str, tuple[int, ...]]  # lower one-word form -> entry indexes
     pattern: re.Pattern[str] | None  # finds any name or alias in a text
+    default_country: str | None = None
 
     def lookup(self, name: str) -> dict[str, Any] | None:
         i = self.by_key.get(name_key(name))
@@ -120,6 +121,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         by_key=by_key,
         by_short={k: tuple(v) for k, v in by_short.items()},
         pattern=pattern,
+        default_country=data.get("default_country"),
     )
 
 
@@ -136,9 +138,11 @@ class SourceCues:
     speech_lemmas: frozenset[str]
     according_to: tuple[tuple[str, ...], ...]
     anonymous_nouns: frozenset[str]
+    any_verb_nouns: frozenset[str]
     institution_nouns: frozenset[str]
     anonymous_labels: frozenset[str]
     not_sources: frozenset[str]
+    not_persons: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -151,9 +155,11 @@ def load_sources(path: str | None = None) -> SourceCues:
         speech_lemmas=low("speech_lemmas"),
         according_to=tuple(tuple(x.lower().split()) for x in d.get("according_to", [])),
         anonymous_nouns=low("anonymous_nouns"),
+        any_verb_nouns=low("any_verb_nouns"),
         institution_nouns=low("institution_nouns"),
         anonymous_labels=frozenset(name_key(x) for x in d.get("anonymous_labels", [])),
         not_sources=low("not_sources"),
+        not_persons=low("not_persons"),
     )
 
 
@@ -186,6 +192,9 @@ class _DocPeople:
         self.gaz = gaz
         self.entities: dict[str, _Entity] = {}
         self.taken: list[tuple[int, int]] = []
+        self.pending_labels: list[tuple[str, int, int, str | None]] = []
+        self.title_mentions: list[tuple[int, int, str]] = []
+        self.not_persons: frozenset[str] = frozenset()
 
     def overlaps(self, s: int, e: int) -> bool:
         return any(s < b and a < e for a, b in self.taken)
@@ -246,11 +255,18 @@ def people_records(document: Any, resources: Resources | None = None) -> list[di
     cues: SourceCues = res.load_rules("sources")
     doc = parse(document, res)
     dp = _DocPeople(text, titles, gaz)
+    dp.not_persons = cues.not_persons
     _labels_and_bylines(document, text, res, dp, cues)
+    _dateline_agency(text, dp)
     _gazetteer_mentions(text, dp)
+    _titled_names(doc, dp)
     _ner_persons(doc, dp)
+    for word, s, e, title in dp.pending_labels:
+        _single(dp, word, s, e, "label", title)
     _titles_and_appositions(doc, dp)
     _surnames(doc, dp)
+    _line_labels(text, dp)
+    _title_only(text, dp, _doc_year(document))
     _sources(doc, dp, cues)
     out = []
     for ent in dp.entities.values():
@@ -288,29 +304,28 @@ def _labels_and_bylines(
 
         paras = parse_paragraphs(text, res.load_rules("structure"))
     st = res.load_rules("structure")
+    pending: list[tuple[str, int, int, str | None]] = []  # one-word labels, resolved last
     for p in paras:
         if p.speaker and p.label_end is not None:
-            label = text[p.start : p.label_end].rstrip(" :")
-            ls = p.start
-            # a time stamp before the label is not part of it
-            m = re.match(r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s+", label)
-            if m:
-                label, ls = label[m.end() :], ls + m.end()
-            name_part, _, role = label.partition(",")
-            name_part = name_part.strip()
-            le = ls + len(name_part)
-            if (
-                name_key(name_part) in cues.anonymous_labels
-                or name_key(label) in cues.anonymous_labels
-            ):
+            ls, le = p.notes.get("label_span", (p.start, p.label_end))
+            label = text[ls:le]
+            role = p.notes.get("speaker_role")
+            if name_key(label) in cues.anonymous_labels:
                 ent = dp.entity(canonical_name(label), "anonymous")
-                ent.add(ls, ls + len(label), text[ls : ls + len(label)], "label")
+                ent.add(ls, le, label, "label")
                 continue
-            title, bare = split_title(canonical_name(name_part), dp.titles)
-            offset = len(name_part) - len(bare)
-            dp.add_person(
-                bare, ls + offset, le, "label", title=role.strip().title() or title or None
-            )
+            title, bare = split_title(canonical_name(label), dp.titles)
+            if not bare:
+                continue
+            if _role_tokens(bare, dp.titles) is not None:
+                dp.title_mentions.append((ls, le, bare))  # "THE PRESIDENT:"
+                continue
+            bs = le - len(bare)
+            role_text = canonical_name(role).title() if role and role.isupper() else role
+            if len(bare.split()) >= 2:
+                dp.add_person(bare, bs, le, "label", title=role_text or title or None)
+            else:
+                pending.append((bare, bs, le, role_text or title or None))
         elif p.kind == "byline":
             for name in byline_names(st, p.text.lstrip("•·-* ")):
                 pos = p.text.find(name)
@@ -319,6 +334,25 @@ def _labels_and_bylines(
                     pos = low
                 if pos >= 0:
                     dp.add_person(name, p.start + pos, p.start + pos + len(name), "byline")
+    dp.pending_labels = pending
+
+
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’\-]{2,40}(?:,[^()\n]{1,30})?\s*\((?P<agency>[A-Za-z][\w .&\-]{0,30})\)\s*[—–-]",
+    re.MULTILINE,
+)
+
+
+def _dateline_agency(text: str, dp: _DocPeople) -> None:
+    """The news agency of a dateline ("SINGAPORE (AP) — ...") is a cited institution."""
+    m = _DATELINE.search(text[:3000])
+    if m is None:
+        return
+    s, e = m.span("agency")
+    gz = dp.gaz.lookup(m.group("agency"))
+    ent = dp.entity(gz["name"] if gz else m.group("agency"), "institution")
+    ent.add(s, e, m.group("agency"), "dateline")
+    dp.taken.append((s, e))
 
 
 def _gazetteer_mentions(text: str, dp: _DocPeople) -> None:
@@ -335,6 +369,34 @@ def _gazetteer_mentions(text: str, dp: _DocPeople) -> None:
         if " " not in m.group(0) and not m.group(0)[:1].isupper():
             continue
         dp.add_person(gz["name"], s, e, "gazetteer")
+
+
+@lru_cache(maxsize=8)
+def _titled_rx(titles: Titles) -> re.Pattern[str]:
+    # role title, an optional short complement ("to the United Nations"), then a two- or
+    # three-word capitalised name followed by a lower-case word or punctuation
+    return re.compile(
+        rf"(?<![\w])(?i:{titles.role_pattern})(?![\w])[^.;:\n]{{0,40}}?\s"
+        r"(?P<name>[A-Z][a-z]+(?:\s[A-Z]\.)?\s[A-Z][a-z][\w'’\-]*+)(?=\s+[a-z]|[,.;:])"
+    )
+
+
+def _titled_names(doc: Any, dp: _DocPeople) -> None:
+    """A name right after a role title ("U.S. Ambassador to the United Nations Samantha
+    Power told"), where NER took it for part of an organisation."""
+    for m in _titled_rx(dp.titles).finditer(dp.text):
+        s, e = m.span("name")
+        if dp.overlaps(s, e):
+            continue
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None or any(t.ent_type_ in _PLACE_TYPES for t in span):
+            continue
+        if any(dp.titles.is_title_word(w) for w in m.group("name").split()):
+            continue
+        dp.add_person(m.group("name"), s, e, "title")
+
+
+_PLACE_TYPES = frozenset({"GPE", "NORP", "LOC", "EVENT", "LAW", "DATE", "WORK_OF_ART"})
 
 
 def _written_as_name(surface: str) -> bool:
@@ -361,6 +423,11 @@ def _ner_persons(doc: Any, dp: _DocPeople) -> None:
             continue
         if dp.titles.is_title_word(bare) or dp.overlaps(s, e):
             continue
+        if bare.lower() in dp.not_persons:
+            continue
+        nxt = doc[ent.end] if ent.end < len(doc) else None
+        if len(bare.split()) == 1 and nxt is not None and nxt.like_num:
+            continue  # "Studio 1A", "Camp 14": a name with a number is not a person
         if len(bare.split()) >= 2:
             gz = None if dp.gaz.lookup(bare) else dp.gaz.complete(bare)
             dp.add_person(gz["name"] if gz else bare, s, e, "ner", title=title or None)
@@ -503,6 +570,121 @@ def _surnames(doc: Any, dp: _DocPeople) -> None:
             dp.taken.append((s, e))
 
 
+def _doc_year(document: Any) -> int | None:
+    meta = getattr(document, "meta", None) or {}
+    date = meta.get("date")
+    if isinstance(date, str) and re.match(r"\d{4}", date):
+        return int(date[:4])
+    return None
+
+
+_CAPS_LINE = re.compile(r"(?m)^(?P<label>[A-Z][A-Z.'’\- ]{1,40}[A-Z.]):[ \t]")
+
+
+def _line_labels(text: str, dp: _DocPeople) -> None:
+    """Capitals labels at line starts inside paragraphs ("THE PRESIDENT: ..." in a transcript
+    whose turns are not separated by blank lines); only where at least two occur."""
+    found = [m for m in _CAPS_LINE.finditer(text) if not dp.overlaps(*m.span("label"))]
+    if len(found) < 2:
+        return
+    for m in found:
+        s, e = m.span("label")
+        title, bare = split_title(canonical_name(m.group("label")), dp.titles)
+        if not bare or bare.lower() in ("q", "a"):
+            continue
+        if _role_tokens(bare, dp.titles) is not None:
+            dp.title_mentions.append((s, e, bare))  # "THE PRESIDENT": title only
+        elif len(bare.split()) >= 2:
+            dp.add_person(bare, e - len(bare), e, "label", title=title or None)
+
+
+def _role_tokens(text: str, titles: Titles) -> tuple[str, ...] | None:
+    """The role title ``text`` consists of ("the President" -> ("president",)), else None."""
+    toks = [t.rstrip(".,").lower() for t in text.split()]
+    if toks and toks[0] == "the":
+        toks = toks[1:]
+    return tuple(toks) if tuple(toks) in set(titles.roles) else None
+
+
+def _role_fits(role: str, title: tuple[str, ...]) -> bool:
+    """``role`` ("U.S. Secretary of State") is ``title`` ("secretary of state"), possibly
+    after a nationality ("U.S.", "South Korean"), not a deputy's title."""
+    toks = [t.rstrip(".,").lower() for t in role.split()]
+    n = len(title)
+    for k in range(0, 3):
+        if tuple(toks[k : k + n]) == title:
+            lead = toks[:k]
+            return not any(w in ("vice", "deputy", "first", "assistant", "under") for w in lead)
+    return False
+
+
+_THE = re.compile(r"\b(?:[Tt]he|THE)\s+")
+_WORDS4 = re.compile(r"[A-Za-z][\w.\-]*+(?:[ \t]+[A-Za-z][\w.\-]*+){0,3}")
+
+
+def _title_only(text: str, dp: _DocPeople, year: int | None) -> None:
+    """ "the president", "the Secretary of State": the one person in office it names."""
+    role_words = {r[0] for r in dp.titles.roles}
+    for m in _THE.finditer(text):
+        w = _WORDS4.match(text, m.end())
+        if w is None:
+            continue
+        words = w.group(0).split()
+        if words[0].lower().rstrip(".") not in role_words:
+            continue
+        # the longest role title the words start with, not followed by a name
+        for n in range(len(words), 0, -1):
+            cand = " ".join(words[:n])
+            title = _role_tokens(cand, dp.titles)
+            if title is None:
+                continue
+            end = m.end() + len(cand)
+            after = text[end : end + 3]
+            if re.match(r"\s+[A-Z]", after) and not cand.isupper():
+                break  # "the President Donald Trump": a name follows
+            dp.title_mentions.append((m.start(), end, cand))
+            break
+    for s, e, cand in dp.title_mentions:
+        if dp.overlaps(s, e):
+            continue
+        title = _role_tokens(cand, dp.titles)
+        if title is None:
+            continue
+        target = _resolve_title(dp, title, year, s)
+        if target is not None:
+            target.add(s, e, text[s:e], "title")
+            dp.taken.append((s, e))
+
+
+def _resolve_title(
+    dp: _DocPeople, title: tuple[str, ...], year: int | None, pos: int
+) -> _Entity | None:
+    persons = [x for x in dp.entities.values() if x.kind == "person"]
+    stated = [x for x in persons if x.title and _role_fits(x.title, title)]
+    if len(stated) == 1:
+        return stated[0]
+
+    def in_office(entry: dict[str, Any]) -> bool:
+        for r in entry.get("roles", []):
+            if not _role_fits(r.get("role", ""), title):
+                continue
+            if year is None or r.get("from", 0) <= year <= r.get("to", 9999):
+                return True
+        return False
+
+    known = [x for x in persons if (g := dp.gaz.lookup(x.name)) and in_office(g)]
+    if len(known) == 1:
+        return known[0]
+    if year is None:
+        return None
+    entries = [g for g in dp.gaz.entries if g.get("kind", "person") == "person" and in_office(g)]
+    if len(entries) > 1 and dp.gaz.default_country:
+        entries = [g for g in entries if g.get("country") == dp.gaz.default_country] or entries
+    if len(entries) == 1:
+        return dp.entity(entries[0]["name"], "person")
+    return None
+
+
 def _np_span(tok: Any) -> tuple[int, int]:
     a = tok.left_edge
     b = tok.right_edge
@@ -512,20 +694,28 @@ def _np_span(tok: Any) -> tuple[int, int]:
 def _sources(doc: Any, dp: _DocPeople, cues: SourceCues) -> None:
     """Anonymous sources and institutions: subjects of speech verbs, "according to X"."""
     text = dp.text
-    heads = []
+    heads: list[tuple[Any, bool]] = []  # (head noun, cited by a speech verb)
+    relcl_heads: set[int] = set()  # heads whose phrase ends at the noun (relative clause)
     for tok in doc:
-        if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in cues.speech_lemmas:
+        if tok.pos_ in ("VERB", "AUX"):
+            speech = tok.lemma_.lower() in cues.speech_lemmas
             for child in tok.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "expl":
-                    heads.append(child)
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    heads.append((child, speech))
+            # "the leaders who said ...": a relative clause of a speech verb
+            if speech and tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
+                heads.append((tok.head, True))
+                relcl_heads.add(tok.head.i)
         if tok.lower_ == "according":
             for to in tok.children:
                 if to.lower_ == "to":
-                    heads.extend(c for c in to.children if c.dep_ == "pobj")
-    for head in heads:
+                    heads.extend((c, True) for c in to.children if c.dep_ == "pobj")
+    for head, speech in heads:
         if head.pos_ == "PRON" or head.lower_ in cues.not_sources:
             continue
         s, e = _np_span(head)
+        if head.i in relcl_heads:
+            e = head.idx + len(head.text)
         surface = text[s:e]
         if "\n" in surface or len(surface.split()) > 14:
             s, e = head.left_edge.idx, head.idx + len(head.text)
@@ -537,19 +727,21 @@ def _sources(doc: Any, dp: _DocPeople, cues: SourceCues) -> None:
         if dp.overlaps(s, e):
             continue
         lemma = head.lemma_.lower()
+        low = head.lower_
         ent_type = head.ent_type_
         if ent_type == "PERSON":
             continue
-        if (
-            ent_type in ("ORG", "GPE", "NORP", "FAC")
-            or lemma in cues.institution_nouns
-            or (head.lower_ in cues.institution_nouns)
-        ):
+        noun = lemma in cues.institution_nouns or low in cues.institution_nouns
+        # a named organisation as the subject of any verb; a government (GPE/NORP) or an
+        # institution noun ("the ministry") only when it speaks
+        if ent_type in ("ORG", "FAC") or speech and (noun or ent_type in ("GPE", "NORP")):
             name = _institution_name(doc, head, surface)
             ent = dp.entity(name, "institution")
             ent.add(s, e, surface, "source")
             dp.taken.append((s, e))
-        elif lemma in cues.anonymous_nouns or head.lower_ in cues.anonymous_nouns:
+        elif (speech and (lemma in cues.anonymous_nouns or low in cues.anonymous_nouns)) or (
+            lemma in cues.any_verb_nouns or low in cues.any_verb_nouns
+        ):
             ent = dp.entity(surface, "anonymous")
             ent.add(s, e, surface, "source")
             dp.taken.append((s, e))
