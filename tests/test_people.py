@@ -26,7 +26,9 @@ def _mentions(rec, text):
     return [text[s:e] for s, e in rec["mentions"]]
 
 
-@pytest.mark.parametrize("name,ex", GAZ_EXAMPLES, ids=[f"{n}: {e['mention']}" for n, e in GAZ_EXAMPLES])
+@pytest.mark.parametrize(
+    "name,ex", GAZ_EXAMPLES, ids=[f"{n}: {e['mention']}" for n, e in GAZ_EXAMPLES]
+)
 def test_gazetteer_examples(name, ex):
     recs = _records(ex["text"])
     assert name in recs, f"{name} not found in {ex['text']!r}: {list(recs)}"
@@ -141,5 +143,5 @@ def test_merge_people_across_documents():
     assert reg.loc["KCNA", "kind"] == "institution"
     anon = reg[reg["kind"] == "anonymous"]
     assert len(anon) == 2  # anonymous sources are never merged across documents
-    for name, row in reg.iterrows():
-        assert corpus[row["doc_id"]].text[row["start"] : row["end"]] == row["quote"]
+    for row in reg.itertuples():
+        assert corpus[row.doc_id].text[row.start : row.end] == row.quote
