@@ -46,7 +46,8 @@ EXPERT_COLUMNS = [
     "quote",
 ]
 QUOTE_CHARS = '"“”«»'
-_TOKEN = r"[A-Z][\w’'\-]*\.?"
+# possessive: a name token never gives characters back (no backtracking over user text)
+_TOKEN = r"[A-Z][\w’'\-]*+\.?"
 _ADVERBS = r"do|did|does|also|really|still|always|often|even|has|have|had|once|then|later|\w+ly"
 
 
@@ -84,11 +85,11 @@ class Rules:
 @lru_cache(maxsize=8)
 def _rules(path: str, mtime: float) -> Rules:
     data = load_toml(path)
-    needed = ("titles", "reporting_verbs", "first_person", "org_words", "descriptor_starts")
+    needed = ("reporting_verbs", "first_person", "org_words", "descriptor_starts")
     for key in needed:
         if not isinstance(data.get(key), list):
             raise RuleFileError(f"{path}: missing list {key!r}; see the format comment")
-    titles = [t.rstrip(".") for t in data["titles"]]
+    titles = [t.rstrip(".") for t in data.get("titles", [])] + _title_words()
     verbs = sorted(data["reporting_verbs"], key=len, reverse=True)
     return Rules(
         titles=frozenset(t.lower() for t in titles),
@@ -113,6 +114,17 @@ def _rules(path: str, mtime: float) -> Rules:
         interviewee_intros="|".join(data.get("interviewee_intros", [])),
         intro_examples=tuple(data.get("intro_example", [])),
     )
+
+
+def _title_words() -> list[str]:
+    """Honorifics and the words of role titles (``people/titles.toml``), e.g. "Dr", "Secretary"."""
+    from ..names import load_titles
+
+    t = load_titles()
+    words = set(t.honorifics)
+    for role in t.roles:
+        words.update(w for w in role if w not in ("of", "the", "to", "for", "at-large"))
+    return sorted(w.capitalize() for w in words if w.isalpha())
 
 
 _ADV_BEFORE = r"(?:(?:also|even|still|often|later|then|has|have|had|once|repeatedly|\w+ly)\s+)*"
@@ -186,8 +198,12 @@ def display_name(forms: list[str], rules: Rules) -> str:
 
 
 def _name_rx(rules: Rules) -> str:
-    """Regex for a capitalised name, optionally preceded by titles."""
-    return rf"(?:(?:{rules.title_rx})\.?\s+)*{_TOKEN}(?:\s+{_TOKEN}){{0,3}}"
+    """Regex for a capitalised name, optionally preceded by titles.
+
+    It only starts at the start of a word, and its tokens are possessive, so a search over a
+    long capitalised run stays linear (a 16 KB token once took 39 s).
+    """
+    return rf"(?<![\w’'\-])(?:(?:{rules.title_rx})\.?\s+)*+{_TOKEN}(?:\s+{_TOKEN}){{0,3}}"
 
 
 def extract_affiliation(descriptor: str, rules: Rules) -> str | None:
