@@ -828,24 +828,82 @@ def quotes(
     return df.reset_index(drop=True)
 
 
+RECORDS_FORMAT = "quotes-1"  # bump when the records or the code producing them change
+
+
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:
-    """Quote records of every document plus the registry name of each source (cached)."""
+    """Quote records of every document plus the registry name of each source (cached).
+
+    The per-document records are kept in memory on the corpus and on disk beside the parse
+    cache (``<cache_dir>/quotes``), content-addressed by the text, the fingerprint of the
+    rule files and model in force, and ``RECORDS_FORMAT``: a warm run needs no parse.
+    """
     key = ("quotes", _rule_key(attribution))
     cache = corpus._analysis_cache
     if key in cache:
         return cache[key]
-    from ..nlp import parse_many
-
     resources = _resources(attribution)
-    rules = quote_rules(attribution)
     documents = [corpus[d] for d in corpus.doc_ids]
-    parsed = parse_many(documents, resources)
-    rows: list[dict] = []
-    for document, doc in zip(documents, parsed):
-        rows.extend(records_from_parse(document, doc, rules))
+    stored = [_read_records(document, resources) for document in documents]
+    todo = [d for d, recs in zip(documents, stored) if recs is None]
+    if todo:
+        from ..nlp import parse_many
+
+        rules = quote_rules(attribution)
+        fresh = {}
+        for document, doc in zip(todo, parse_many(todo, resources)):
+            fresh[document.doc_id] = records_from_parse(document, doc, rules)
+            _write_records(document, resources, fresh[document.doc_id])
+        stored = [
+            fresh.get(d.doc_id) if recs is None else recs for d, recs in zip(documents, stored)
+        ]
+    rows = [dict(r) for recs in stored for r in recs]
     _link_experts(rows, corpus, attribution, people)
     cache[key] = rows
     return rows
+
+
+def _records_path(document: Document, resources: Any) -> Path | None:
+    import hashlib
+
+    from ..nlp.parsing import _cache_enabled, cache_dir
+
+    if not _cache_enabled(None):
+        return None
+    h = hashlib.sha256(document.text.encode("utf-8", "surrogatepass"))
+    h.update(f"\0{document.doc_id}\0{resources.fingerprint}\0{RECORDS_FORMAT}".encode())
+    key = h.hexdigest()
+    return cache_dir() / "quotes" / key[:2] / f"{key}.json"
+
+
+def _read_records(document: Document, resources: Any) -> list[dict] | None:
+    import json
+
+    path = _records_path(document, resources)
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_records(document: Document, resources: Any, records: list[dict]) -> None:
+    import json
+    import os
+    import tempfile
+
+    path = _records_path(document, resources)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(records, fh)
+        os.replace(tmp, path)
+    except OSError:
+        return  # a read-only cache location must not stop the analysis
 
 
 def _rule_key(attribution: Any) -> tuple:
