@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "write_timelinejs": "dprkbrief.exports",
     # experts and positions
     "experts": "dprkbrief.analysis.experts",
+    "people": "dprkbrief.analysis.experts",
     "statements": "dprkbrief.analysis.statements",
     "quotes": "dprkbrief.analysis.quotes",
     "sources": "dprkbrief.analysis.quotes",
