@@ -242,7 +242,7 @@ def source_tokens(head: Any) -> list[Any]:
     """The source noun phrase of ``head`` without appositions and relative clauses."""
     keep = [head]
     for child in head.children:
-        if child.dep_ in _CUT:
+        if child.dep_ in _CUT and not (child.dep_ == "punct" and child.text in "-‐'’."):
             continue
         keep.extend(child.subtree)
     keep.sort(key=lambda t: t.i)
@@ -654,7 +654,13 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
             if lower in rules.first_person:
                 name, kind = "author", "author"
             elif lower in rules.third_person:
-                outer = [r for r in done if r.get("source") and r["start"] <= ss < r["end"]]
+                outer = [
+                    r
+                    for r in done
+                    if r.get("source")
+                    and r["source_kind"] != "author"
+                    and r["start"] <= ss < r["end"]
+                ]
                 if outer:  # "The president said he wants a deal": he is the president
                     name, kind = outer[-1]["source"], outer[-1]["source_kind"]
                 else:
@@ -675,20 +681,19 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
                 name = _full_name(clean_name(person.text, rules), persons, ss)
                 kind = "person"
             elif tok.lemma_.lower() in rules.anonymous_heads and not head_is_ent:
-                name, kind = _describe(rec, doc.text), "anonymous"
+                name, kind = _describe(rec, doc.text, tok), "anonymous"
             elif (
                 head_is_ent or tok.pos_ == "PROPN" or tok.lemma_.lower() in rules.institution_heads
             ):
                 label = ents[tok.i].label_ if head_is_ent else None
-                if label == "PERSON" or (
-                    label is None and tok.pos_ == "PROPN" and _is_name_like(tok)
-                ):
-                    name = _full_name(clean_name(_describe(rec, doc.text), rules), persons, ss)
+                known = any(n.split()[-1] == tok.text for _, n in persons)
+                if label == "PERSON" or (tok.pos_ == "PROPN" and (known or _is_name_like(tok))):
+                    name = _full_name(clean_name(_describe(rec, doc.text, tok), rules), persons, ss)
                     kind = "person"
                 else:
-                    name, kind = _describe(rec, doc.text), "institution"
+                    name, kind = _describe(rec, doc.text, tok), "institution"
             else:
-                name, kind = _describe(rec, doc.text), "anonymous"
+                name, kind = _describe(rec, doc.text, tok), "anonymous"
         rec["source"] = name
         rec["source_kind"] = kind
         done.append(rec)
@@ -709,8 +714,10 @@ def _is_name_like(tok: Any) -> bool:
     return tok.ent_type_ in ("", "PERSON") and tok.text[:1].isupper() and tok.tag_ == "NNP"
 
 
-def _describe(rec: dict, text: str) -> str:
+def _describe(rec: dict, text: str, tok: Any = None) -> str:
     s = text[rec["source_start"] : rec["source_end"]]
+    if tok is not None and s.lower() in ("who", "that", "which"):
+        s = text.__getitem__(slice(*_span_of(source_tokens(tok))))  # "Smith, who said"
     return re.sub(r"\s+", " ", s).strip()
 
 
@@ -782,6 +789,65 @@ def records_from_parse(document: Document, doc: Any, rules: QuoteRules) -> list[
                 "voice": "own" if kind == "author" else "reported",
             }
         )
+    out.extend(turn_records(document, sents))
+    out.sort(key=lambda r: (r["start"], r["end"]))
+    return out
+
+
+def turn_records(document: Document, sents: list[dict] | None = None) -> list[dict]:
+    """One ``direct`` record per speaker turn of an interview or transcript.
+
+    The content runs from the first sentence after the speaker label to the end of the
+    turn; the label is the source mention and its colon the cue. These rows carry
+    ``turn=True`` (not a public column) so statements keep the speaker-label attribution.
+    """
+    from ..segment import PROSE_KINDS
+
+    text = document.text
+    sents = document.segment_rows("sentence") if sents is None else sents
+    out = []
+    for turn in document.segment_rows("turn"):
+        speaker = turn.get("speaker")
+        if not speaker:
+            continue
+        ts, te = int(turn["start"]), int(turn["end"])
+        inside = [r for r in sents if ts <= int(r["start"]) < te]
+        body = [r for r in inside if r["kind"] in PROSE_KINDS]
+        if not body:
+            continue
+        label = next((r for r in inside if r["kind"] == "speaker_label"), None)
+        cue_start = cue_end = None
+        if label is not None:
+            ls, le = int(label["start"]), int(label["end"])
+            colon = text.rfind(":", ls, le)
+            if colon != -1:
+                cue_start, cue_end = colon, colon + 1
+                le = colon
+            while le > ls and text[le - 1].isspace():
+                le -= 1
+        else:
+            ls = le = None
+        start, end = int(body[0]["start"]), int(body[-1]["end"])
+        out.append(
+            {
+                "doc_id": document.doc_id,
+                "seg_id": body[0]["seg_id"],
+                "start": start,
+                "end": end,
+                "quote": text[start:end],
+                "kind": "direct",
+                "source": speaker,
+                "source_kind": "person",
+                "source_start": ls,
+                "source_end": le,
+                "cue": None if cue_start is None else text[cue_start:cue_end],
+                "cue_start": cue_start,
+                "cue_end": cue_end,
+                "expert": None,
+                "voice": "reported",
+                "turn": True,
+            }
+        )
     return out
 
 
@@ -828,7 +894,7 @@ def quotes(
     return df.reset_index(drop=True)
 
 
-RECORDS_FORMAT = "quotes-1"  # bump when the records or the code producing them change
+RECORDS_FORMAT = "quotes-3"  # bump when the records or the code producing them change
 
 
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:
@@ -930,6 +996,11 @@ def _link_experts(rows: list[dict], corpus: Corpus, attribution: Any, people: An
     for row in rows:
         if row["source_kind"] != "person" or not row["source"]:
             continue
+        if row.get("turn"):
+            key = people.doc_labels.get(row["doc_id"], {}).get(row["source"])
+            if key:
+                row["expert"] = row["source"] = people.name(key)
+                continue
         key = people.resolve(row["source"], row["doc_id"])
         row["expert"] = people.name(key) if key else None
 

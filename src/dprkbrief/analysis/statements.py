@@ -188,7 +188,8 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
     people = build_people(corpus, lexicon=attribution)
     by_doc: dict[str, list[dict]] = {}
     for q in _corpus_quotes(corpus, attribution, people=people):
-        by_doc.setdefault(q["doc_id"], []).append(q)
+        if not q.get("turn"):  # a speaker's turn is attributed by its label below
+            by_doc.setdefault(q["doc_id"], []).append(q)
     sents = corpus.segments("sentence")
     rows: list[dict[str, Any]] = []
     for doc_id, group in sents.groupby("doc_id", sort=True):
