@@ -724,7 +724,9 @@ def _sources(doc: Any, dp: _DocPeople, cues: SourceCues) -> None:
                 continue
         s, e = _strip_possessive(text, s, e)
         surface = text[s:e]
-        if dp.overlaps(s, e):
+        # the head noun must be free: "President Joe Biden's administration" is a source
+        # even though a person's name sits inside it
+        if dp.overlaps(head.idx, head.idx + len(head.text)):
             continue
         lemma = head.lemma_.lower()
         low = head.lower_
