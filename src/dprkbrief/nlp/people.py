@@ -143,6 +143,7 @@ class SourceCues:
     anonymous_labels: frozenset[str]
     not_sources: frozenset[str]
     not_persons: frozenset[str]
+    org_words: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -160,6 +161,7 @@ def load_sources(path: str | None = None) -> SourceCues:
         anonymous_labels=frozenset(name_key(x) for x in d.get("anonymous_labels", [])),
         not_sources=low("not_sources"),
         not_persons=low("not_persons"),
+        org_words=low("org_words"),
     )
 
 
@@ -195,6 +197,8 @@ class _DocPeople:
         self.pending_labels: list[tuple[str, int, int, str | None]] = []
         self.title_mentions: list[tuple[int, int, str]] = []
         self.not_persons: frozenset[str] = frozenset()
+        self.org_words: frozenset[str] = frozenset()
+        self.excluded: list[tuple[int, int]] = []  # site furniture: no people there
 
     def overlaps(self, s: int, e: int) -> bool:
         return any(s < b and a < e for a, b in self.taken)
@@ -256,6 +260,7 @@ def people_records(document: Any, resources: Resources | None = None) -> list[di
     doc = parse(document, res)
     dp = _DocPeople(text, titles, gaz)
     dp.not_persons = cues.not_persons
+    dp.org_words = cues.org_words
     _labels_and_bylines(document, text, res, dp, cues)
     _dateline_agency(text, dp)
     _gazetteer_mentions(text, dp)
@@ -270,6 +275,9 @@ def people_records(document: Any, resources: Resources | None = None) -> list[di
     _sources(doc, dp, cues)
     out = []
     for ent in dp.entities.values():
+        ent.mentions = [
+            (a, b) for a, b in ent.mentions if not any(x <= a and b <= y for x, y in dp.excluded)
+        ]
         if not ent.mentions:
             continue
         ent.mentions.sort()
@@ -293,6 +301,9 @@ def people_records(document: Any, resources: Resources | None = None) -> list[di
     return out
 
 
+_FURNITURE = frozenset({"boilerplate", "metadata", "separator", "signature"})
+
+
 def _labels_and_bylines(
     document: Any, text: str, res: Resources, dp: _DocPeople, cues: SourceCues
 ) -> None:
@@ -305,6 +316,7 @@ def _labels_and_bylines(
         paras = parse_paragraphs(text, res.load_rules("structure"))
     st = res.load_rules("structure")
     pending: list[tuple[str, int, int, str | None]] = []  # one-word labels, resolved last
+    dp.excluded = [(p.start, p.end) for p in paras if p.kind in _FURNITURE]
     for p in paras:
         if p.speaker and p.label_end is not None:
             ls, le = p.notes.get("label_span", (p.start, p.label_end))
@@ -393,6 +405,8 @@ def _titled_names(doc: Any, dp: _DocPeople) -> None:
             continue
         if any(dp.titles.is_title_word(w) for w in m.group("name").split()):
             continue
+        if not _plausible_name(m.group("name"), dp):
+            continue
         dp.add_person(m.group("name"), s, e, "title")
 
 
@@ -404,6 +418,30 @@ def _written_as_name(surface: str) -> bool:
     if surface.isupper():
         return True
     return all(part[:1].isupper() for part in surface.split())
+
+
+_FUNCTION_WORDS = frozenset(
+    "and but or nor the a an of in on at to for with as so if when while then than from by "
+    "this that these those his her their its our my your".split()
+)
+
+
+def _plausible_name(bare: str, dp: _DocPeople) -> bool:
+    """A written form that can be a person's name (NER and title rules both propose junk)."""
+    words = bare.split()
+    if not words or not _CAP.match(bare) or any(ch.isdigit() for ch in bare):
+        return False
+    if words[0].lower() in _FUNCTION_WORDS or bare.lower() in dp.not_persons:
+        return False
+    if re.search(r"['’]s\s", bare):  # "Kim's ego", "Trump's Proposal"
+        return False
+    if any(w.strip(".,").lower() in dp.org_words for w in words):
+        return False  # "Catholic University", "Economic Development Group"
+    if len(words) == 1 and "-" in bare:  # "Trump-Kim": two people, not one name
+        parts = [x.lower() for x in bare.split("-")]
+        if all(x in dp.gaz.by_short for x in parts):
+            return False
+    return not dp.titles.is_title_word(bare)
 
 
 def _ner_persons(doc: Any, dp: _DocPeople) -> None:
@@ -419,11 +457,7 @@ def _ner_persons(doc: Any, dp: _DocPeople) -> None:
             e = s + len(surface)
         title, bare = split_title(surface, dp.titles)
         s += len(surface) - len(bare)
-        if not bare or not _CAP.match(bare) or any(ch.isdigit() for ch in bare):
-            continue
-        if dp.titles.is_title_word(bare) or dp.overlaps(s, e):
-            continue
-        if bare.lower() in dp.not_persons:
+        if not _plausible_name(bare, dp) or dp.overlaps(s, e):
             continue
         nxt = doc[ent.end] if ent.end < len(doc) else None
         if len(bare.split()) == 1 and nxt is not None and nxt.like_num:
@@ -515,6 +549,11 @@ def _titles_and_appositions(doc: Any, dp: _DocPeople) -> None:
                     cand = text[a : root.left_edge.idx].strip(" ,")
                     if cand and len(cand.split()) <= 20 and "\n" not in cand:
                         title = cand
+            if title and (
+                any(ch.isdigit() for ch in title)
+                or title.rstrip(".").lower() in dp.titles.honorifics
+            ):
+                title = None
             if title:
                 if not ent.title or len(ent.title.split()) < len(title.split()):
                     ent.title = ent.title or title
