@@ -230,6 +230,7 @@ class Attribution:
     cue_end: int
     clause_start: int  # the cue clause (source + cue), for adjacency to a quotation
     clause_end: int
+    stance: bool = False  # an attitude ("criticized the deal"), not speech
 
 
 def _span_of(tokens: list[Any]) -> tuple[int, int]:
@@ -348,11 +349,13 @@ def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
             subj = tok.head  # "Smith, who said ...": the mention is "who", the source Smith
         cue = _cue_tokens(tok)
         content = _content_tokens(tok, rules.cue_verbs) if lemma in rules.cue_verbs else None
+        is_stance = False
         if content is None and stance:
             content, extra = _object_content(tok, rules)
             if content is None:
                 continue
             cue = sorted(cue + extra, key=lambda t: t.i)
+            is_stance = lemma not in rules.cue_verbs  # "outlined the plan" is still speech
         ss, se = _span_of(src)
         cs, ce = _span_of(cue)
         start = end = None
@@ -369,7 +372,7 @@ def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
                     side = max(left, right, key=len)
                     start, end = _span_of(_trim(side)) if side else (None, None)
         lo, hi = min(ss, cs), max(se, ce)
-        yield Attribution("indirect", start, end, ss, se, subj, cs, ce, lo, hi)
+        yield Attribution("indirect", start, end, ss, se, subj, cs, ce, lo, hi, is_stance)
 
 
 def _trim(tokens: list[Any]) -> list[Any]:
@@ -435,7 +438,7 @@ def noun_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
         ss, se = _span_of(src)
         cs, ce = _span_of([tok, preps[0]])
         start, end = _span_of(content)
-        yield Attribution("indirect", start, end, ss, se, poss[0], cs, ce, ss, ce)
+        yield Attribution("indirect", start, end, ss, se, poss[0], cs, ce, ss, ce, True)
 
 
 _COLON_SOURCE = re.compile(r"(?:^|\n)([^\n:]{1,60}?)\s*:\s*\Z")
@@ -573,7 +576,7 @@ def attach(
             continue
         rec = dict(last)
         rec.update(kind="floating", start=q.start, end=q.end, cue=None, cue_start=None)
-        rec.update(cue_end=None, _from=last.get("_from", last))
+        rec.update(cue_end=None, stance=False, _from=last.get("_from", last))
         claimed[j] = rec
         records.append(rec)
         by_pos = sorted(records, key=lambda r: r["start"])
@@ -592,6 +595,7 @@ def _record(att: Attribution, text: str) -> dict:
         "cue": text[att.cue_start : att.cue_end],
         "cue_start": att.cue_start,
         "cue_end": att.cue_end,
+        "stance": att.stance,
     }
 
 
@@ -787,6 +791,7 @@ def records_from_parse(document: Document, doc: Any, rules: QuoteRules) -> list[
                 "cue_end": rec["cue_end"],
                 "expert": None,
                 "voice": "own" if kind == "author" else "reported",
+                "stance": bool(rec.get("stance")),
             }
         )
     out.extend(turn_records(document, sents))
@@ -894,7 +899,7 @@ def quotes(
     return df.reset_index(drop=True)
 
 
-RECORDS_FORMAT = "quotes-3"  # bump when the records or the code producing them change
+RECORDS_FORMAT = "quotes-5"  # bump when the records or the code producing them change
 
 
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:

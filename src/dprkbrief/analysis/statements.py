@@ -188,7 +188,9 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
     people = build_people(corpus, lexicon=attribution)
     by_doc: dict[str, list[dict]] = {}
     for q in _corpus_quotes(corpus, attribution, people=people):
-        if not q.get("turn"):  # a speaker's turn is attributed by its label below
+        # a speaker's turn is attributed by its label below; an attitude ("Kim wants a
+        # deal") is the writer's assessment, not someone else's words
+        if not q.get("turn") and not q.get("stance"):
             by_doc.setdefault(q["doc_id"], []).append(q)
     sents = corpus.segments("sentence")
     rows: list[dict[str, Any]] = []
@@ -200,6 +202,8 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
         quotes_here = by_doc.get(doc_id, [])
         for row in prose:
             hit = quote_for(int(row.start), int(row.end), quotes_here)
+            if hit is not None and _in_aside(row, hit, people):
+                hit = None  # "as you said", "While critics argue X, ...": not what it reports
             reported = hit is not None and hit["source_kind"] != "author"
             key = people.resolve(hit["source"], doc_id) if reported and hit["source"] else None
             if hit is not None and hit["source_kind"] != "person":
@@ -248,6 +252,14 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
             )
         rows.extend(doc_rows)
     return pd.DataFrame(rows, columns=STATEMENT_COLUMNS), people
+
+
+def _in_aside(row: Any, quote: dict, people: People) -> bool:
+    """Whether the cue of ``quote`` sits in an aside clause of the sentence ``row``."""
+    if quote["cue_start"] is None or people.rules.aside is None:
+        return False
+    cue = quote["cue_start"] - int(row.start)
+    return any(m.start() <= cue < m.end() for m in people.rules.aside.finditer(row.text))
 
 
 def quote_for(start: int, end: int, quotes: list[dict]) -> dict | None:
