@@ -81,6 +81,8 @@ class QuoteRules:
     """The compiled ``[quotes]`` table of the attribution lexicon."""
 
     cue_verbs: frozenset[str]
+    factive_verbs: frozenset[str]
+    bare_cue_verbs: frozenset[str]
     object_cue_verbs: frozenset[str]
     cue_nouns: frozenset[str]
     content_preps: frozenset[str]
@@ -118,6 +120,8 @@ def _quote_rules(path: str, mtime: float) -> QuoteRules:
     return QuoteRules(
         cue_verbs=frozenset(v.lower() for v in table["cue_verbs"]),
         object_cue_verbs=frozenset(v.lower() for v in table.get("object_cue_verbs", [])),
+        factive_verbs=frozenset(v.lower() for v in table.get("factive_verbs", [])),
+        bare_cue_verbs=frozenset(v.lower() for v in table.get("bare_cue_verbs", [])),
         cue_nouns=frozenset(v.lower() for v in table.get("cue_nouns", [])),
         content_preps=frozenset(v.lower() for v in table.get("content_preps", [])),
         prepositional_cues=tuple(
@@ -356,9 +360,15 @@ def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
                 continue
             cue = sorted(cue + extra, key=lambda t: t.i)
             is_stance = lemma not in rules.cue_verbs  # "outlined the plan" is still speech
+        if lemma in rules.factive_verbs or any(
+            c.tag_ == "MD" and c.dep_ == "aux" for c in tok.children
+        ):
+            is_stance = True  # "Trump knows that", "he could demand": no one is reported
         ss, se = _span_of(src)
         cs, ce = _span_of(cue)
         start = end = None
+        if content is None and lemma in rules.bare_cue_verbs and tok.dep_ == "ROOT":
+            content = [t for t in tok.sent if not t.is_space]  # "Osei disagreed."
         if content:
             content = [t for t in content if not t.is_space]
             sent = tok.sent
@@ -899,7 +909,7 @@ def quotes(
     return df.reset_index(drop=True)
 
 
-RECORDS_FORMAT = "quotes-5"  # bump when the records or the code producing them change
+RECORDS_FORMAT = "quotes-6"  # bump when the records or the code producing them change
 
 
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:

@@ -200,10 +200,11 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
         prose = [r for r in group.itertuples() if r.kind in PROSE_KINDS]
         found: list[tuple[list[str], str, str]] = []
         quotes_here = by_doc.get(doc_id, [])
+        text = corpus[doc_id].text
         for row in prose:
             hit = quote_for(int(row.start), int(row.end), quotes_here)
-            if hit is not None and _in_aside(row, hit, people):
-                hit = None  # "as you said", "While critics argue X, ...": not what it reports
+            if hit is not None and (_in_aside(row, hit, people) or _hypothetical(hit, text)):
+                hit = None  # "as you said", "if he thinks", "do you expect": nothing reported
             reported = hit is not None and hit["source_kind"] != "author"
             key = people.resolve(hit["source"], doc_id) if reported and hit["source"] else None
             if hit is not None and hit["source_kind"] != "person":
@@ -252,6 +253,18 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
             )
         rows.extend(doc_rows)
     return pd.DataFrame(rows, columns=STATEMENT_COLUMNS), people
+
+
+_CONDITION = re.compile(r"\b(?:if|whether|unless|when|do|does|did|would|will|can)\s+\Z", re.I)
+
+
+def _hypothetical(quote: dict, text: str) -> bool:
+    """A question to or a condition on the source ("Do you expect ...", "if he thinks")."""
+    if quote["source_start"] is None or quote["kind"] == "floating":
+        return False
+    mention = text[quote["source_start"] : quote["source_end"]].strip().lower()
+    before = text[max(0, quote["source_start"] - 12) : quote["source_start"]]
+    return mention == "you" or bool(_CONDITION.search(before))
 
 
 def _in_aside(row: Any, quote: dict, people: People) -> bool:
