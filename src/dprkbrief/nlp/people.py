@@ -199,6 +199,7 @@ class _DocPeople:
         self.not_persons: frozenset[str] = frozenset()
         self.org_words: frozenset[str] = frozenset()
         self.excluded: list[tuple[int, int]] = []  # site furniture: no people there
+        self.anonymous_labels: frozenset[str] = frozenset()
 
     def overlaps(self, s: int, e: int) -> bool:
         return any(s < b and a < e for a, b in self.taken)
@@ -261,6 +262,7 @@ def people_records(document: Any, resources: Resources | None = None) -> list[di
     dp = _DocPeople(text, titles, gaz)
     dp.not_persons = cues.not_persons
     dp.org_words = cues.org_words
+    dp.anonymous_labels = cues.anonymous_labels
     _labels_and_bylines(document, text, res, dp, cues)
     _dateline_agency(text, dp)
     _gazetteer_mentions(text, dp)
@@ -624,6 +626,14 @@ def _line_labels(text: str, dp: _DocPeople) -> None:
     """Capitals labels at line starts inside paragraphs ("THE PRESIDENT: ..." in a transcript
     whose turns are not separated by blank lines); only where at least two occur."""
     found = [m for m in _CAPS_LINE.finditer(text) if not dp.overlaps(*m.span("label"))]
+    anonymous = [m for m in found if name_key(m.group("label")) in dp.anonymous_labels]
+    for m in anonymous:  # "MODERATOR:", "QUESTION:" speak even once
+        s, e = m.span("label")
+        dp.entity(canonical_name(m.group("label")), "anonymous").add(
+            s, e, m.group("label"), "label"
+        )
+        dp.taken.append((s, e))
+    found = [m for m in found if m not in anonymous]
     if len(found) < 2:
         return
     for m in found:
