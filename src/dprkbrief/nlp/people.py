@@ -462,7 +462,7 @@ def _ner_persons(doc: Any, dp: _DocPeople) -> None:
         if not _plausible_name(bare, dp) or dp.overlaps(s, e):
             continue
         nxt = doc[ent.end] if ent.end < len(doc) else None
-        if len(bare.split()) == 1 and nxt is not None and nxt.like_num:
+        if len(bare.split()) == 1 and nxt is not None and any(c.isdigit() for c in nxt.text):
             continue  # "Studio 1A", "Camp 14": a name with a number is not a person
         if len(bare.split()) >= 2:
             gz = None if dp.gaz.lookup(bare) else dp.gaz.complete(bare)
@@ -734,9 +734,17 @@ def _resolve_title(
     return None
 
 
+_NP_STOP = frozenset({"relcl", "acl", "advcl", "punct", "cc", "conj", "appos", "parataxis"})
+
+
 def _np_span(tok: Any) -> tuple[int, int]:
+    """The noun phrase of ``tok`` up to its first clause, apposition or coordination."""
     a = tok.left_edge
-    b = tok.right_edge
+    b = tok
+    for child in tok.rights:
+        if child.dep_ in _NP_STOP:
+            break
+        b = child.right_edge
     return a.idx, b.idx + len(b)
 
 
