@@ -246,8 +246,8 @@ def people_records(document: Any, resources: Resources | None = None) -> list[di
 
     Each record: ``doc_id, name, kind (person|anonymous|institution), title, affiliation,
     aliases`` (written forms), ``mentions`` (list of (start, end)), ``how`` (sorted cues:
-    ner, gazetteer, label, byline, source, surname), and the first mention as evidence
-    ``start, end, quote``.
+    ner, gazetteer, label, byline, title, dateline, surname, source), and the first mention
+    as evidence ``start, end, quote``. ``document`` is a Document or a str.
     """
     from ..resources.bundle import default_resources
     from .parsing import parse
@@ -794,7 +794,7 @@ def _sources(doc: Any, dp: _DocPeople, cues: SourceCues) -> None:
         # a named organisation as the subject of any verb; a government (GPE/NORP) or an
         # institution noun ("the ministry") only when it speaks
         if ent_type in ("ORG", "FAC") or speech and (noun or ent_type in ("GPE", "NORP")):
-            name = _institution_name(doc, head, surface)
+            name = _institution_name(surface)
             ent = dp.entity(name, "institution")
             ent.add(s, e, surface, "source")
             dp.taken.append((s, e))
@@ -806,7 +806,7 @@ def _sources(doc: Any, dp: _DocPeople, cues: SourceCues) -> None:
             dp.taken.append((s, e))
 
 
-def _institution_name(doc: Any, head: Any, surface: str) -> str:
+def _institution_name(surface: str) -> str:
     name = re.sub(r"^(?:the|The)\s+", "", surface)
     return name.replace("’", "'")
 
