@@ -18,6 +18,8 @@ def _records(text: str, **meta):
     recs = people_records(corpus["d"])
     for r in recs:  # every record carries its evidence
         assert text[r["start"] : r["end"]] == r["quote"]
+        assert r["anonymous"] == (r["kind"] == "anonymous")
+        assert r["institution"] == (r["kind"] == "institution")
         assert all(0 <= s < e <= len(text) for s, e in r["mentions"])
     return {r["name"]: r for r in recs}
 

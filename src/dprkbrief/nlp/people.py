@@ -44,6 +44,8 @@ RECORD_KEYS = (
     "doc_id",
     "name",
     "kind",
+    "anonymous",
+    "institution",
     "title",
     "affiliation",
     "aliases",
@@ -244,7 +246,8 @@ def _strip_possessive(text: str, s: int, e: int) -> tuple[int, int]:
 def people_records(document: Any, resources: Resources | None = None) -> list[dict[str, Any]]:
     """Persons, anonymous sources and institutions of one document (see module doc).
 
-    Each record: ``doc_id, name, kind (person|anonymous|institution), title, affiliation,
+    Each record: ``doc_id, name, kind (person|anonymous|institution)``, the flags
+    ``anonymous`` and ``institution`` (the same as the kind), ``title, affiliation,
     aliases`` (written forms), ``mentions`` (list of (start, end)), ``how`` (sorted cues:
     ner, gazetteer, label, byline, title, dateline, surname, source), and the first mention
     as evidence ``start, end, quote``. ``document`` is a Document or a str.
@@ -289,6 +292,8 @@ def people_records(document: Any, resources: Resources | None = None) -> list[di
                 "doc_id": doc_id,
                 "name": ent.name,
                 "kind": ent.kind,
+                "anonymous": ent.kind == "anonymous",
+                "institution": ent.kind == "institution",
                 "title": ent.title,
                 "affiliation": ent.affiliation,
                 "aliases": sorted(ent.aliases),
