@@ -564,17 +564,20 @@ def _titles_and_appositions(doc: Any, dp: _DocPeople) -> None:
             if title:
                 if not ent.title or len(ent.title.split()) < len(title.split()):
                     ent.title = ent.title or title
-                aff = _affiliation(doc, text, title)
+                aff = _affiliation(doc, text, title, s)
                 if aff and not ent.affiliation:
                     ent.affiliation = aff
                 if ent.title:
                     break
 
 
-def _affiliation(doc: Any, text: str, title: str) -> str | None:
-    pos = text.find(title)
-    if pos < 0:
+def _affiliation(doc: Any, text: str, title: str, near: int) -> str | None:
+    """The organisation named inside ``title`` (the occurrence of it nearest to ``near``)."""
+    lo = max(0, near - 300)
+    hits = [m.start() for m in re.finditer(re.escape(title), text[lo : near + 300 + len(title)])]
+    if not hits:
         return None
+    pos = lo + min(hits, key=lambda h: abs(lo + h - near))
     for ent in doc.ents:
         if (
             ent.label_ in ("ORG", "FAC")
