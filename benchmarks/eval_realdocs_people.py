@@ -34,7 +34,7 @@ from dprkbrief.nlp.people import people_records  # noqa: E402
 def _loader(folder: Path):
     path = folder / "load.py"
     if not path.exists():
-        raise SystemExit(f"no {path}: the real-document set is not in this checkout")
+        return None
     spec = importlib.util.spec_from_file_location("realdocs_load", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -89,10 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--details", action="store_true", help="list misses and spurious records")
     args = ap.parse_args(argv)
     load = _loader(args.annotations)
+    if load is None:
+        print(f"skipped: no {args.annotations / 'load.py'} (the real-document set)")
+        return 0
     docs = load.load_realdocs(args.texts)
-    if not docs:
-        print("no documents with texts; see benchmarks/realdocs/README.md")
-        return 1
+    if not docs:  # the texts are not redistributed; rebuild them to score
+        print("skipped: no document texts; see benchmarks/realdocs/README.md to rebuild them")
+        return 0
     corpus = load.realdocs_corpus(docs)
     t0 = time.perf_counter()
     r = evaluate(docs, corpus)
