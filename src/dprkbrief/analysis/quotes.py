@@ -81,6 +81,8 @@ class QuoteRules:
     """The compiled ``[quotes]`` table of the attribution lexicon."""
 
     cue_verbs: frozenset[str]
+    colon_stop: frozenset[str]
+    hedge_verbs: frozenset[str]
     factive_verbs: frozenset[str]
     bare_cue_verbs: frozenset[str]
     object_cue_verbs: frozenset[str]
@@ -121,6 +123,8 @@ def _quote_rules(path: str, mtime: float) -> QuoteRules:
         cue_verbs=frozenset(v.lower() for v in table["cue_verbs"]),
         object_cue_verbs=frozenset(v.lower() for v in table.get("object_cue_verbs", [])),
         factive_verbs=frozenset(v.lower() for v in table.get("factive_verbs", [])),
+        colon_stop=frozenset(v.lower() for v in table.get("colon_stop", [])),
+        hedge_verbs=frozenset(v.lower() for v in table.get("hedge_verbs", [])),
         bare_cue_verbs=frozenset(v.lower() for v in table.get("bare_cue_verbs", [])),
         cue_nouns=frozenset(v.lower() for v in table.get("cue_nouns", [])),
         content_preps=frozenset(v.lower() for v in table.get("content_preps", [])),
@@ -292,6 +296,10 @@ def _subject(verb: Any) -> Any | None:
         return _subject(verb.head)  # "He smiled and said ..."
     if verb.dep_ in ("xcomp", "advcl") and verb.tag_ == "VBG":  # "..., he said, adding that"
         return _subject(verb.head)
+    if verb.dep_ in ("xcomp", "advcl") and any(
+        c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children
+    ):
+        return _subject(verb.head)  # "Barkley went off script to comment on ..."
     return None
 
 
@@ -326,6 +334,11 @@ def _object_content(verb: Any, rules: QuoteRules) -> tuple[list[Any] | None, lis
     for child in verb.children:
         if child.dep_ == "dobj" and child.lower_ not in ("it", "that", "this", "so"):
             return list(child.subtree), []
+    for child in verb.children:  # "calling for the United States to step up"
+        if child.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in rules.content_preps for c in child.children
+        ):
+            return list(child.subtree), []
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in rules.content_preps:
             objs = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
@@ -348,6 +361,8 @@ def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
         subj = _subject(tok)
         if subj is None or subj.lower_ in ("it", "there", "which", "that", "this"):
             continue
+        if subj.lower_ in rules.first_person and lemma in rules.hedge_verbs:
+            continue  # "I think ...": the writer hedging, not an attribution
         src = source_tokens(subj)
         if subj.tag_ in ("WP", "WDT") and tok.dep_ == "relcl":
             subj = tok.head  # "Smith, who said ...": the mention is "who", the source Smith
@@ -487,6 +502,33 @@ def colon_attributions(
         )
 
 
+_HEADLINE = re.compile(r"([A-Z][^\n:.!?\d]{0,50}?)[ \t]*:[ \t]+(?=[A-Z“\"‘'])([^\n]+)")
+
+
+def headline_attributions(
+    doc: Any, paragraphs: list[tuple[int, int]], rules: QuoteRules
+) -> Iterator[Attribution]:
+    """A paragraph opening "Source: what they said" (a headline, a news brief: ``Issa:
+    Clinton's 'Honesty Is In Question'``); the rest of the line is the content."""
+    text = doc.text
+    for p_start, p_end in paragraphs:
+        m = _HEADLINE.match(text, p_start, p_end)
+        if not m:
+            continue
+        ss, se = m.span(1)
+        if text[ss:se].strip().lower() in rules.colon_stop:
+            continue
+        span = doc.char_span(ss, se, alignment_mode="expand")
+        if span is None or len(span) > 6 or span.root.pos_ not in ("PROPN", "NOUN"):
+            continue
+        colon = text.index(":", se)
+        cs, ce = m.span(2)
+        while ce > cs and text[ce - 1] in " \t.":
+            ce -= 1
+        kind = "mixed" if any(ch in text[cs:ce] for ch in '“"‘') else "indirect"
+        yield Attribution(kind, cs, ce, ss, se, span.root, colon, colon + 1, ss, colon + 1)
+
+
 # ---------------------------------------------------------------- combining
 
 
@@ -566,6 +608,7 @@ def attach(
             continue  # a reporting verb with nothing reported
         records.append(rec)
 
+    records = _drop_nested(records)
     # floating quotations: the last source of this or the previous paragraph goes on
     para_starts = [p[0] for p in paragraphs]
     by_pos = sorted(records, key=lambda r: r["start"])
@@ -592,6 +635,24 @@ def attach(
         by_pos = sorted(records, key=lambda r: r["start"])
     records.sort(key=lambda r: (r["start"], r["end"]))
     return records
+
+
+def _drop_nested(records: list[dict]) -> list[dict]:
+    """Attributions inside the content of another ("Trump said he wants a wall": "he wants"
+    is part of what Trump said) are part of that content, not rows of their own."""
+    spans = sorted((r["start"], r["end"]) for r in records)
+    starts = [s for s, _ in spans]
+    out = []
+    for r in records:
+        s, e, cue = r["start"], r["end"], r["cue_start"]
+        k = bisect.bisect_right(starts, cue)
+        inside = any(
+            os_ <= s and e <= oe and os_ <= cue < oe and oe - os_ > e - s
+            for os_, oe in spans[max(0, k - 20) : k]
+        )
+        if not inside:
+            out.append(r)
+    return out
 
 
 def _record(att: Attribution, text: str) -> dict:
@@ -769,6 +830,14 @@ def records_from_parse(document: Document, doc: Any, rules: QuoteRules) -> list[
     attributions = list(verb_attributions(doc, rules)) + list(according_to(doc, rules))
     attributions += list(noun_attributions(doc, rules))
     attributions += list(colon_attributions(doc, quotations, rules))
+    speaking = [
+        (int(t["start"]), int(t["end"])) for t in document.segment_rows("turn") if t.get("speaker")
+    ]
+    attributions += [
+        a
+        for a in headline_attributions(doc, paragraphs, rules)
+        if not any(s <= a.cue_start < e for s, e in speaking)
+    ]
     prose_starts = [s for s, _ in prose]
 
     def in_prose(pos: int) -> bool:
@@ -909,7 +978,7 @@ def quotes(
     return df.reset_index(drop=True)
 
 
-RECORDS_FORMAT = "quotes-6"  # bump when the records or the code producing them change
+RECORDS_FORMAT = "quotes-9"  # bump when the records or the code producing them change
 
 
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:
