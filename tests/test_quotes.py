@@ -161,3 +161,27 @@ def test_sources_by_kind():
     ]
     assert table.iloc[0]["source_kind"] == "person"
     assert set(table["source_kind"]) == {"person", "anonymous"}
+
+
+def test_attribution_inside_another_is_part_of_its_content():
+    text = "T\n\nThe president said he wants a deal with the North before the election."
+    table = _quotes(text)
+    assert list(table["cue"]) == ["said"]
+    assert table.iloc[0].quote == "he wants a deal with the North before the election"
+
+
+def test_first_person_hedge_is_not_an_attribution_but_speech_is():
+    assert _quotes("T\n\nI think the talks will resume next year.").empty
+    table = _quotes("T\n\nWe warned that the talks would fail without sanctions relief.")
+    assert list(table["source_kind"]) == ["author"]
+    assert list(table["voice"]) == ["own"]
+
+
+def test_headline_colon_attribution_and_stop_words():
+    table = _quotes(
+        "News in brief\n\nIssa: Clinton's honesty is in question after the hearing on Monday.\n\n"
+        "Note: This story was updated with new figures on Tuesday."
+    )
+    assert list(table["source"]) == ["Issa"]
+    assert table.iloc[0].quote == "Clinton's honesty is in question after the hearing on Monday"
+    assert table.iloc[0].cue == ":"
