@@ -185,3 +185,17 @@ def test_headline_colon_attribution_and_stop_words():
     assert list(table["source"]) == ["Issa"]
     assert table.iloc[0].quote == "Clinton's honesty is in question after the hearing on Monday"
     assert table.iloc[0].cue == ":"
+
+
+def test_per_document_records_match_the_corpus_table():
+    from dprkbrief.analysis.quotes import quote_records
+    from dprkbrief.resources.bundle import Resources
+
+    text = 'T\n\n"Talks will fail," said Omar Haddad. Officials said the drills would go ahead.'
+    corpus = dprkbrief.corpus_from_texts({"d": text})
+    records = quote_records(corpus["d"], Resources())
+    table = dprkbrief.quotes(corpus)
+    assert [(r["start"], r["end"], r["source"]) for r in records] == list(
+        zip(table["start"], table["end"], table["source"])
+    )
+    assert all(r["expert"] is None for r in records)

@@ -804,7 +804,9 @@ def quote_records(document: Document, resources: Any = None) -> list[dict]:
 
     ``resources`` is the shared ``dprkbrief.nlp.Resources`` (model and rule files); the
     parse is taken from its cache. Each record has the ``QUOTE_COLUMNS`` (``expert`` is
-    filled by the cross-document step, ``None`` here).
+    filled by the cross-document step, ``None`` here) plus two flags statements use:
+    ``stance`` (an attitude such as "criticized the deal", not speech) and ``turn`` (a
+    speaker's turn of an interview or transcript).
     """
     from ..nlp import parse
 
