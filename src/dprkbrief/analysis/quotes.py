@@ -306,7 +306,14 @@ def _subject(verb: Any) -> Any | None:
 def _content_tokens(verb: Any, cue_verbs: frozenset[str]) -> list[Any] | None:
     """The content clause of a reporting verb: its clausal complement, else its host clause."""
     for child in verb.children:
-        if child.dep_ in ("ccomp", "csubj") or (child.dep_ == "xcomp" and child.tag_ == "VBZ"):
+        to_clause = child.dep_ == "xcomp" and any(
+            c.dep_ == "aux" and c.tag_ == "TO" for c in child.children
+        )  # "claimed to have tested", "vowed to retaliate"
+        if (
+            child.dep_ in ("ccomp", "csubj")
+            or to_clause
+            or (child.dep_ == "xcomp" and child.tag_ == "VBZ")
+        ):
             if child.i < verb.i and child.dep_ == "csubj":
                 continue
             return list(child.subtree)
@@ -980,7 +987,7 @@ def quotes(
     return df.reset_index(drop=True)
 
 
-RECORDS_FORMAT = "quotes-9"  # bump when the records or the code producing them change
+RECORDS_FORMAT = "quotes-10"  # bump when the records or the code producing them change
 
 
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:
