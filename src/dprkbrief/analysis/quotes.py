@@ -799,7 +799,8 @@ def _is_name_like(tok: Any) -> bool:
 def _describe(rec: dict, text: str, tok: Any = None) -> str:
     s = text[rec["source_start"] : rec["source_end"]]
     if tok is not None and s.lower() in ("who", "that", "which"):
-        s = text.__getitem__(slice(*_span_of(source_tokens(tok))))  # "Smith, who said"
+        a, b = _span_of(source_tokens(tok))  # "Smith, who said": name Smith
+        s = text[a:b]
     return re.sub(r"\s+", " ", s).strip()
 
 
