@@ -202,8 +202,41 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _file_stamp(model_dir: Path, record: Path) -> str:
+    """A key for one installed model: its files' paths, sizes and mtimes, and the record.
+
+    Hashing every weight file costs seconds per process; the stamp lets a verification be
+    remembered on disk and redone whenever a file (or the record) changes.
+    """
+    h = hashlib.sha256(str(model_dir.resolve()).encode("utf-8", "surrogatepass"))
+    h.update(record.read_bytes())
+    for p in sorted(model_dir.rglob("*")):
+        if p.is_file():
+            st = p.stat()
+            h.update(
+                f"\0{p.relative_to(model_dir).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}".encode()
+            )
+    return h.hexdigest()
+
+
+def _stamp_path(stamp: str) -> Path:
+    from .parsing import cache_dir
+
+    return cache_dir() / "verified-models" / stamp
+
+
+def _remember_verified(stamp: str) -> None:
+    """Record a passed verification (best effort: an unwritable cache only costs time)."""
+    path = _stamp_path(stamp)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("verified\n", encoding="utf-8")
+    except OSError:
+        pass
+
+
 @lru_cache(maxsize=16)
-def _verified(model_dir: str, record: str, stamp: float) -> bool:
+def _verified(model_dir: str, record: str, stamp: str) -> bool:
     verify_model_dir(model_dir, record)
     return True
 
@@ -216,8 +249,10 @@ def model_info(model: str | None = None) -> ModelInfo:
     pkg = Path(name).name if Path(name).is_dir() else name
     record = model_records().get(pkg)
     if record is not None:
-        stamp = max(p.stat().st_mtime for p in path.rglob("*") if p.is_file())
-        _verified(str(path), str(record), stamp)
+        stamp = _file_stamp(path, record)
+        if not _stamp_path(stamp).exists():
+            _verified(str(path), str(record), stamp)
+            _remember_verified(stamp)
     # a verified re-upload is the official model: name it so (parse caches are shared)
     official_name = record.stem.rsplit("-", 1)[0] if record is not None else pkg
     return ModelInfo(

@@ -192,7 +192,15 @@ def _split_block(text: str, lines: list[tuple[int, int]], st: Structure) -> list
                 or st.match("metadata_label", prev)
                 or _EMAIL_HEADER.match(prev)
             )
-            if would_not_fit and (mostly_open or not closed) and not starts_item and not standalone:
+            # a paragraph's first line may be short (indented in the original): a line
+            # that ends mid-sentence runs on into a next line that opens in lower case
+            runs_on = not closed and line[:1].islower() and mostly_open
+            starts_item = starts_item or label_match(st, line) is not None
+            if (
+                ((would_not_fit and (mostly_open or not closed)) or runs_on)
+                and not starts_item
+                and not standalone
+            ):
                 new = False
         if new:
             paras.append([(s, e)])
