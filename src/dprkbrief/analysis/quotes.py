@@ -317,6 +317,9 @@ def _content_tokens(verb: Any, cue_verbs: frozenset[str]) -> list[Any] | None:
             if child.i < verb.i and child.dep_ == "csubj":
                 continue
             return list(child.subtree)
+    cleft = _cleft_content(verb)
+    if cleft is not None:
+        return cleft
     head = verb.head
     if (
         verb.dep_ in ("parataxis", "ccomp", "advcl")
@@ -329,6 +332,27 @@ def _content_tokens(verb: Any, cue_verbs: frozenset[str]) -> list[Any] | None:
         # "The deal is dead, he said": the host clause minus the cue clause
         inner = set(t.i for t in verb.subtree)
         return [t for t in head.subtree if t.i not in inner]
+    return None
+
+
+def _cleft_content(verb: Any) -> list[Any] | None:
+    """The content of a pseudo-cleft: "what X said was that ...", "the thing X is trying to
+    say is that ...": the verb's object is a relative word, and the clause after the copula
+    it subjects is what was said."""
+    if not any(c.dep_ == "dobj" and c.tag_ in ("WP", "WDT") for c in verb.children):
+        return None
+    v = verb.head if verb.dep_ == "xcomp" else verb
+    if v.dep_ == "csubj":
+        cop = v.head
+    elif v.dep_ == "relcl" and v.head.dep_ in ("nsubj", "nsubjpass"):
+        cop = v.head.head
+    else:
+        return None
+    if cop.lemma_.lower() != "be":
+        return None
+    for child in cop.children:
+        if child.dep_ == "ccomp" and child.i > verb.i:
+            return list(child.subtree)
     return None
 
 
@@ -988,7 +1012,7 @@ def quotes(
     return df.reset_index(drop=True)
 
 
-RECORDS_FORMAT = "quotes-10"  # bump when the records or the code producing them change
+RECORDS_FORMAT = "quotes-11"  # bump when the records or the code producing them change
 
 
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:
