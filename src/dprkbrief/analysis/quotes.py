@@ -300,7 +300,24 @@ def _subject(verb: Any) -> Any | None:
         c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children
     ):
         return _subject(verb.head)  # "Barkley went off script to comment on ..."
+    if verb.dep_ == "advcl":
+        # "after North Korea admitted that ...": the parser may read the conjunction as a
+        # preposition whose object is the verb's subject; take that object when it precedes
+        # the verb with only adverbials between
+        for prep in verb.head.children:
+            if prep.dep_ != "prep" or prep.lower_ not in _CLAUSE_PREPS or prep.i > verb.i:
+                continue
+            objs = [c for c in prep.children if c.dep_ == "pobj" and c.i < verb.i]
+            if objs and all(
+                t.dep_ in ("advmod", "npadvmod", "nummod", "punct")
+                or t.head.i in range(objs[-1].i, verb.i)
+                for t in verb.doc[objs[-1].i + 1 : verb.i]
+            ):
+                return objs[-1]
     return None
+
+
+_CLAUSE_PREPS = frozenset({"after", "before", "since", "until", "as"})
 
 
 def _content_tokens(verb: Any, cue_verbs: frozenset[str]) -> list[Any] | None:
@@ -1012,7 +1029,7 @@ def quotes(
     return df.reset_index(drop=True)
 
 
-RECORDS_FORMAT = "quotes-11"  # bump when the records or the code producing them change
+RECORDS_FORMAT = "quotes-12"  # bump when the records or the code producing them change
 
 
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:
