@@ -195,3 +195,21 @@ def test_installed_files_match_the_wheel_record():
         assert digest == f.hash.value, f
         checked += 1
     assert checked >= 20
+
+
+def test_verification_is_remembered_until_a_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("DPRKBRIEF_CACHE", str(tmp_path / "cache"))
+    dst = tmp_path / m.REUPLOAD_MODEL
+    shutil.copytree(m.model_info(m.REUPLOAD_MODEL).path, dst)
+    assert m.model_info(str(dst)).verified
+    assert list((tmp_path / "cache" / "verified-models").iterdir())
+    m._verified.cache_clear()
+
+    def fail(*args):
+        raise AssertionError("verified again")
+
+    monkeypatch.setattr(m, "verify_model_dir", fail)
+    assert m.model_info(str(dst)).verified  # the stamp stands in for the digests
+    (dst / "meta.json").write_text((dst / "meta.json").read_text() + " ")
+    with pytest.raises(AssertionError, match="verified again"):
+        m.model_info(str(dst))  # a changed file is checked again

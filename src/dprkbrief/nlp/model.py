@@ -219,15 +219,20 @@ def _file_stamp(model_dir: Path, record: Path) -> str:
     return h.hexdigest()
 
 
-def _stamp_path(stamp: str) -> Path:
-    from .parsing import cache_dir
+def _stamp_path(stamp: str) -> Path | None:
+    """Where a passed verification is remembered; None when the disk cache is switched off."""
+    from .parsing import _cache_enabled, cache_dir
 
+    if not _cache_enabled(None):
+        return None
     return cache_dir() / "verified-models" / stamp
 
 
 def _remember_verified(stamp: str) -> None:
     """Record a passed verification (best effort: an unwritable cache only costs time)."""
     path = _stamp_path(stamp)
+    if path is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("verified\n", encoding="utf-8")
@@ -250,7 +255,8 @@ def model_info(model: str | None = None) -> ModelInfo:
     record = model_records().get(pkg)
     if record is not None:
         stamp = _file_stamp(path, record)
-        if not _stamp_path(stamp).exists():
+        remembered = _stamp_path(stamp)
+        if remembered is None or not remembered.exists():
             _verified(str(path), str(record), stamp)
             _remember_verified(stamp)
     # a verified re-upload is the official model: name it so (parse caches are shared)
