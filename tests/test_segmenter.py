@@ -148,6 +148,34 @@ def test_qa_labels_mark_speakers_and_questions():
     assert [p.kind for p in paras] == ["question", "body", "question", "body"]
 
 
+def test_hard_wrapped_transcript_with_bare_q_labels():
+    # a White House transcript: no blank lines, indented first lines lost, "Q" with no colon
+    text = (
+        "Q Forty years ago, the President, who was staying\n"
+        "at the hotel here in New York City, decided to take a morning walk\n"
+        "down the street, and he noticed a group of people watching us\n"
+        "through the window of the studio at the corner of the street.\n"
+        "THE PRESIDENT: Good morning. I wish I\n"
+        "were with all of you today, out there on the street, looking in\n"
+        "at the studio and the crowd that gathers there every morning.\n"
+        "Q Well, we are very grateful that you're\n"
+        "allowing us the opportunity to interview you here this morning\n"
+        "and we thank you for taking the time to come to our studio.\n"
+        "THE PRESIDENT: Thank you. It is good\n"
+        "to be here with you and to talk about the talks with the North.\n"
+    )
+    paras = parse_paragraphs(text)
+    assert "".join(text[p.start : p.end] for p in paras).replace("\n", "") == text.replace("\n", "")
+    assert [(p.speaker, p.text[:12]) for p in paras] == [
+        ("Q", "Q Forty year"),
+        ("The President", "THE PRESIDEN"),
+        ("Q", "Q Well, we a"),
+        ("The President", "THE PRESIDEN"),
+    ]
+    # one "Q" line in prose is not a speaker
+    assert all(p.speaker is None for p in parse_paragraphs("Q Street is closed.\n\nIt rained."))
+
+
 def test_colon_headings_and_single_labels_are_not_speakers():
     text = (
         "The Pueblo: A Symbolic Victory\n\nThe ship was seized in 1968. It remains in "
