@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -250,3 +251,169 @@ def test_news_story_with_dateline_byline_and_wrapped_lines():
     assert paras["kind"].tolist() == ["title", "byline", "body", "body"]
     sents = c.segments("sentence")
     assert any(t.startswith('"This is a message to Washington,"') for t in sents["text"])
+
+
+# --- decoding per file ---------------------------------------------------------------------
+
+CURLY = "Kim\u2019s \u201cletter\u201d arrived \u2014 late."
+
+
+def caught_warnings(fn):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn()
+    return result, [str(w.message) for w in caught if issubclass(w.category, DprkbriefWarning)]
+
+
+def test_one_stray_byte_keeps_the_utf8_text_and_names_its_offset(tmp_path):
+    good = CURLY.encode("utf-8")
+    write(tmp_path / "mixed.txt", good + b" A stray \x92 quote and \x81 byte.")
+    c, msgs = caught_warnings(lambda: dprkbrief.load_corpus(tmp_path))
+    text = c["mixed"].text
+    assert text.startswith(CURLY)  # no mojibake in the valid UTF-8 part
+    assert "stray \u2019 quote" in text and "and \ufffd byte" in text
+    assert len(msgs) == 1
+    offset = len(good) + len(" A stray ")
+    assert "mixed.txt" in msgs[0] and f"byte offset(s) {offset}, {offset + 12}" in msgs[0]
+    assert "cp1252" in msgs[0] and "U+FFFD" in msgs[0]
+
+
+def test_legacy_file_is_decoded_by_detection_with_offsets(tmp_path):
+    write(tmp_path / "old.txt", CURLY.encode("cp1252"))
+    c, msgs = caught_warnings(lambda: dprkbrief.load_corpus(tmp_path))
+    assert c["old"].text == CURLY
+    assert len(msgs) == 1 and "old.txt" in msgs[0] and "cp1252" in msgs[0]
+    assert "byte offset(s) 3, 6, 13, 23" in msgs[0] and "charset-normalizer" in msgs[0]
+
+
+def test_cyrillic_legacy_file_is_not_read_as_latin(tmp_path):
+    text = "Переговоры в Ханое закончились без соглашения, и стороны разъехались."
+    write(tmp_path / "ru.txt", text.encode("cp1251"))
+    c, msgs = caught_warnings(lambda: dprkbrief.load_corpus(tmp_path))
+    assert c["ru"].text == text and "cp1251" in msgs[0]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_utf16_and_utf32_with_a_bom_are_read(tmp_path, encoding):
+    data = CURLY.encode(encoding)
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        import codecs
+
+        bom = codecs.BOM_UTF16_BE if "16" in encoding else codecs.BOM_UTF32_BE
+        data = bom + data
+    write(tmp_path / "wide.txt", data)
+    c, msgs = caught_warnings(lambda: dprkbrief.load_corpus(tmp_path))
+    assert c["wide"].text == CURLY and msgs == []
+
+
+def test_a_nul_after_the_first_8kb_is_refused(tmp_path):
+    write(tmp_path / "late.txt", b"Plain text. " * 1000 + b"\x00 tail")
+    with pytest.raises(CorpusError, match=r"late\.txt.*binary.*NUL byte at byte offset 12000"):
+        dprkbrief.load_corpus(tmp_path)
+
+
+# --- discovery -----------------------------------------------------------------------------
+
+
+def test_symlinks_out_of_the_corpus_are_skipped_and_reported(tmp_path):
+    outside = write(tmp_path / "secret.txt", "Outside text that must not load.")
+    (tmp_path / "shared").mkdir()
+    write(tmp_path / "shared" / "x.txt", "Outside folder text.")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write(corpus / "a.txt", "Inside text.")
+    (corpus / "passwd.txt").symlink_to(outside)
+    (corpus / "dir").symlink_to(tmp_path / "shared")
+    (corpus / "alias.txt").symlink_to(corpus / "a.txt")  # inside: fine
+    c, msgs = caught_warnings(lambda: dprkbrief.load_corpus(corpus))
+    assert c.doc_ids == ["a", "alias"]
+    assert len(msgs) == 1 and "outside the corpus" in msgs[0]
+    assert "passwd.txt" in msgs[0] and "dir" in msgs[0]
+
+
+def test_everything_skipped_is_named_in_one_warning(tmp_path, monkeypatch):
+    import os
+
+    write(tmp_path / "a.txt", "Text.")
+    write(tmp_path / ".hidden.txt", "Hidden text.")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "locked").mkdir()
+    write(tmp_path / "locked" / "b.txt", "Locked text.")
+    write(tmp_path / "notes.pdf", b"%PDF")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    c, msgs = caught_warnings(lambda: dprkbrief.load_corpus(tmp_path))
+    assert c.doc_ids == ["a"]
+    assert len(msgs) == 1
+    for name, reason in [
+        (".hidden.txt", "hidden"),
+        ("gone.txt", "broken symbolic link"),
+        ("pipe.txt", "not a regular file"),
+        ("locked", "unreadable folder"),
+        ("notes.pdf", "not a .txt or .md"),
+    ]:
+        assert re.search(f"{reason}[^;]*{re.escape(name)}", msgs[0]), (name, msgs[0])
+
+
+def test_catalog_that_is_a_folder_or_unreadable_is_a_clear_error(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    write(tmp_path / "a.txt", "Text.")
+    (tmp_path / "catalog.toml").mkdir()
+    with pytest.raises(CorpusError, match=r"catalog\.toml is a folder"):
+        dprkbrief.load_corpus(tmp_path)
+    (tmp_path / "catalog.toml").rmdir()
+    write(tmp_path / "catalog.toml", "")
+    real = Path.read_text
+
+    def read_text(self, *args, **kwargs):
+        if self.name == "catalog.toml":
+            raise PermissionError(13, "Permission denied")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    with pytest.raises(CorpusError, match=r"cannot read the catalog .*catalog\.toml.*permission"):
+        dprkbrief.load_corpus(tmp_path)
+
+
+# --- doc_ids and metadata ------------------------------------------------------------------
+
+
+def test_file_names_become_doc_ids_corpus_from_texts_accepts(tmp_path):
+    write(tmp_path / "a\nb.txt", "First text.")
+    write(tmp_path / "<script>.txt", "Second text.")
+    write(tmp_path / "my notes.md", "Third text.")
+    c, msgs = caught_warnings(lambda: dprkbrief.load_corpus(tmp_path))
+    assert c.doc_ids == ["_script_", "a_b", "my_notes"]
+    assert len(msgs) == 1 and "'my notes.md' -> 'my_notes'" in msgs[0]
+    again = dprkbrief.corpus_from_texts({d: c[d].text for d in c})
+    assert again.doc_ids == c.doc_ids
+    with pytest.raises(CorpusError, match="invalid doc_id"):
+        dprkbrief.corpus_from_texts({"a\n": "Text."})
+
+
+def test_two_names_that_sanitise_alike_are_refused(tmp_path):
+    write(tmp_path / "a b.txt", "First text.")
+    write(tmp_path / "a_b.txt", "Second text.")
+    with pytest.raises(CorpusError, match="same doc_id 'a_b'"):
+        dprkbrief.load_corpus(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "meta, message",
+    [
+        ({"genre": "bogus"}, r"genre 'bogus'; allowed are interview, analysis, news, other"),
+        ({"authors": "Jane Roe"}, r"'authors'.*must be a list"),
+        ({"date": "2020-13"}, r"'date'.*real calendar date"),
+    ],
+)
+def test_corpus_from_texts_validates_metadata_values(meta, message):
+    with pytest.raises(CorpusError, match=message):
+        dprkbrief.corpus_from_texts({"a": "Text."}, metadata={"a": meta})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dprkbrief
+from dprkbrief.analysis.kwic import kwic_view
 from dprkbrief.errors import ParameterError
 
 TEXT = (
@@ -85,3 +86,33 @@ def test_kwic_on_the_corpus_reports_speakers(corpus):
     k = dprkbrief.kwic(corpus, "Kim")
     speakers = set(k["speaker"].dropna())
     assert speakers and speakers <= set(sum(corpus.documents["speakers"], []))
+
+
+def test_a_backtracking_regex_stops_with_a_clear_error():
+    c = dprkbrief.corpus_from_texts({"a": "a" * 60 + "b. Second sentence here."})
+    with pytest.raises(ParameterError, match=r"'\(a\|aa\)\+\$'.*longer than 0\.5 s"):
+        dprkbrief.kwic(c, "(a|aa)+$", valuetype="regex", timeout=0.5)
+
+
+def test_globs_with_many_stars_do_not_backtrack_on_a_long_token():
+    import time
+
+    c = dprkbrief.corpus_from_texts({"a": "x" * 30_000 + " The sanctions stay."})
+    t = time.monotonic()
+    hits = dprkbrief.kwic(c, "x*x*x*y*", valuetype="glob", timeout=5)
+    assert hits.empty and time.monotonic() - t < 5
+    assert dprkbrief.kwic(c, "s*nc**ons", valuetype="glob")["match"].tolist() == ["sanctions"]
+
+
+def test_kwic_view_keeps_the_words_next_to_the_match(small):
+    hits = dprkbrief.kwic(small, "would")
+    view = kwic_view(hits, width=12)
+    assert view["left"].iloc[0] == "…d sanctions"  # cut far from the match, not next to it
+    assert view["right"].iloc[0] == "stay."
+    assert hits["left"].iloc[0] == "Officials in the U.S. said sanctions"  # the data is whole
+
+
+@pytest.mark.parametrize("timeout", [0, -1, "10", True])
+def test_bad_timeout_is_refused(small, timeout):
+    with pytest.raises(ParameterError, match="'timeout'"):
+        dprkbrief.kwic(small, "x", timeout=timeout)

@@ -398,3 +398,59 @@ def test_table_rows_and_wire_credits():
     ks = kinds(text)
     assert [k for k, _ in ks] == ["title", "body", "table", "table", "table", "boilerplate"]
     assert len(seg(text, "section")) == 1
+
+
+# --- repeats (pull quotes) in linear time ---------------------------------------------------
+
+
+def _brute_repeats(keys, texts, longer):
+    out = []
+    for k in keys:
+        hit = None
+        if k:
+            for j, t in enumerate(texts):
+                if (not longer or len(t) > len(k)) and f" {k} " in f" {t} ":
+                    hit = j
+                    break
+        out.append(hit)
+    return out
+
+
+_WORDS = st.lists(st.sampled_from(["a", "bb", "talks", "kim", "deal", "x"]), min_size=1, max_size=6)
+
+
+@given(
+    st.lists(_WORDS.map(" ".join), max_size=8),
+    st.lists(
+        st.lists(_WORDS, max_size=4).map(lambda ws: " ".join(" ".join(w) for w in ws)), max_size=8
+    ),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_find_repeats_equals_the_quadratic_search(keys, texts, longer):
+    from dprkbrief.segment.blocks import find_repeats
+
+    assert find_repeats(keys, texts, longer=longer) == _brute_repeats(keys, texts, longer)
+
+
+def test_pull_quote_marking_is_linear_in_the_number_of_paragraphs():
+    """15,000 short distinct paragraphs: the old pairwise search made 2e8 substring tests
+    (many minutes); the hashed search is a few seconds at most. A hang guard, not a speed target."""
+    import threading
+
+    text = "\n\n".join(
+        f"Paragraph number {i} says that talks with envoy {i * 7} went nowhere at all."
+        for i in range(15_000)
+    )
+    text += "\n\nParagraph number 14999 says that talks with envoy 104993.\n"
+    done = {}
+
+    def work():
+        done["paras"] = parse_paragraphs(text)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert "paras" in done, "pull-quote marking did not finish in 60 s"
+    pq = [p for p in done["paras"] if p.kind == "pull_quote"]
+    assert len(pq) == 1 and done["paras"][pq[0].repeat_of].text.startswith("Paragraph number 14999")

@@ -300,6 +300,8 @@ def forecasts(
 
     check_type("corpus", corpus, Corpus)
     check_type("min_certainty", min_certainty, (int, float))
+    if not 0 <= min_certainty <= 1:
+        raise ParameterError(f"invalid value for 'min_certainty': {min_certainty!r}; use 0-1")
     st = statements(corpus, docs=docs, experts=experts, topics=topics, codebook=codebook)
     st = st[
         (st["claim_type"] == "prediction")
@@ -367,9 +369,21 @@ def load_outcomes(outcomes: str | Path | pd.DataFrame) -> pd.DataFrame:
             )
         import io
 
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        body = "".join(line for line in lines if not line.startswith("#"))
-        df = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+            body = "".join(line for line in lines if not line.startswith("#"))
+            df = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
+        except (
+            OSError,
+            UnicodeDecodeError,
+            pd.errors.ParserError,
+            pd.errors.EmptyDataError,
+        ) as exc:
+            why = getattr(exc, "strerror", None) or str(exc).strip() or type(exc).__name__
+            raise CorpusError(
+                f"{path}: cannot be read as an outcomes CSV ({why}); it must be a UTF-8 CSV "
+                f"file with columns {', '.join(OUTCOME_COLUMNS)} (see outcomes_template)"
+            ) from None
         where = str(path)
     else:
         check_type("outcomes", outcomes, pd.DataFrame, hint="a path or a DataFrame")

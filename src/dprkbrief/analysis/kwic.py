@@ -5,7 +5,8 @@ from __future__ import annotations
 import bisect
 import fnmatch
 import re
-from typing import TYPE_CHECKING, Literal
+import time
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._validate import check_choice, check_type
 from ..errors import ParameterError
@@ -27,30 +28,39 @@ KWIC_COLUMNS = [
     "match",
     "right",
 ]
+# seconds a user's regular expression may run over the whole corpus (per kwic call)
+REGEX_TIMEOUT = 10.0
 
 
 def compile_pattern(
     pattern: str, valuetype: Literal["fixed", "regex", "glob"] = "fixed", *, case: bool = False
-) -> re.Pattern[str]:
-    """Compile a search pattern: a literal phrase (word-bounded), a regex, or a glob."""
+) -> Any:
+    """Compile a search pattern: a literal phrase (word-bounded), a regex, or a glob.
+
+    Returns a compiled pattern of the ``regex`` package (its ``finditer`` takes a
+    ``timeout``). Fixed phrases and globs compile to expressions that run in linear time: a
+    glob's ``*`` matches word characters only and several stars in one word become atomic
+    groups (as ``fnmatch.translate`` writes them), so nothing backtracks over a long token.
+    """
+    import regex
+
     check_type("pattern", pattern, str)
     check_choice("valuetype", valuetype, ("fixed", "regex", "glob"))
     if not pattern.strip():
         raise ParameterError("invalid value for 'pattern': empty; give a word or phrase")
-    flags = 0 if case else re.IGNORECASE
+    flags = regex.VERSION0 | (0 if case else regex.IGNORECASE)
     if valuetype == "fixed":
         body = r"\s+".join(re.escape(w) for w in pattern.split())
         src = rf"(?<!\w){body}(?!\w)"
     elif valuetype == "glob":
-        body = r"\s+".join(
-            fnmatch.translate(w)[4:-3].replace(".*", r"\w*") for w in pattern.split()
-        )
+        words = [re.sub(r"\*+", "*", w) for w in pattern.split()]  # "**" is one star
+        body = r"\s+".join(fnmatch.translate(w)[4:-3].replace(".*", r"\w*") for w in words)
         src = rf"(?<!\w){body}(?!\w)"
     else:
         src = pattern
     try:
-        return re.compile(src, flags)
-    except re.error as exc:
+        return regex.compile(src, flags)
+    except (regex.error, OverflowError, RecursionError) as exc:
         raise ParameterError(
             f"invalid value for 'pattern': {pattern!r} is not a valid regular expression ({exc})"
         ) from None
@@ -65,12 +75,15 @@ def kwic(
     case: bool = False,
     docs: list[str] | None = None,
     repeats: bool = False,
+    timeout: float = REGEX_TIMEOUT,
 ) -> pd.DataFrame:
     """Every match of ``pattern`` with its left and right context.
 
     ``window="sentence"`` gives the rest of the sentence on each side; an int gives that many
     characters. Pull-quote repeats are skipped unless ``repeats=True``, so a claim is not
-    listed twice. Columns: doc_id, seg_id (sentence), speaker, section, kind, start, end,
+    listed twice. The search over all documents may take at most ``timeout`` seconds (a
+    regular expression that backtracks badly raises ParameterError instead of hanging).
+    Columns: doc_id, seg_id (sentence), speaker, section, kind, start, end,
     left, match, right; ``match == corpus[doc_id].text[start:end]``.
     """
     import pandas as pd
@@ -81,14 +94,18 @@ def kwic(
         )
     if isinstance(window, int) and window < 0:
         raise ParameterError(f"invalid value for 'window': {window}; use an int >= 0")
+    check_type("timeout", timeout, (int, float))
+    if isinstance(timeout, bool) or not timeout > 0:
+        raise ParameterError(f"invalid value for 'timeout': {timeout!r}; use seconds > 0")
     rx = compile_pattern(pattern, valuetype, case=case)
     sents = corpus.segments("sentence", docs=docs)
     rows = []
+    deadline = time.monotonic() + timeout
     for doc_id, group in sents.groupby("doc_id", sort=True):
         text = corpus[doc_id].text
         starts = group["start"].tolist()
         recs = group.to_dict("records")
-        for m in rx.finditer(text):
+        for m in _finditer(rx, text, deadline, pattern, timeout):
             if m.start() == m.end():
                 continue
             k = bisect.bisect_right(starts, m.start()) - 1
@@ -117,3 +134,29 @@ def kwic(
             )
     df = pd.DataFrame(rows, columns=KWIC_COLUMNS, dtype=object)
     return df.astype({"start": "int64", "end": "int64"})
+
+
+def _finditer(rx: Any, text: str, deadline: float, pattern: str, timeout: float):
+    """``rx.finditer`` that gives up at ``deadline`` with a ParameterError naming the pattern."""
+    try:
+        yield from rx.finditer(text, timeout=max(0.001, deadline - time.monotonic()))
+    except TimeoutError:
+        raise ParameterError(
+            f"invalid value for 'pattern': {pattern!r} ran longer than {timeout:g} s (the "
+            "expression backtracks too much, e.g. nested repeats like '(a|aa)+'); simplify it "
+            "or use valuetype='fixed' or 'glob'"
+        ) from None
+
+
+def kwic_view(hits: pd.DataFrame, *, width: int = 40) -> pd.DataFrame:
+    """A copy of a kwic table for display: ``left`` keeps its last ``width`` characters (the
+    words next to the match) and ``right`` its first, each cut marked with '…'."""
+    check_type("width", width, int)
+    if width < 1:
+        raise ParameterError(f"invalid value for 'width': {width}; use an int >= 1")
+    view = hits.copy()
+    if "left" in view:
+        view["left"] = view["left"].map(lambda s: s if len(s) <= width else "…" + s[1 - width :])
+    if "right" in view:
+        view["right"] = view["right"].map(lambda s: s if len(s) <= width else s[: width - 1] + "…")
+    return view

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     _default_show = warnings.showwarning
     warnings.showwarning = _show
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_attach_dash_values(parser, sys.argv[1:] if argv is None else argv))
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
@@ -68,6 +68,38 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
+    except OSError as exc:  # a file the command writes or reads: say which, no traceback
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"dprkbrief {args.command}: error:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _attach_dash_values(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """Let an option's value start with '-' (``--doc -rf``): argparse would read ``-rf`` as
+    an option, so it is attached as ``--doc=-rf`` when it is not an option of the command."""
+    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if sub is None or command not in sub.choices:
+        return list(argv)
+    cmd_parser = sub.choices[command]
+    options = cmd_parser._option_string_actions
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        action = options.get(arg)
+        takes_one = action is not None and action.nargs is None and action.option_strings
+        takes_one = takes_one and not isinstance(
+            action, argparse._StoreConstAction | argparse._HelpAction | argparse._VersionAction
+        )
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if takes_one and nxt and nxt.startswith("-") and nxt != "--" and nxt not in options:
+            out.append(f"{arg}={nxt}")
+            i += 2
+            continue
+        out.append(arg)
+        i += 1
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,6 +24,27 @@ def add_format_arg(parser, default: str = "table") -> None:
     )
 
 
+def check_out_file(path: str, option: str = "--out") -> Path:
+    """The path a command will write to, checked first: a clear error (not an OS traceback
+    after the work is done) when it is a folder or its folder does not exist."""
+    from dprkbrief.errors import ParameterError
+
+    p = Path(path).expanduser()
+    if p.is_dir():
+        raise ParameterError(
+            f"invalid value for '{option}': {path} is a folder; give a file name inside it, "
+            f"e.g. {p / 'timeline.csv'}"
+        )
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.is_dir():
+        what = "is a file, not a folder" if parent.exists() else "does not exist"
+        raise ParameterError(
+            f"invalid value for '{option}': the folder {parent} {what}; create it first "
+            f"(mkdir -p {parent}) or choose another path"
+        )
+    return p
+
+
 def emit(
     df: pd.DataFrame, fmt: str = "table", out: TextIO | None = None, *, width: int = 60
 ) -> None:
@@ -33,6 +55,8 @@ def emit(
     elif fmt == "json":
         out.write(df.to_json(orient="records", force_ascii=False, indent=1))
         out.write("\n")
+    elif df.empty:
+        out.write(f"(no rows; columns: {', '.join(map(str, df.columns))})\n")
     else:
         import pandas as pd
 

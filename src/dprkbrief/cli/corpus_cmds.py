@@ -109,6 +109,9 @@ def _kwic(args: argparse.Namespace) -> int:
         docs=args.docs,
     )
     if args.format == "table":
-        df = df[["doc_id", "speaker", "left", "match", "right"]]
+        from dprkbrief.analysis.kwic import kwic_view
+
+        # the left context keeps the words next to the match
+        df = kwic_view(df[["doc_id", "speaker", "left", "match", "right"]], width=40)
     emit(df, args.format)
     return 0

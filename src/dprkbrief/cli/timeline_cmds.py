@@ -41,20 +41,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _timeline(args: argparse.Namespace) -> int:
     import json
-    from pathlib import Path
 
     from dprkbrief import load_corpus, timeline
     from dprkbrief.events.catalog import load_eras
     from dprkbrief.exports import timeline_to_timelinejs
 
-    from ._output import emit
+    from ._output import check_out_file, emit
 
+    out_path = check_out_file(args.out) if args.out else None
     docs = None
     if args.docs:
         docs = [d for item in args.docs for d in item.split(",") if d]
     corpus = load_corpus(args.path)
     tl = timeline(corpus, start=args.start, end=args.end, events=args.events, docs=docs)
-    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    out = open(out_path, "w", encoding="utf-8", newline="") if out_path else sys.stdout
     try:
         if args.format == "timelinejs":
             data = timeline_to_timelinejs(
@@ -66,7 +66,7 @@ def _timeline(args: argparse.Namespace) -> int:
         else:
             emit(tl, args.format, out)
     finally:
-        if args.out:
+        if out_path:
             out.close()
-            print(f"wrote {len(tl)} rows to {Path(args.out)}", file=sys.stderr)
+            print(f"wrote {len(tl)} rows to {out_path}", file=sys.stderr)
     return 0

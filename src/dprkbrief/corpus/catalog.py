@@ -40,14 +40,26 @@ EXAMPLE = (
 
 def load_catalog(path: Path, doc_ids: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """Read and validate a catalog; returns ``{doc_id: {field: (value, source)}}``."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return {}
+    if path.is_dir():
+        raise CorpusError(
+            f"{path} is a folder, but the corpus catalog must be a TOML file; rename or remove "
+            f"the folder, or write a file like\n{EXAMPLE}"
+        )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except tomllib.TOMLDecodeError as exc:
-        raise CorpusError(f"{path}: not valid TOML ({exc}); fix the syntax there") from None
+        raw = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise CorpusError(
+            f"cannot read the catalog {path}: {exc.strerror or exc}; check its permissions (or "
+            "pass catalog=... to use another file)"
+        ) from None
     except UnicodeDecodeError:
         raise CorpusError(f"{path}: not UTF-8 text; re-save it as UTF-8") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"{path}: not valid TOML ({exc}); fix the syntax there") from None
     docs = data.get("documents", {})
     extra = set(data) - {"documents"}
     if extra or not isinstance(docs, dict):
@@ -81,20 +93,27 @@ def load_catalog(path: Path, doc_ids: list[str] | None = None) -> dict[str, dict
                     f"{loc}: source {source!r} must be 'stated', 'inferred: <reason>' or "
                     "'curated: <source>'"
                 )
-            if not isinstance(value, FIELDS[name]):
-                raise CorpusError(f"{loc}: value {value!r} must be a {FIELDS[name].__name__}")
-            if name in ("authors", "speakers") and not all(isinstance(v, str) for v in value):
-                raise CorpusError(f"{loc}: value must be a list of names (strings)")
-            if name == "date" and not _valid_iso(value):
-                raise CorpusError(
-                    f"{loc}: date {value!r} must be ISO YYYY, YYYY-MM or YYYY-MM-DD "
-                    "(a real calendar date)"
-                )
-            if name == "genre" and value not in GENRES:
-                raise CorpusError(f"{loc}: genre {value!r}; allowed are {', '.join(GENRES)}")
+            check_value(name, value, loc)
             fields[name] = (value, source)
         out[doc_id] = fields
     return out
+
+
+def check_value(name: str, value: Any, loc: str) -> None:
+    """Refuse a metadata value of the wrong type or outside its allowed values (CorpusError
+    starting with ``loc``); shared by the catalog and ``corpus_from_texts``."""
+    if name not in FIELDS:
+        raise CorpusError(f"{loc}: unknown field; allowed are {', '.join(FIELDS)}")
+    if not isinstance(value, FIELDS[name]):
+        raise CorpusError(f"{loc}: value {value!r} must be a {FIELDS[name].__name__}")
+    if name in ("authors", "speakers") and not all(isinstance(v, str) for v in value):
+        raise CorpusError(f"{loc}: value must be a list of names (strings)")
+    if name == "date" and not _valid_iso(value):
+        raise CorpusError(
+            f"{loc}: date {value!r} must be ISO YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)"
+        )
+    if name == "genre" and value not in GENRES:
+        raise CorpusError(f"{loc}: genre {value!r}; allowed are {', '.join(GENRES)}")
 
 
 def _valid_iso(value: str) -> bool:

@@ -8,15 +8,16 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._validate import as_str_list, check_choice, check_type
-from ..errors import CorpusError
+from ..errors import CorpusError, DprkbriefWarning
 from ..segment.blocks import Para, Structure, load_structure, parse_paragraphs
-from ..segment.segmenter import LEVELS, segment_document
+from ..segment.segmenter import LEVELS, ROW_FIELDS, segment_compact
 from . import catalog as _catalog
 from . import io as _io
 from .metadata import infer
@@ -60,7 +61,14 @@ SEGMENT_COLUMNS = [
     "paragraph_id",
     "repeat_of",
 ]
-_DOC_ID = re.compile(r"^[\w.\-]+$")
+_DOC_ID = re.compile(r"[\w.\-]+")
+_NOT_DOC_ID = re.compile(r"[^\w.\-]+")
+
+
+def make_doc_id(name: str) -> str:
+    """The doc_id for a file's relative name: runs of characters other than letters, digits,
+    '_', '-', '.' become '_' (the same rule ``corpus_from_texts`` enforces)."""
+    return _NOT_DOC_ID.sub("_", name)
 
 
 @dataclass
@@ -73,7 +81,7 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     _structure: Structure | None = field(default=None, repr=False)
     _paras: list[Para] | None = field(default=None, repr=False)
-    _segs: dict[str, list[dict]] | None = field(default=None, repr=False)
+    _segs: dict[str, list[list] | None] | None = field(default=None, repr=False)
 
     @property
     def paragraphs(self) -> list[Para]:
@@ -81,19 +89,32 @@ class Document:
             self._paras = parse_paragraphs(self.text, self._structure)
         return self._paras
 
-    def segment_rows(self, level: Level) -> list[dict]:
-        """The rows of one level as dicts (cached)."""
-        if self._segs is None:
-            self._segs = segment_document(self.doc_id, self.text, paras=self.paragraphs)
+    def _compact(self, level: Level) -> list[list]:
+        """The compact rows of one level (see ``segment_compact``). Cached until the corpus
+        has built that level's table (``_release``); the paragraphs are dropped once the
+        rows exist (both are recomputed if asked for again), so a large corpus does not hold
+        every intermediate form at once."""
+        if self._segs is None or self._segs.get(level) is None:
+            self._segs = segment_compact(self.doc_id, self.text, paras=self.paragraphs)
+            self._paras = None
         return self._segs[level]
+
+    def _release(self, level: Level) -> None:
+        if self._segs is not None:
+            self._segs[level] = None
+
+    def segment_rows(self, level: Level) -> list[dict]:
+        """The rows of one level as dicts (columns as ``Corpus.segments``)."""
+        check_choice("level", level, LEVELS)
+        text = self.text
+        return [
+            {**dict(zip(ROW_FIELDS, r)), "text": text[r[3] : r[4]]} for r in self._compact(level)
+        ]
 
     def segments(self, level: Level = "sentence") -> pd.DataFrame:
         """Segment table of this document (columns as ``Corpus.segments``)."""
-        import pandas as pd
-
         check_choice("level", level, LEVELS)
-        df = pd.DataFrame(self.segment_rows(level), columns=SEGMENT_COLUMNS, dtype=object)
-        return df.astype({"start": "int64", "end": "int64"})
+        return _segment_frame([self], level)
 
     def __repr__(self) -> str:
         return (
@@ -150,15 +171,12 @@ class Corpus(Mapping[str, Document]):
         Columns: doc_id, level, seg_id, start, end, text, kind, section, speaker, section_id,
         turn_id, paragraph_id, repeat_of. ``text == corpus[doc_id].text[start:end]``.
         """
-        import pandas as pd
-
         check_choice("level", level, LEVELS)
         if level not in self._seg_cache:
-            rows: list[dict] = []
-            for d in self._docs.values():
-                rows.extend(d.segment_rows(level))
-            df = pd.DataFrame(rows, columns=SEGMENT_COLUMNS, dtype=object)
-            self._seg_cache[level] = df.astype({"start": "int64", "end": "int64"})
+            every = list(self._docs.values())
+            self._seg_cache[level] = _segment_frame(every, level)
+            for d in every:  # the table now holds these rows
+                d._release(level)
         df = self._seg_cache[level]
         ids = self._check_docs(docs)
         if ids is not None:
@@ -181,6 +199,28 @@ class Corpus(Mapping[str, Document]):
                 f"{', '.join(self._docs)}"
             )
         return ids
+
+
+def _segment_frame(docs: list[Document], level: str) -> pd.DataFrame:
+    """One level's segment table for ``docs``, built one column at a time from the compact
+    rows (no per-row dicts; each segment's text is sliced once, here)."""
+    import pandas as pd
+
+    rows_of = [(d.text, d._compact(level)) for d in docs]
+    n = sum(len(rows) for _, rows in rows_of)
+    index = pd.RangeIndex(n)
+    data: dict[str, Any] = {}
+    for k, name in enumerate(ROW_FIELDS):
+        values = [r[k] for _, rows in rows_of for r in rows]
+        if name in ("start", "end"):
+            data[name] = pd.array(values, dtype="int64")
+        else:
+            data[name] = pd.Series(values, dtype=object, index=index)
+        del values
+    texts = [text[r[3] : r[4]] for text, rows in rows_of for r in rows]
+    data["text"] = pd.Series(texts, dtype=object, index=index)
+    del texts
+    return pd.DataFrame(data, columns=SEGMENT_COLUMNS, index=index)
 
 
 def _make_document(
@@ -220,13 +260,25 @@ def load_corpus(
     directory = _io.resolve_dir(path)
     files = _io.discover(directory)
     ids: dict[str, Path] = {}
+    renamed: list[str] = []
     for f in files:
-        doc_id = f.relative_to(directory).with_suffix("").as_posix().replace("/", "__")
+        raw = f.relative_to(directory).with_suffix("").as_posix().replace("/", "__")
+        doc_id = make_doc_id(raw)
+        if doc_id != raw:
+            renamed.append(f"{f.relative_to(directory).as_posix()!r} -> {doc_id!r}")
         if doc_id in ids:
             raise CorpusError(
                 f"two files give the same doc_id {doc_id!r}: {ids[doc_id]} and {f}; rename one"
             )
         ids[doc_id] = f
+    if renamed:
+        warnings.warn(
+            f"{directory}: {len(renamed)} file name(s) hold characters a doc_id cannot have "
+            f"(only letters, digits, '_', '-', '.'); their doc_ids are {'; '.join(renamed)}. "
+            "Use these ids (also in catalog.toml), or rename the files.",
+            DprkbriefWarning,
+            stacklevel=2,
+        )
     cat_path = Path(catalog) if catalog is not None else directory / "catalog.toml"
     if catalog is not None and not cat_path.exists():
         raise CorpusError(f"catalog file not found: {cat_path}; check the 'catalog' argument")
@@ -256,19 +308,24 @@ def corpus_from_texts(
     metadata = metadata or {}
     docs = []
     for doc_id, text in texts.items():
-        if not isinstance(doc_id, str) or not _DOC_ID.match(doc_id):
+        if not isinstance(doc_id, str) or not _DOC_ID.fullmatch(doc_id):
             raise CorpusError(f"invalid doc_id {doc_id!r}: use letters, digits, '_', '-', '.'")
         if not isinstance(text, str) or not text.strip():
             raise CorpusError(f"document {doc_id!r} is empty or not a string; give it text")
         extra = metadata.get(doc_id, {})
+        if not isinstance(extra, Mapping):
+            raise CorpusError(
+                f"metadata for {doc_id!r}: expected a mapping field -> value, got "
+                f"{type(extra).__name__}"
+            )
         bad = set(extra) - set(_catalog.FIELDS)
         if bad:
             raise CorpusError(
                 f"metadata for {doc_id!r}: unknown field(s) {sorted(bad)}; allowed are "
                 f"{', '.join(_catalog.FIELDS)}"
             )
-        if "date" in extra and not _catalog._valid_iso(str(extra["date"])):
-            raise CorpusError(f"metadata for {doc_id!r}: date {extra['date']!r} is not ISO")
+        for name, value in extra.items():
+            _catalog.check_value(name, value, f"metadata for {doc_id!r} field {name!r}")
         entry = {k: (v, "curated: corpus_from_texts") for k, v in extra.items()}
         docs.append(_make_document(doc_id, text, None, entry, st))
     return Corpus(docs)

@@ -31,7 +31,10 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
         meta["title"] = title.lstrip("#").strip()
         meta["title_source"] = "stated"
     else:
-        first = next((p.text for p in paras if p.kind in PROSE_KINDS), text.strip())
+        first = next((p.text for p in paras if p.kind in PROSE_KINDS), None)
+        if first is None:  # no prose: the first words of the text (without copying it all)
+            lead = re.search(r"\S", text)
+            first = text[lead.start() : lead.start() + 2000] if lead else ""
         words = first.split()
         meta["title"] = " ".join(words[:10]) + (" …" if len(words) > 10 else "")
         meta["title_source"] = "inferred: first words (no title line)"
@@ -107,7 +110,7 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
                 meta["publisher_source"] = "inferred: contact e-mail domain in the trailer"
                 break
     meta["n_chars"] = len(text)
-    meta["n_words"] = len(_WORDS.findall(text))
+    meta["n_words"] = sum(1 for _ in _WORDS.finditer(text))  # no list of every word
     return meta
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -84,7 +85,7 @@ def load_structure(path: str | None = None) -> Structure:
     return Structure(tables=tables, role_words=roles, not_name_words=not_names, genre_cues=genre)
 
 
-@dataclass
+@dataclass(slots=True)
 class Para:
     """One paragraph: ``text[start:end]`` with no surrounding whitespace."""
 
@@ -200,9 +201,12 @@ def _split_block(text: str, lines: list[tuple[int, int]], st: Structure) -> list
     return [(p[0][0], p[-1][1]) for p in paras]
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def _norm(t: str) -> str:
-    t = re.sub(r"[\W_]+", " ", t.lower())
-    return " ".join(t.split())
+    """Lower case, words joined by single spaces (the key for repeat detection)."""
+    return _NON_WORD.sub(" ", t.lower()).strip()
 
 
 def parse_paragraphs(text: str, structure: Structure | None = None) -> list[Para]:
@@ -427,22 +431,76 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
         if len(order) < 2:
             interviewer = None
     for p in paras:
-        p.notes["interviewer"] = interviewer
+        if interviewer:  # absent note = no interviewer (saves a dict entry per paragraph)
+            p.notes["interviewer"] = interviewer
         if interviewer and p.speaker == interviewer and p.kind == "body" and "?" in p.text:
             p.kind = "question"
 
 
+def find_repeats(
+    keys: list[str], texts: Iterable[str], *, longer: bool = False
+) -> list[int | None]:
+    """For each key, the index of the first of ``texts`` that holds it as a run of whole
+    words (with ``longer``, only a text longer than the key), else None.
+
+    Keys and texts are normalised (lower case, words joined by single spaces, see ``_norm``);
+    ``texts`` may be a generator (read once, so the normalised copies never all exist).
+    Linear in the total size: each key is filed under its longest word, each text is scanned
+    once for the anchor words it contains, and a hit is checked by one hash lookup of the
+    text slice where the key would lie, so no key is compared against every text.
+    """
+    result: list[int | None] = [None] * len(keys)
+    owners: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key:
+            owners.setdefault(key, []).append(i)
+    # anchor word -> {(offset of the anchor in the key, key length): {keys}}
+    anchors: dict[str, dict[tuple[int, int], set[str]]] = {}
+    for key in owners:
+        words = key.split(" ")
+        longest = max(words, key=len)
+        offset = (" " + key + " ").index(" " + longest + " ")
+        anchors.setdefault(longest, {}).setdefault((offset, len(key)), set()).add(key)
+    for j, text in enumerate(texts):
+        if not anchors:
+            break
+        n = len(text)
+        for word in anchors.keys() & set(text.split(" ")):
+            groups = anchors[word]
+            pos = text.find(word)
+            while pos >= 0 and word in anchors:
+                end = pos + len(word)
+                if (pos == 0 or text[pos - 1] == " ") and (end == n or text[end] == " "):
+                    for (offset, size), group in list(groups.items()):
+                        a = pos - offset
+                        b = a + size
+                        if a < 0 or b > n or (longer and size >= n):
+                            continue
+                        if (a and text[a - 1] != " ") or (b < n and text[b] != " "):
+                            continue
+                        cand = text[a:b]
+                        if cand in group:
+                            for i in owners[cand]:
+                                result[i] = j
+                            group.discard(cand)
+                            if not group:
+                                del groups[(offset, size)]
+                    if not groups:
+                        del anchors[word]
+                pos = text.find(word, end)
+    return result
+
+
 def _mark_pull_quotes(paras: list[Para]) -> None:
-    """Mark short body paragraphs that repeat text found in another body paragraph."""
-    bodies = [(i, _norm(p.text)) for i, p in enumerate(paras) if p.kind == "body"]
-    for i, p in enumerate(paras):
-        if p.kind != "body" or len(p.text) > 300 or p.speaker:
-            continue
-        key = _norm(p.text)
-        if len(key) < 25:
-            continue
-        for j, other in bodies:
-            if j != i and len(other) > len(key) and key in other:
-                p.kind = "pull_quote"
-                p.repeat_of = j
-                break
+    """Mark short body paragraphs that repeat text found in a longer body paragraph."""
+    body_idx = [i for i, p in enumerate(paras) if p.kind == "body"]
+    keys = []
+    for i in body_idx:
+        p = paras[i]
+        key = _norm(p.text) if len(p.text) <= 300 and not p.speaker else ""
+        keys.append(key if len(key) >= 25 else "")
+    texts = (_norm(paras[i].text) for i in body_idx)
+    for i, hit in zip(body_idx, find_repeats(keys, texts, longer=True)):
+        if hit is not None:
+            paras[i].kind = "pull_quote"
+            paras[i].repeat_of = body_idx[hit]

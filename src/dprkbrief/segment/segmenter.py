@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .blocks import PROSE_KINDS, Para, Structure, parse_paragraphs
+from .blocks import PROSE_KINDS, Para, Structure, find_repeats, parse_paragraphs
 from .sentences import sentence_spans
 
 LEVELS = ("section", "turn", "paragraph", "sentence")
@@ -27,31 +27,55 @@ def seg_id(doc_id: str, level: str, n: int) -> str:
     return f"{doc_id}:{_LETTER[level]}{n:04d}"
 
 
-def _row(doc_id, level, n, text, s, e, kind, section, speaker, sec_id, turn_id, par_id, rep):
-    return {
-        "doc_id": doc_id,
-        "level": level,
-        "seg_id": seg_id(doc_id, level, n),
-        "start": s,
-        "end": e,
-        "text": text[s:e],
-        "kind": kind,
-        "section": section,
-        "speaker": speaker,
-        "section_id": sec_id,
-        "turn_id": turn_id,
-        "paragraph_id": par_id,
-        "repeat_of": rep,
-    }
+# the fields of a compact row, in order (the "text" column is ``text[start:end]``)
+ROW_FIELDS = (
+    "doc_id",
+    "level",
+    "seg_id",
+    "start",
+    "end",
+    "kind",
+    "section",
+    "speaker",
+    "section_id",
+    "turn_id",
+    "paragraph_id",
+    "repeat_of",
+)
+_SEG, _START, _END, _PAR, _REP = 2, 3, 4, 10, 11
+
+
+def _row(doc_id, level, n, s, e, kind, section, speaker, sec_id, turn_id, par_id, rep):
+    # the row's own id is the same string object as its section/turn/paragraph id
+    sid = {"section": sec_id, "turn": turn_id, "paragraph": par_id}.get(level)
+    sid = sid or seg_id(doc_id, level, n)
+    return [doc_id, level, sid, s, e, kind, section, speaker, sec_id, turn_id, par_id, rep]
 
 
 def segment_document(
     doc_id: str, text: str, structure: Structure | None = None, paras: list[Para] | None = None
 ) -> dict[str, list[dict]]:
-    """All four levels for one document, as ``{level: [row, ...]}``."""
+    """All four levels for one document, as ``{level: [row, ...]}`` (dicts with ``text``)."""
+    compact = segment_compact(doc_id, text, structure, paras)
+    out: dict[str, list[dict]] = {}
+    for level, rows in compact.items():
+        dicts = []
+        for r in rows:
+            d = dict(zip(ROW_FIELDS, r))
+            d["text"] = text[r[_START] : r[_END]]
+            dicts.append(d)
+        out[level] = dicts
+    return out
+
+
+def segment_compact(
+    doc_id: str, text: str, structure: Structure | None = None, paras: list[Para] | None = None
+) -> dict[str, list[list]]:
+    """All four levels as compact rows: lists of the ``ROW_FIELDS`` values, no text copies
+    (a segment's text is ``text[start:end]``), so the rows of a large document stay small."""
     if paras is None:
         paras = parse_paragraphs(text, structure)
-    out: dict[str, list[dict]] = {lv: [] for lv in LEVELS}
+    out: dict[str, list[list]] = {lv: [] for lv in LEVELS}
     if not paras:
         return out
 
@@ -88,7 +112,6 @@ def segment_document(
                 doc_id,
                 "section",
                 k,
-                text,
                 paras[a].start,
                 paras[b].end,
                 skind,
@@ -121,7 +144,6 @@ def segment_document(
                 doc_id,
                 "turn",
                 k,
-                text,
                 paras[a].start,
                 paras[b].end,
                 "speech" if spk else "text",
@@ -143,7 +165,6 @@ def segment_document(
                 doc_id,
                 "paragraph",
                 i,
-                text,
                 p.start,
                 p.end,
                 p.kind,
@@ -169,7 +190,6 @@ def segment_document(
                     doc_id,
                     "sentence",
                     len(sents),
-                    text,
                     p.start,
                     p.label_end,
                     "speaker_label",
@@ -188,21 +208,22 @@ def segment_document(
             kind = p.kind
             if kind == "question" and not text[a:b].rstrip("\"'”’)] ").endswith("?"):
                 kind = "body"
-            row = _row(doc_id, "sentence", len(sents), text, a, b, kind, *ctx, None)
+            row = _row(doc_id, "sentence", len(sents), a, b, kind, *ctx, None)
             if kind == "pull_quote":
                 pending_repeats.append(len(sents))
             elif kind in PROSE_KINDS:
                 norm_index.append((a, b, len(sents)))
             sents.append(row)
     if pending_repeats:
-        norm_index = [(_NORM.sub(" ", text[a:b].lower()).strip(), j) for a, b, j in norm_index]
-    for r in pending_repeats:
-        key = _NORM.sub(" ", sents[r]["text"].lower()).strip()
-        for norm, j in norm_index:
-            if key and key in norm:
-                sents[r]["repeat_of"] = sents[j]["seg_id"]
-                break
-        else:
-            rep_par = out["paragraph"][int(sents[r]["paragraph_id"].rsplit(":p", 1)[1])]
-            sents[r]["repeat_of"] = rep_par["repeat_of"]
+        norms = (_NORM.sub(" ", text[a:b].lower()).strip() for a, b, _ in norm_index)
+        keys = [
+            _NORM.sub(" ", text[sents[r][_START] : sents[r][_END]].lower()).strip()
+            for r in pending_repeats
+        ]
+        for r, hit in zip(pending_repeats, find_repeats(keys, norms)):
+            if hit is not None:
+                sents[r][_REP] = sents[norm_index[hit][2]][_SEG]
+            else:
+                rep_par = out["paragraph"][int(sents[r][_PAR].rsplit(":p", 1)[1])]
+                sents[r][_REP] = rep_par[_REP]
     return out
