@@ -28,6 +28,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 LAUNCH_ARGS = [
     "--headless",
@@ -91,7 +92,7 @@ def lab(tmp_path_factory):
     """JupyterLab serving a copy of notebooks/ (so running cells never touches the repo)."""
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", work / "notebooks")
-    (work / "corpus").symlink_to(ROOT / "corpus")
+    (work / "corpus").symlink_to(CORPUS)  # the fixture corpus ($DPRKBRIEF_CORPUS too)
     for sub in ("config", "data", "runtime"):
         (work / sub).mkdir()
     # every cell attached to the DOM (no windowing), no news prompt

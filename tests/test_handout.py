@@ -9,7 +9,7 @@ import pytest
 
 from dprkbrief.cli import main
 from dprkbrief.errors import ParameterError
-from dprkbrief.runner.handout import make_handout, student_version
+from dprkbrief.teaching.handout import make_handout, student_version
 
 CLASS = Path(__file__).parent / "fixtures" / "notebooks" / "class.ipynb"
 
@@ -77,3 +77,11 @@ def test_handout_version_is_validated(tmp_path):
         make_handout(CLASS, version="teacher", out=tmp_path)
     with pytest.raises(ParameterError, match="does not exist"):
         make_handout(tmp_path / "none.ipynb", version="student", out=tmp_path)
+
+
+def test_handouts_are_not_written_beside_the_source_notebook(tmp_path):
+    src = tmp_path / "class.ipynb"
+    src.write_bytes(CLASS.read_bytes())
+    with pytest.raises(ParameterError, match="folder of the source notebook"):
+        make_handout(src, version="student", out=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["class.ipynb"]

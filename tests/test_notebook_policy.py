@@ -216,3 +216,27 @@ def test_store_tool_leaves_a_failing_notebook_untouched(tmp_path):
     assert proc.returncode == 1
     assert "ValueError: boom from the fixture" in proc.stderr
     assert nb_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_read_the_corpus_the_suite_gives_them(path):
+    """`corpus_dir = None  # dprkbrief: corpus`: nbval and the runner tests load
+    $DPRKBRIEF_CORPUS (the fixture corpus), `make run` the project's corpus/."""
+    cell = parameters_cell(nbformat.read(path, as_version=4))
+    marked = [p for p in parse_parameters_source(cell.source) if p.corpus]
+    assert [(p.name, p.default) for p in marked] == [("corpus_dir", None)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_write_only_inside_their_run_folder(path):
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+    assert "tempfile" not in source and "mkdtemp" not in source
+    if "export_dir" in source:
+        assert "output_dir(export_dir)" in source
+
+
+def test_the_teaching_solution_uses_typed_outcomes():
+    nb = nbformat.read(ROOT / "notebooks" / "04_teaching_session.ipynb", as_version=4)
+    source = next(c.source for c in nb.cells if "# Solution 4" in c.source)
+    assert '"1.0"' not in source and '"1"' not in source
+    assert '{1: "held", 0: "failed"}' in source

@@ -70,3 +70,34 @@ def test_errors():
         plot_positions(POS.drop(columns="direction"))
     with pytest.raises(ParameterError, match="empty"):
         plot_positions(POS.iloc[0:0])
+
+
+def test_quote_table_names_documents_by_short_title():
+    import matplotlib.pyplot as plt
+
+    cmp = pd.DataFrame(
+        {
+            "side": ["yes"],
+            "expert": ["A"],
+            "quote": ["It will happen."],
+            "doc_id": ["000_2e56d51cbefd21fb"],
+        }
+    )
+    docs = pd.DataFrame({"doc_id": ["000_2e56d51cbefd21fb"], "title": ["Prospects for talks"]})
+    fig = plot_quote_table(cmp, documents=docs)
+    texts = [c.get_text().get_text() for c in fig.axes[0].tables[0].get_celld().values()]
+    assert any("A (Prospects for talks, 000_2e56d51c…)" in t for t in texts)
+    plt.close(fig)
+
+
+def test_an_empty_comparison_draws_a_sentence_not_an_empty_table():
+    import matplotlib.pyplot as plt
+
+    cmp = pd.DataFrame(columns=["side", "expert", "quote", "doc_id"])
+    cmp.attrs["question"] = "Will it happen?"
+    cmp.attrs["note"] = "The topic 'x' is not among the topics analysed (summit)."
+    fig = plot_quote_table(cmp)
+    ax = fig.axes[0]
+    assert not ax.tables
+    assert [t.get_text() for t in ax.texts] == [cmp.attrs["note"]]
+    plt.close(fig)

@@ -87,3 +87,36 @@ def test_user_catalog_without_the_anchors(tl):
     assert [lab for lab in labels if lab.startswith("event: ")] == ["event: test"]
     assert "Hanoi summit" not in {t.get_text() for t in fig.axes[0].texts}
     plt.close(fig)
+
+
+def test_document_rows_are_labelled_by_short_title_with_the_id(tl):
+    docs = pd.DataFrame(
+        {"doc_id": ["old", "new"], "title": ["A very long title about the Pueblo crisis", None]}
+    )
+    fig = plot_timeline(tl, documents=docs)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "doc: A very long title about the… · old" in labels
+    assert "doc: new" in labels  # no title: the id
+    plt.close(fig)
+    fig = plot_lookback(tl, documents=docs)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[1].startswith("A very long title about the…\nold\n(")
+    plt.close(fig)
+    with pytest.raises(ParameterError, match="documents"):
+        plot_timeline(tl, documents=pd.DataFrame({"x": [1]}))
+
+
+@pytest.mark.parametrize("end", [2026, 2027, 2030])
+def test_era_labels_are_readable_and_inside_the_figure(tl, end):
+    fig = plot_timeline(tl, end=end)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    eras = [t for t in fig.axes[0].texts if str(t.get_gid()).startswith("era:")]
+    assert len(eras) >= 5
+    fig_box = fig.bbox
+    for t in eras:
+        assert t.get_fontsize() >= 8
+        box = t.get_window_extent(renderer)
+        assert box.x0 >= fig_box.x0 - 1 and box.x1 <= fig_box.x1 + 1, t.get_text()
+        assert t.get_clip_on() is False or not t.get_clip_box()
+    plt.close(fig)

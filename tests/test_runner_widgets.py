@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dprkbrief.errors import ParameterError
-from dprkbrief.runner.widgets import COMPARE_COLUMNS, compare_table, topic_explorer
+from dprkbrief.teaching.widgets import COMPARE_COLUMNS, compare_table, topic_explorer
 
 
 @pytest.fixture
@@ -66,3 +66,33 @@ def test_interactive_explorer_follows_the_dropdown(positions):
 def test_unknown_topic_is_rejected(positions):
     with pytest.raises(ParameterError, match="invalid value for 'topic'"):
         topic_explorer(positions, "weather")
+
+
+def test_a_compare_topic_outside_topics_says_so(positions):
+    topic = positions["topic"].iloc[0]
+    table = compare_table(positions, "sanctions", topics=[topic])
+    assert table.empty
+    assert "'sanctions' is not among the topics analysed" in table.attrs["note"]
+    assert "add 'sanctions' to topics" in table.attrs["note"]
+    unused = compare_table(positions, "sanctions")
+    assert unused.empty and "No expert" in unused.attrs["note"]
+    assert compare_table(positions, topic).attrs["note"] == ""
+
+
+def test_the_teaching_package_is_apart_from_the_runner():
+    """Widgets and handouts are teaching; the runner never loads the analysis layer."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dprkbrief.runner.run, dprkbrief.runner.store, dprkbrief.runner.params, "
+        "dprkbrief.runner.outdir, dprkbrief.runner.kernels, dprkbrief.runner.lab, "
+        "dprkbrief.runner.html, dprkbrief.runner.manifest; "
+        "print(sorted(m for m in sys.modules if m.startswith(('dprkbrief.analysis', "
+        "'dprkbrief.teaching'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    import dprkbrief.teaching.handout  # noqa: F401
+    import dprkbrief.teaching.widgets  # noqa: F401

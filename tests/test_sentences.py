@@ -15,6 +15,7 @@ from dprkbrief.resources import resource_path
 from dprkbrief.segment.sentences import load_sentence_rules, sentence_spans, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 GOLDEN = Path(__file__).parent / "data" / "golden_rules_en.toml"
 ABBREVIATIONS = resource_path("segment", "abbreviations.toml")
 
@@ -416,7 +417,7 @@ def test_spans_are_lossless_on_any_range(text, i, j):
 # ----------------------------------------------------------------------------- real corpus
 
 
-CORPUS_FILES = sorted((ROOT / "corpus").glob("*.txt"))
+CORPUS_FILES = sorted(FIXTURE_CORPUS.glob("*.txt"))
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.stem)

@@ -14,7 +14,9 @@ def test_dates_text_json(capsys):
 
 
 def test_dates_corpus_uses_document_dates(capsys):
-    assert main(["dates", "corpus", "--format", "csv"]) == 0
+    from conftest import CORPUS
+
+    assert main(["dates", str(CORPUS), "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("doc_id,start,end,text,type,value,precision,mod")
     assert "next November" in out and "2020-11" in out

@@ -7,15 +7,23 @@ Each notebook is executed with papermill (cwd = its folder, kernel ``python3``),
 back in place with outputs only on code cells containing ``# NBVAL_CHECK_OUTPUT``, no
 injected-parameters cell, no papermill metadata, and its original parameters cell.
 ``-p`` values are typed like papermill's (True/False/None, int, float, else str).
+Stored outputs come from the test-suite's fixture corpus: ``$DPRKBRIEF_CORPUS`` is set to
+``tests/fixtures/corpus`` for the kernel (the notebooks' ``corpus_dir = None`` reads it), the
+same corpus nbval compares against, so the stored notebooks never depend on the user's corpus/.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
+
+FIXTURE_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "corpus"
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.environ["DPRKBRIEF_CORPUS"] = str(FIXTURE_CORPUS)
     from dprkbrief.errors import DprkbriefError
     from dprkbrief.runner.params import resolve_value
     from dprkbrief.runner.store import store_notebook

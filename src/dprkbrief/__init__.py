@@ -50,7 +50,7 @@ _EXPORTS: dict[str, str] = {
     "load_codebook": "dprkbrief.analysis.codebook",
     # batch runs and teaching
     "run_notebooks": "dprkbrief.runner.run",
-    "make_handout": "dprkbrief.runner.handout",
+    "make_handout": "dprkbrief.teaching.handout",
     "notebook_parameters": "dprkbrief.runner.params",
 }
 

@@ -29,7 +29,18 @@ def register(sub) -> None:
     )
     p.add_argument("--out", default="reports", metavar="DIR", help="run folder (default reports)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="fail a notebook whose cell runs longer than this (default 600; 0 = no limit)",
+    )
+    p.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="hide the progress bars (they are shown only on a terminal anyway)",
+    )
     p.set_defaults(func=_run)
 
     h = sub.add_parser(
@@ -54,19 +65,25 @@ def register(sub) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from dprkbrief.runner.kernels import RunInterrupted
     from dprkbrief.runner.params import resolve_value
     from dprkbrief.runner.run import run_notebooks
 
     params = {name: resolve_value(value) for name, value in args.parameter}
-    result = run_notebooks(
-        args.notebooks or None,
-        parameters=params,
-        params_file=args.params,
-        grid=args.grid,
-        out=args.out,
-        jobs=args.jobs,
-        progress=not args.no_progress,
-    )
+    try:
+        result = run_notebooks(
+            args.notebooks or None,
+            parameters=params,
+            params_file=args.params,
+            grid=args.grid,
+            out=args.out,
+            jobs=args.jobs,
+            progress=False if args.no_progress else None,
+            timeout=args.timeout or None,
+        )
+    except RunInterrupted as exc:
+        print(f"dprkbrief run: {exc}", file=sys.stderr)
+        return 130
     for row in result.runs.itertuples():
         if row.status != "ok":
             cell = f" (cell {row.error_cell})" if row.error_cell is not None else ""
@@ -79,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _handout(args: argparse.Namespace) -> int:
-    from dprkbrief.runner.handout import make_handout
+    from dprkbrief.teaching.handout import make_handout
 
     paths = make_handout(
         args.notebook, version=args.version, out=args.out, execute=not args.no_execute

@@ -244,20 +244,24 @@ def _make_document(
 
 
 def load_corpus(
-    path: str | Path = "corpus",
+    path: str | Path | None = None,
     *,
     catalog: str | Path | None = None,
     structure: str | Path | None = None,
 ) -> Corpus:
     """Load every ``.txt``/``.md`` document under ``path`` with its catalog metadata.
 
+    ``path`` None means ``$DPRKBRIEF_CORPUS`` if set, else ``corpus`` (see
+    :func:`dprkbrief.corpus.io.locate_corpus`, which also says how relative paths resolve).
+
     ``catalog`` defaults to ``<path>/catalog.toml`` (optional). ``structure`` is a user copy
     of ``resources/segment/structure.toml`` with extra cues. Raises CorpusError on a missing
     or empty directory, binary files, and catalog errors; warns on non-UTF-8 files and on
     files that are not documents.
     """
-    check_type("path", path, (str, Path))
-    directory = _io.resolve_dir(path)
+    if path is not None:
+        check_type("path", path, (str, Path))
+    directory = _io.locate_corpus(path)
     files = _io.discover(directory)
     ids: dict[str, Path] = {}
     renamed: list[str] = []

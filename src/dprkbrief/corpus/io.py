@@ -82,6 +82,33 @@ def _walk(root: Path, skipped: dict[str, list[str]]) -> list[Path]:
     return found
 
 
+CORPUS_ENV = "DPRKBRIEF_CORPUS"
+DEFAULT_CORPUS = "corpus"
+
+
+def locate_corpus(path: str | Path | None = None, *, cwd: str | Path | None = None) -> Path:
+    """The corpus folder ``path`` names, as ``load_corpus`` reads it.
+
+    ``None`` means ``$DPRKBRIEF_CORPUS`` when set (the test-suite points it at its fixture
+    corpus), else ``corpus``. A relative path is looked up in ``cwd`` (default: the current
+    folder), then in up to three of its parents, so a notebook in ``notebooks/`` finds the
+    project's ``corpus/``. The runner resolves a notebook's corpus parameter with the
+    notebook's folder as ``cwd``.
+    """
+    if path is None:
+        path = os.environ.get(CORPUS_ENV) or DEFAULT_CORPUS
+    if cwd is None:
+        return resolve_dir(path)
+    p = Path(path).expanduser()
+    if p.is_absolute():
+        return p
+    base = Path(cwd).resolve()
+    for parent in [base, *list(base.parents)[:3]]:
+        if (parent / p).is_dir():
+            return parent / p
+    return base / p
+
+
 def discover(directory: Path) -> list[Path]:
     """Document files in ``directory`` (recursively), sorted; all else named in one warning.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._validate import check_columns
+from ._labels import doc_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -29,11 +30,17 @@ KIND_COLORS = {
 }
 
 
-def plot_structure(paragraphs: pd.DataFrame, turns: pd.DataFrame | None = None) -> Figure:
+def plot_structure(
+    paragraphs: pd.DataFrame,
+    turns: pd.DataFrame | None = None,
+    *,
+    documents: pd.DataFrame | None = None,
+) -> Figure:
     """A strip per document: paragraphs coloured by kind along the text, turns by speaker.
 
     ``paragraphs`` is ``corpus.segments("paragraph")`` (one or more documents); ``turns`` is
-    ``corpus.segments("turn")`` for the same documents.
+    ``corpus.segments("turn")`` for the same documents. ``documents`` (``corpus.documents``)
+    titles each strip by the document's short title (id below); without it, by id.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
@@ -45,6 +52,7 @@ def plot_structure(paragraphs: pd.DataFrame, turns: pd.DataFrame | None = None) 
         source='corpus.segments("paragraph")',
     )
     docs = list(dict.fromkeys(paragraphs["doc_id"]))
+    row_label = doc_labels(docs, documents, width=28)
     rows = 2 if turns is not None else 1
     fig, axes = plt.subplots(
         len(docs) * rows, 1, figsize=(11, 0.9 * rows * len(docs) + 1.2), squeeze=False
@@ -60,7 +68,7 @@ def plot_structure(paragraphs: pd.DataFrame, turns: pd.DataFrame | None = None) 
             (0, 1),
             facecolors=[KIND_COLORS.get(k, "#999999") for k in sub["kind"]],
         )
-        ax.set_yticks([0.5], [f"{doc}\nparagraphs"], fontsize=8)
+        ax.set_yticks([0.5], [f"{row_label[doc]}\nparagraphs"], fontsize=8)
         ax.set_xlim(0, max(sub["end"].max(), 1))
         ax.tick_params(axis="x", labelsize=7)
         if turns is not None:
@@ -86,8 +94,11 @@ def plot_structure(paragraphs: pd.DataFrame, turns: pd.DataFrame | None = None) 
     return fig
 
 
-def plot_speaker_shares(shares: pd.DataFrame) -> Figure:
-    """Horizontal bars: words spoken per speaker in each document (from ``speaker_shares``)."""
+def plot_speaker_shares(shares: pd.DataFrame, *, documents: pd.DataFrame | None = None) -> Figure:
+    """Horizontal bars: words spoken per speaker in each document (from ``speaker_shares``).
+
+    ``documents`` (``corpus.documents``) names documents by short title and id; else by id.
+    """
     import matplotlib.pyplot as plt
 
     check_columns(
@@ -96,7 +107,10 @@ def plot_speaker_shares(shares: pd.DataFrame) -> Figure:
         ["doc_id", "speaker", "n_words"],
         source="dprkbrief.speaker_shares(corpus)",
     )
-    data = shares.assign(label=shares["doc_id"] + " — " + shares["speaker"].fillna("(no speaker)"))
+    row_label = doc_labels(shares["doc_id"].unique(), documents, width=30, sep=" · ")
+    data = shares.assign(
+        label=shares["doc_id"].map(row_label) + " — " + shares["speaker"].fillna("(no speaker)")
+    )
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(data) + 1.2))
     ax.barh(data["label"], data["n_words"], color="#4C78A8")
     for y, (n, share) in enumerate(zip(data["n_words"], data.get("share", data["n_words"]))):

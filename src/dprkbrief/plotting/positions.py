@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .._validate import check_columns
 from ..errors import ParameterError
+from ._labels import doc_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -67,10 +68,18 @@ def plot_positions(positions: pd.DataFrame, *, title: str | None = None) -> Figu
     return fig
 
 
-def plot_quote_table(comparison: pd.DataFrame, *, width: int = 48, max_rows: int = 6) -> Figure:
+def plot_quote_table(
+    comparison: pd.DataFrame,
+    *,
+    width: int = 48,
+    max_rows: int = 6,
+    documents: pd.DataFrame | None = None,
+) -> Figure:
     """Slide-ready table: experts leaning yes beside those leaning no, each with a quote.
 
     ``comparison`` is ``dprkbrief.compare(...)``; its ``attrs["question"]`` is the title.
+    ``documents`` (``corpus.documents``) names each quote's document by short title and id.
+    An empty comparison draws a sentence saying so instead of an empty table.
     """
     import matplotlib.pyplot as plt
 
@@ -81,6 +90,15 @@ def plot_quote_table(comparison: pd.DataFrame, *, width: int = 48, max_rows: int
         source="dprkbrief.compare(positions, topic)",
     )
     sides = {s: comparison[comparison["side"] == s].head(max_rows) for s in ("yes", "no")}
+    title = comparison.attrs.get("question", "Who agrees, who disagrees")
+    if not any(len(v) for v in sides.values()):
+        fig, ax = plt.subplots(figsize=(11, 1.4), layout="constrained")
+        ax.axis("off")
+        note = comparison.attrs.get("note") or "No expert leans yes or no on this question."
+        ax.text(0.5, 0.5, note, ha="center", va="center", fontsize=10, wrap=True)
+        ax.set_title(title, fontsize=11)
+        return fig
+    label = doc_labels(comparison["doc_id"].unique(), documents, width=30, sep=", ")
     n = max(1, *(len(v) for v in sides.values()))
     cells = []
     for i in range(n):
@@ -90,7 +108,7 @@ def plot_quote_table(comparison: pd.DataFrame, *, width: int = 48, max_rows: int
             if i < len(g):
                 r = g.iloc[i]
                 quote = textwrap.fill(f"“{r['quote']}”", width)
-                row.append(f"{r['expert']} ({r['doc_id'][:12]})\n{quote}")
+                row.append(f"{r['expert']} ({label[r['doc_id']]})\n{quote}")
             else:
                 row.append("")
         cells.append(row)
@@ -107,5 +125,5 @@ def plot_quote_table(comparison: pd.DataFrame, *, width: int = 48, max_rows: int
         cell.get_text().set_wrap(True)
         if r == 0:
             cell.set_facecolor("#e8eef7")
-    ax.set_title(comparison.attrs.get("question", "Who agrees, who disagrees"), fontsize=11)
+    ax.set_title(title, fontsize=11)
     return fig

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 
 from .._validate import as_str_list, check_columns, check_type
 from ..errors import ParameterError
+from ._labels import doc_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.figure import Figure
 
 ANCHORS = ["pueblo_seizure", "agreed_framework", "hanoi_summit", "kursk_deployment"]
+ERA_FONTSIZE = 8
 PRECISION_MARKERS = {"day": "o", "month": "s", "year": "D", "decade": "^", "century": "^"}
 _SOURCE = "dprkbrief.timeline(corpus)"
 _TL_COLUMNS = ["event_id", "label", "date", "precision", "kind", "doc_id", "date_start"]
@@ -60,6 +62,7 @@ def plot_timeline(
     end: int | None = None,
     split: int = 2000,
     compress: float = 0.3,
+    documents: pd.DataFrame | None = None,
 ) -> Figure:
     """Catalog events (spans as bars, points as diamonds) above one row of mention markers per
     document, from ``start`` to ``end`` (default: next year).
@@ -67,7 +70,8 @@ def plot_timeline(
     Marker shape shows the precision of the date (o day, s month, D year, ^ decade) and a
     thin bar its interval; ``highlight`` event_ids (default: the four anchor events) get a
     labelled vertical line; eras are shaded. Years before ``split`` are compressed by
-    ``compress`` so seventy years read well on one axis.
+    ``compress`` so seventy years read well on one axis. ``documents`` (``corpus.documents``)
+    labels the document rows by short title (with the id below); without it, by id.
     """
     import matplotlib.pyplot as plt
 
@@ -85,6 +89,7 @@ def plot_timeline(
         highlight = as_str_list("highlight", highlight)
     eras = load_eras() if eras is None else eras
     docs = sorted(tl["doc_id"].unique())
+    row_label = doc_labels(docs, documents, sep=" · ")
     cats = list(dict.fromkeys(events["category"]))
     cmap = plt.get_cmap("tab10")
     cat_color = {c: cmap(i % 10) for i, c in enumerate(cats)}
@@ -95,17 +100,24 @@ def plot_timeline(
     _compressed_scale(ax, split, compress)
     import textwrap
 
+    near_end = end - max(4.0, 0.2 * (end - max(start, split)))
     for i, e in enumerate(eras.itertuples(index=False)):
         a, b = _year(e.date_start), _year(e.date_end, upper=True)
+        if a is None or b is None or b <= start or a >= end:
+            continue
         ax.axvspan(a, b, color="0.5" if i % 2 else "0.8", alpha=0.12, lw=0)
+        # an era starting near the right edge is labelled leftwards from its visible end
+        left, right = max(a, start), min(b, end)
+        at_end = left > near_end
         ax.text(
-            max(a, start) + 0.2,
+            right - 0.2 if at_end else left + 0.2,
             n_rows - 0.35 + 0.45 * (i % 2),
-            textwrap.fill(e.label, 16),
-            fontsize=6.5,
-            color="0.35",
+            textwrap.fill(e.label, 14),
+            fontsize=ERA_FONTSIZE,
+            color="0.3",
+            ha="right" if at_end else "left",
             va="bottom",
-            clip_on=True,
+            gid=f"era:{e.era_id}",
         )
     # catalog events, one row per category (top)
     y_of_cat = {c: n_rows - 1 - i for i, c in enumerate(cats)}
@@ -165,7 +177,7 @@ def plot_timeline(
         )
     ax.set_yticks(
         [y_of_cat[c] for c in cats] + [y_of_doc[d] for d in docs],
-        [f"event: {c}" for c in cats] + [f"doc: {d}" for d in docs],
+        [f"event: {c}" for c in cats] + [f"doc: {row_label[d]}" for d in docs],
         fontsize=8,
     )
     ax.axhline(len(docs) - 0.5, color="0.3", lw=0.8)
@@ -174,7 +186,7 @@ def plot_timeline(
     )
     ax.set_xticks([t for t in ticks if start <= t <= end])
     ax.set_xlim(start, end)
-    ax.set_ylim(-0.7, n_rows + 0.9)
+    ax.set_ylim(-0.7, n_rows + 1.6)
     ax.set_xlabel(
         f"year (before {split} compressed x{compress}).  Top: catalog events by category "
         "(bars = spans).\nBottom: mentions per document (filled = catalog event, open = other "
@@ -185,10 +197,16 @@ def plot_timeline(
     return fig
 
 
-def plot_lookback(tl: pd.DataFrame, *, eras: pd.DataFrame | None = None) -> Figure:
+def plot_lookback(
+    tl: pd.DataFrame,
+    *,
+    eras: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
+) -> Figure:
     """Per document, how far back (left) or ahead (right) of its own date its mentions lie,
     coloured by era. The x axis is symmetric-log years, so decades back and months ahead both
-    read. Documents without a date are listed with no markers."""
+    read. Documents without a date are listed with no markers. ``documents``
+    (``corpus.documents``) labels the rows by short title (id below); without it, by id."""
     import matplotlib.pyplot as plt
 
     from ..analysis.timeline import mention_offsets
@@ -198,6 +216,7 @@ def plot_lookback(tl: pd.DataFrame, *, eras: pd.DataFrame | None = None) -> Figu
     eras = load_eras() if eras is None else eras
     offs = mention_offsets(tl, eras=eras)
     docs = sorted(offs["doc_id"].unique()) if len(offs) else []
+    row_label = doc_labels(docs, documents)
     era_ids = list(eras["era_id"]) + ["other"]
     era_label = dict(zip(eras["era_id"], eras["label"])) | {"other": "other"}
     cmap = plt.get_cmap("viridis")
@@ -233,7 +252,10 @@ def plot_lookback(tl: pd.DataFrame, *, eras: pd.DataFrame | None = None) -> Figu
     ax.set_xlim(-100, 12)
     ax.set_yticks(
         range(len(docs)),
-        [f"{d}\n({offs.loc[offs['doc_id'] == d, 'doc_date'].iloc[0] or 'no date'})" for d in docs],
+        [
+            f"{row_label[d]}\n({offs.loc[offs['doc_id'] == d, 'doc_date'].iloc[0] or 'no date'})"
+            for d in docs
+        ],
         fontsize=8,
     )
     ax.set_ylim(-0.7, len(docs) - 0.3)

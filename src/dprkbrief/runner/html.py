@@ -95,13 +95,14 @@ def notebook_to_html(nb, *, title: str | None = None) -> str:
 
 
 def write_notebook_html(ipynb: str | Path, html_path: str | Path) -> Path:
-    """Render the notebook file ``ipynb`` to ``html_path``."""
+    """Render the notebook file ``ipynb`` to ``html_path`` (a link there is replaced, never
+    followed)."""
     import nbformat
 
+    from .outdir import write_text
+
     nb = nbformat.read(ipynb, as_version=4)
-    html_path = Path(html_path)
-    html_path.write_text(notebook_to_html(nb, title=Path(ipynb).stem), encoding="utf-8")
-    return html_path
+    return write_text(Path(html_path), notebook_to_html(nb, title=Path(ipynb).stem))
 
 
 def _e(value: Any) -> str:
@@ -135,7 +136,7 @@ def index_html(manifest: dict, *, out_dir: str | Path) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in (r.get("parameters") or {}).items())
         links = " · ".join(
             f'<a href="{_href(r[key])}">{label}</a>'
-            for key, label in (("html", "HTML"), ("ipynb", "notebook"))
+            for key, label in (("html", "HTML"), ("ipynb", "notebook"), ("files", "files"))
             if r.get(key)
         )
         status = _e(r["status"])
@@ -155,6 +156,9 @@ def index_html(manifest: dict, *, out_dir: str | Path) -> str:
     corpus_line = "; ".join(f"{_e(p)}: <code>{_e(str(d)[:16])}</code>" for p, d in corpus.items())
     rules = manifest.get("fingerprints", {}).get("rules", {}).get("sha256")
     summary = f"{len(runs) - n_failed} of {len(runs)} notebooks ran without error"
+    if manifest.get("status") == "interrupted":
+        n_left = len(manifest.get("not_run", []))
+        summary += f"; the run was interrupted and {n_left} more did not run"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 {CSP_META}

@@ -73,18 +73,6 @@ def fingerprint(directory: str | Path, *, suffixes: set[str] | None = None) -> d
     }
 
 
-def resolve_corpus_dir(value: str, notebook_dir: Path) -> Path:
-    """Where a notebook's ``corpus_dir`` parameter points, resolved like ``load_corpus``
-    resolves it from the notebook's folder (the folder, then up to three parents)."""
-    p = Path(value).expanduser()
-    if p.is_absolute():
-        return p
-    for base in [notebook_dir, *list(notebook_dir.resolve().parents)[:3]]:
-        if (base / p).is_dir():
-            return (base / p).resolve()
-    return (notebook_dir / p).resolve()
-
-
 def rules_fingerprint() -> dict:
     """Fingerprint of the rule files shipped in ``dprkbrief/resources``."""
     from dprkbrief.resources import RESOURCES

@@ -17,6 +17,8 @@ from typing import Any
 from dprkbrief.errors import ParameterError
 
 PARAMETERS_TAG = "parameters"
+# a comment containing this on a parameter's line declares that it names a corpus folder
+CORPUS_MARK = "dprkbrief: corpus"
 PLAIN_TYPES = (str, int, float, bool, list)
 
 
@@ -28,6 +30,7 @@ class NotebookParameter:
     type: str  # "str" | "int" | "float" | "bool" | "list" | "NoneType"
     default: Any
     line: int
+    corpus: bool = False  # the line carries the ``# dprkbrief: corpus`` comment
 
 
 def read_notebook(path: str | Path):
@@ -62,6 +65,7 @@ def parse_parameters_source(source: str, *, where: str = "parameters cell") -> l
     except SyntaxError as exc:
         raise ParameterError(f"{where}: not valid Python ({exc.msg}, line {exc.lineno})") from None
     params = []
+    lines = source.splitlines()
     for stmt in tree.body:
         target = None
         value_node = None
@@ -86,7 +90,11 @@ def parse_parameters_source(source: str, *, where: str = "parameters cell") -> l
                 f"{where}, line {stmt.lineno}: {target.id!r} has type {type(value).__name__}; "
                 "parameters must be str, int, float, bool, list or None"
             )
-        params.append(NotebookParameter(target.id, type(value).__name__, value, stmt.lineno))
+        end = getattr(stmt, "end_lineno", None) or stmt.lineno
+        marked = any(CORPUS_MARK in lines[i - 1] for i in range(stmt.lineno, end + 1))
+        params.append(
+            NotebookParameter(target.id, type(value).__name__, value, stmt.lineno, marked)
+        )
     return params
 
 
@@ -113,6 +121,42 @@ def _declared(notebook) -> list:
         return []
     where = f"parameters cell of {str(notebook)!r}" if isinstance(notebook, str | Path) else None
     return parse_parameters_source(cell.source, where=where or "parameters cell")
+
+
+def _is_corpus_folder(path: Path) -> bool:
+    if not path.is_dir():
+        return False
+    if (path / "catalog.toml").is_file():
+        return True
+    return any(p.suffix.lower() in (".txt", ".md") for p in path.iterdir() if p.is_file())
+
+
+def corpus_parameters(notebook: str | Path, parameters: dict[str, Any] | None = None) -> dict:
+    """The parameters of ``notebook`` that name a corpus folder, with the folder each names.
+
+    A parameter counts when its line in the parameters cell carries the comment
+    ``# dprkbrief: corpus`` (its value may then be None: the default corpus, see
+    :func:`dprkbrief.corpus.io.locate_corpus`), or when its value (given in ``parameters``,
+    else the default) is a string naming an existing folder of ``.txt``/``.md`` documents or
+    with a ``catalog.toml``. Relative folders resolve from the notebook's folder, as the
+    notebook's ``load_corpus`` resolves them. Returns ``{name: resolved Path}``.
+    """
+    from dprkbrief.corpus.io import locate_corpus
+
+    notebook = Path(notebook)
+    given = dict(parameters or {})
+    found: dict[str, Path] = {}
+    for p in _declared(notebook):
+        value = given.get(p.name, p.default)
+        if value is not None and not isinstance(value, str | Path):
+            continue
+        if p.corpus:
+            found[p.name] = locate_corpus(value or None, cwd=notebook.parent).resolve()
+        elif isinstance(value, str) and value.strip():
+            folder = locate_corpus(value, cwd=notebook.parent)
+            if _is_corpus_folder(folder):
+                found[p.name] = folder.resolve()
+    return found
 
 
 def resolve_value(text: str) -> Any:

@@ -69,3 +69,39 @@ def safe_join(root: str | Path, *parts: str) -> Path:
             "use names without '..' or absolute paths"
         )
     return path
+
+
+RUN_DIR_ENV = "DPRKBRIEF_RUN_DIR"
+
+
+def output_dir(relative: str | Path = "exports", *, create: bool = True) -> Path:
+    """The folder a notebook writes its files to: ``relative`` inside its run folder.
+
+    Under ``dprkbrief run`` the base is the notebook's own run folder (the runner passes it to
+    the kernel as ``$DPRKBRIEF_RUN_DIR``), so exports stay with the report that links to them;
+    elsewhere (JupyterLab, nbval) the base is the current folder. ``relative`` must stay inside
+    the base: an absolute path or one with ``..`` raises :class:`ParameterError`.
+    """
+    import os
+
+    text = str(relative).strip()
+    p = Path(text)
+    if not text or p.is_absolute() or text.startswith("~") or ".." in p.parts:
+        raise ParameterError(
+            f"invalid value for 'export_dir': {text!r}; give a folder name relative to the run "
+            "folder (e.g. 'exports'), without '..' or an absolute path"
+        )
+    base = Path(os.environ.get(RUN_DIR_ENV) or Path.cwd()).resolve()
+    target = base
+    for part in p.parts:
+        if part == ".":
+            continue
+        target = target / part
+        if target.is_symlink():
+            raise ParameterError(
+                f"export folder {target} is a symbolic link; the run writes only into real "
+                "folders inside the run folder"
+            )
+    if create:
+        target.mkdir(parents=True, exist_ok=True)
+    return target

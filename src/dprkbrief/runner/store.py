@@ -81,15 +81,19 @@ def execute_notebook(
     kernel_name: str = "python3",
     cwd: str | Path | None = None,
     progress_bar: bool = False,
+    env: dict[str, str] | None = None,
 ) -> Any:
     """Execute ``path`` with papermill (cwd = its folder by default) and write ``output_path``.
 
-    Returns the executed notebook node. A failing cell raises :class:`NotebookExecutionError`
+    ``env`` adds environment variables to the kernel's (e.g. ``DPRKBRIEF_RUN_DIR``, where the
+    notebook writes its files). Returns the executed notebook node. A failing cell raises :class:`NotebookExecutionError`
     naming the notebook, the cell and the exception; ``output_path`` is still written with
     the failing cell marked by papermill.
     """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+
+    from .kernels import kernel_manager_class
 
     path = Path(path)
     try:
@@ -100,6 +104,8 @@ def execute_notebook(
             kernel_name=kernel_name,
             cwd=str(cwd if cwd is not None else path.parent.resolve()),
             progress_bar=progress_bar,
+            kernel_manager_class=kernel_manager_class(env),
+            shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
         raise NotebookExecutionError(
@@ -110,7 +116,9 @@ def execute_notebook(
 def store_notebook(path: str | Path, *, parameters: dict[str, Any] | None = None) -> Path:
     """Execute ``path`` and write it back in place following the storage policy.
 
-    On an error the file is left untouched and :class:`NotebookExecutionError` is raised.
+    Files the notebook writes (:func:`~dprkbrief.runner.paths.output_dir`) go to a temporary
+    run folder that is removed afterwards. On an error the file is left untouched and
+    :class:`NotebookExecutionError` is raised.
     """
     import tempfile
 
@@ -122,7 +130,14 @@ def store_notebook(path: str | Path, *, parameters: dict[str, Any] | None = None
     original = read_notebook(path)
     params = validate_parameters(path, parameters)
     with tempfile.TemporaryDirectory() as tmp:
-        executed = execute_notebook(path, Path(tmp) / path.name, parameters=params)
+        from .paths import RUN_DIR_ENV
+
+        executed = execute_notebook(
+            path,
+            Path(tmp) / path.name,
+            parameters=params,
+            env={RUN_DIR_ENV: str(Path(tmp) / "files")},
+        )
     stored = strip_for_storage(executed, original)
     nbformat.validate(stored)
     nbformat.write(stored, path)

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Literal
 
 from dprkbrief._validate import check_choice, check_type
-
-from .params import read_notebook
-from .paths import safe_join, safe_name
+from dprkbrief.errors import ParameterError
+from dprkbrief.runner.params import read_notebook
+from dprkbrief.runner.paths import safe_join, safe_name
 
 SOLUTION_TAG = "solution"
 INSTRUCTOR_TAG = "instructor"
@@ -70,18 +70,27 @@ def make_handout(
 
     import nbformat
 
-    from .html import write_notebook_html
-    from .store import execute_notebook, strip_for_storage
+    from dprkbrief.runner.html import write_notebook_html
+    from dprkbrief.runner.paths import RUN_DIR_ENV
+    from dprkbrief.runner.store import execute_notebook, strip_for_storage
 
     check_choice("version", version, ("student", "instructor"))
     check_type("execute", execute, bool)
     notebook = Path(notebook)
     nb = read_notebook(notebook)
+    out_dir = Path(out)
+    if out_dir.resolve() == notebook.resolve().parent:
+        raise ParameterError(
+            f"--out {str(out)!r} is the folder of the source notebook; handouts there would be "
+            "run and stored as notebooks. Give another folder, e.g. --out reports/handouts"
+        )
     if version == "student":
         result = student_version(nb)
     elif execute:
         with tempfile.TemporaryDirectory() as tmp:
-            executed = execute_notebook(notebook, Path(tmp) / notebook.name)
+            executed = execute_notebook(
+                notebook, Path(tmp) / notebook.name, env={RUN_DIR_ENV: str(Path(tmp) / "files")}
+            )
         result = strip_for_storage(executed, None)
         for cell, done in zip(
             result.cells,
@@ -92,10 +101,11 @@ def make_handout(
                 cell.execution_count = done.get("execution_count")
     else:
         result = copy.deepcopy(nb)
-    out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = safe_name(f"{notebook.stem}_{version}")
     ipynb = safe_join(out_dir, stem + ".ipynb")
+    if ipynb.is_symlink():  # replace a link, never write through it
+        ipynb.unlink()
     nbformat.write(result, ipynb)
     html = write_notebook_html(ipynb, ipynb.with_suffix(".html"))
     return {"ipynb": ipynb, "html": html}

@@ -14,17 +14,28 @@ from dprkbrief._validate import check_choice, check_type
 COMPARE_COLUMNS = ["side", "expert", "score", "n_statements", "doc_id", "start", "end", "quote"]
 
 
-def compare_table(positions, topic: str):
+def compare_table(positions, topic: str, *, topics: list[str] | None = None):
     """``dprkbrief.compare(positions, topic)`` restricted to the columns a class reads.
 
     Columns: ``side, expert, score, n_statements, doc_id, start, end, quote``; the topic's
-    question is kept in ``attrs["question"]``. A topic no expert addresses gives an empty table.
+    question is kept in ``attrs["question"]``. When the table is empty, ``attrs["note"]`` says
+    why in a sentence: ``topic`` is not among ``topics`` (the topics ``positions`` was computed
+    for), or no expert takes a side on it; otherwise ``attrs["note"]`` is "".
     """
     from dprkbrief.analysis.positions import compare
 
     table = compare(positions, topic)
     out = table[COMPARE_COLUMNS].reset_index(drop=True)
     out.attrs["question"] = table.attrs.get("question", "")
+    note = ""
+    if topics and topic not in topics:
+        note = (
+            f"The topic {topic!r} is not among the topics analysed ({', '.join(topics)}), so "
+            f"no expert is compared on it: add {topic!r} to topics, or compare one of those."
+        )
+    elif out.empty:
+        note = f"No expert in these documents takes a side on {topic!r}."
+    out.attrs["note"] = note
     return out
 
 
@@ -33,7 +44,8 @@ def _table_html(table) -> str:
 
     question = html.escape(str(table.attrs.get("question", "")))
     if table.empty:
-        return f"<p><b>{question}</b></p><p>No expert takes a side on this topic.</p>"
+        note = html.escape(str(table.attrs.get("note") or "No expert takes a side on this topic."))
+        return f"<p><b>{question}</b></p><p>{note}</p>"
     # to_html escapes every cell, so document text cannot inject markup into the widget
     return f"<p><b>{question}</b></p>" + table.to_html(index=False, escape=True)
 
