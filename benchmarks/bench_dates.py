@@ -1,10 +1,14 @@
 """Benchmark: the date tagger beside dateparser's ``search_dates``, speed and TempEval-3 scores.
 
-Run: .venv/bin/python benchmarks/bench_dates.py [--files 40] [--repeat 3]
+Run: .venv/bin/python benchmarks/bench_dates.py [--files 40] [--docs 120] [--repeat 3]
 
-Speed: both tools tag the same text (the corpus documents, and the TempEval-3 texts when
-``../shared`` is present) in one run; throughput in characters per second (single core;
-dprkbrief best of ``--repeat`` runs, dateparser one run).
+Speed: per-document calls, as a pipeline makes them, on the same documents (the corpus
+documents, and the first ``--docs`` TempEval-3 news documents, ~2 KB each, when ``../shared``
+is present) in one run, both tools warmed up first; each document is tagged by dprkbrief
+(best of ``--repeat``: ``tag_dates_records``, the records fast path, and ``tag_dates``) and
+by dateparser (one call), interleaved so machine load hits both alike. Throughput in
+characters per second (single core) and the ratio, over all documents and for the median
+document.
 Accuracy: TempEval-3 training data (TBAQ-cleaned), all files for the tagger and the first
 ``--files`` files for dateparser (it is slow). dateparser's matches are mapped to TIMEX3
 values by their granularity (a day, month or year that the text names). Prints a markdown
@@ -20,7 +24,9 @@ import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TBAQ = ROOT.parent / "shared" / "data" / "tempeval3" / "TBAQ-cleaned"
+# ../shared of the checkout (or of a folder above it: a git worktree one level deeper)
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent)
+TBAQ = SHARED / "data" / "tempeval3" / "TBAQ-cleaned"
 
 
 def _texts() -> dict[str, list[tuple[str, str | None]]]:
@@ -72,25 +78,45 @@ def _dateparser_records(text: str, dct: str | None) -> list[dict]:
     return out
 
 
-def speed(texts: list[tuple[str, str | None]], repeat: int, subset: int) -> dict[str, float]:
-    from dprkbrief.temporal.tagger import tag_dates_records
+def speed(texts: list[tuple[str, str | None]], repeat: int, docs: int) -> dict[str, float]:
+    """Per-document calls, as a pipeline makes them: both tools warmed up, then each document
+    tagged by dprkbrief (best of ``repeat``, the records fast path and the DataFrame API)
+    and by dateparser (one call), interleaved so machine load hits both alike."""
+    from dprkbrief.temporal.tagger import tag_dates, tag_dates_records
 
-    n_chars = sum(len(t) for t, _ in texts)
-    tag_dates_records("warm up on 2019-02-28", None)  # compile the rules once
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for text, dct in texts:
-            tag_dates_records(text, dct)
-        best = min(best, time.perf_counter() - t0)
-    ours = n_chars / best
-    sample = texts[: max(1, len(texts) // subset)]  # dateparser is slow: one run on a subset
-    n_sample = sum(len(t) for t, _ in sample)
-    t0 = time.perf_counter()
+    sample = texts[:docs] if docs else texts
+    text0, dct0 = sample[0]
+    tag_dates_records(text0, dct0)  # warm up: compile the rules once
+    tag_dates(text0, dct0)
+    _dateparser_records(text0, dct0)  # warm up: dateparser's language data and caches
+    ours = frame = theirs = 0.0
+    per_doc: list[float] = []
     for text, dct in sample:
+        best = best_df = float("inf")
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            tag_dates_records(text, dct)
+            best = min(best, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            tag_dates(text, dct)
+            best_df = min(best_df, time.perf_counter() - t0)
+        t0 = time.perf_counter()
         _dateparser_records(text, dct)
-    theirs = n_sample / (time.perf_counter() - t0)
-    return {"chars": n_chars, "ours": ours, "dateparser": theirs, "dp_chars": n_sample}
+        dp = time.perf_counter() - t0
+        ours, frame, theirs = ours + best, frame + best_df, theirs + dp
+        per_doc.append(dp / best)
+    per_doc.sort()
+    n = sum(len(t) for t, _ in sample)
+    return {
+        "docs": len(sample),
+        "chars": n,
+        "ours": n / ours,
+        "frame": n / frame,
+        "dateparser": n / theirs,
+        "ms_ours": 1000 * ours / len(sample),
+        "ms_dp": 1000 * theirs / len(sample),
+        "median_ratio": per_doc[len(per_doc) // 2],
+    }
 
 
 def accuracy(files: int) -> list[tuple[str, object]]:
@@ -111,17 +137,26 @@ def accuracy(files: int) -> list[tuple[str, object]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--files", type=int, default=40, help="TempEval files for dateparser")
+    ap.add_argument("--docs", type=int, default=120, help="documents per set for the speed")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--speed-only", action="store_true")
     args = ap.parse_args()
 
-    print("| text | dprkbrief tag_dates (chars/s) | dateparser search_dates (chars/s) | ratio |")
-    print("| --- | ---: | ---: | ---: |")
+    print(
+        "| text (per-document calls) | docs, chars | dprkbrief records | dprkbrief DataFrame "
+        "| dateparser | ms/doc ours / dateparser | ratio (total) | ratio (median doc) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, texts in _texts().items():
-        s = speed(texts, args.repeat, 1)  # the same text for both tools
+        s = speed(texts, args.repeat, args.docs)
         print(
-            f"| {name}, {s['chars']:,} chars | {s['ours']:,.0f} | {s['dateparser']:,.0f} "
-            f"(on {s['dp_chars']:,} chars) | {s['ours'] / s['dateparser']:.1f}x |"
+            f"| {name} | {s['docs']}, {s['chars']:,} | {s['ours'] / 1e6:.2f}M chars/s | "
+            f"{s['frame'] / 1e6:.2f}M chars/s | {s['dateparser'] / 1e3:.0f}k chars/s | "
+            f"{s['ms_ours']:.2f} / {s['ms_dp']:.0f} | {s['ours'] / s['dateparser']:.1f}x | "
+            f"{s['median_ratio']:.1f}x |"
         )
+    if args.speed_only:
+        return
     if not TBAQ.is_dir():
         print("\n(TempEval-3 data not found in ../shared: accuracy skipped)")
         return

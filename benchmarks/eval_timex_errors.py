@@ -29,7 +29,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TBAQ = ROOT.parent / "shared" / "data" / "tempeval3" / "TBAQ-cleaned"
+# ../shared of the checkout (or of a folder above it: a git worktree one level deeper)
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent)
+TBAQ = SHARED / "data" / "tempeval3" / "TBAQ-cleaned"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 CLASSES = ("inconsistent", "gold_vs_dct", "malformed", "other")
 

@@ -11,6 +11,7 @@ import pytest
 from dprkbrief.errors import DprkbriefWarning, ParameterError
 from dprkbrief.events import dates, linking
 from dprkbrief.events.linking import LINK_COLUMNS, alias_regex, find_dates, link_events
+from dprkbrief.resources import load_toml, resource_path
 
 
 def ids(text, **kw):
@@ -51,7 +52,7 @@ def test_context_cue_needs_context_words_or_a_compatible_date():
     assert ids("The talks in Hanoi in 2006 were about trade.") == []
     # ... but not an alias, which then links with the catalog date
     df = link_events("In 2025 the Hanoi summit still haunts diplomats.")
-    assert list(df["how"]) == ["catalog"]
+    assert list(df["how"]) == ["differs"] and list(df["timex"]) == ["2025"]
 
 
 def test_context_words_may_come_from_the_paragraph():
@@ -103,7 +104,7 @@ def test_implausible_and_impossible_dates_are_rejected(monkeypatch):
         {"start": 0, "end": 4, "text": "now", "type": "DATE", "value": "PRESENT_REF"},
         {"start": 0, "end": 4, "text": "4 years", "type": "DURATION", "value": "P4Y"},
     ]
-    monkeypatch.setattr(linking, "_tag", lambda text, dct=None: rows)
+    monkeypatch.setattr(linking, "_tag", lambda text, dct=None, dates=None: rows)
     timexes, rejected = find_dates("9999 x", dct=None)
     assert timexes == [] and len(rejected) == 2
 
@@ -139,3 +140,94 @@ def test_no_warning_for_plain_text():
     with warnings.catch_warnings():
         warnings.simplefilter("error", DprkbriefWarning)
         assert ids("Nothing happened here at all.") == []
+
+
+# --- the sentence's own date, exact dates, "the YEAR <kind>" (issue 12) ---------------------
+
+
+def test_sentence_date_wins_over_the_catalog_date_and_both_are_kept():
+    df = link_events("North Korean troops fought in Kursk on 5 March 2025.", dct="2025-03-20")
+    r = df.set_index("event_id").loc["kursk_deployment"]
+    assert (r["date"], r["precision"], r["event_date"], r["how"]) == (
+        "2025-03-05",
+        "day",
+        "2024-10",
+        "explicit",
+    )
+
+
+def test_a_coarser_agreeing_date_keeps_the_catalog_date():
+    df = link_events("The Korean War (1950-1953) never ended.").set_index("event_id")
+    assert (df.at["korean_war", "date"], df.at["korean_war", "timex"]) == ("1950-06-25", "1950")
+    df = link_events("In June 2019 Trump stepped across the line at the DMZ meeting.")
+    assert df.set_index("event_id").at["dmz_meeting", "date"] == "2019-06-30"
+
+
+def test_a_date_naming_one_event_exactly_does_not_link_a_generic_cue_of_another():
+    text = (
+        "On September 3, 2017, North Korea conducted a nuclear test of a device it said "
+        "could be mounted on an intercontinental ballistic missile."
+    )
+    assert list(link_events(text)["event_id"]) == ["nuclear_test_2017"]
+    both = "They tested intercontinental ballistic missiles and held a nuclear test in 2017."
+    assert set(link_events(both)["event_id"]) == {"icbm_tests_2017", "nuclear_test_2017"}
+
+
+def test_alias_with_another_date_says_it_differs():
+    df = link_events("The Agreed Framework collapsed in 2002.")
+    r = df.set_index("event_id").loc["agreed_framework"]
+    assert (r["how"], r["timex"], r["date"]) == ("differs", "2002", "1994-10-21")
+
+
+_YK = load_toml(resource_path("events", "linking.toml"))["year_kind"]
+_YK_CASES = [ex for entry in _YK for ex in entry["examples"]]
+
+
+@pytest.mark.parametrize("ex", _YK_CASES, ids=[e["text"] for e in _YK_CASES])
+def test_year_kind_examples(ex):
+    df = link_events(ex["text"])
+    yk = df[df["cue_kind"] == "year_kind"]
+    if ex["event"]:
+        assert ex["event"] in set(df["event_id"]), df
+    else:
+        assert yk.empty, yk
+
+
+def test_year_kind_row():
+    df = link_events("Critics of the 1994 deal say it bought time.")
+    r = df.iloc[0]
+    assert (r["event_id"], r["cue"], r["cue_kind"], r["how"], r["timex"]) == (
+        "agreed_framework",
+        "the 1994 deal",
+        "year_kind",
+        "explicit",
+        "1994",
+    )
+
+
+def test_user_year_kind_rules(tmp_path):
+    from dprkbrief.errors import RuleFileError
+    from dprkbrief.events.linking import load_year_kinds
+
+    path = tmp_path / "yk.toml"
+    path.write_text('[[year_kind]]\nnouns = ["pact"]\ncategories = []\n')
+    with pytest.raises(RuleFileError, match="year_kind"):
+        load_year_kinds(path)
+
+
+def test_dates_rules_reach_link_events(tmp_path):
+    from dprkbrief.errors import DprkbriefError
+
+    with pytest.raises(DprkbriefError, match="dates|patterns"):
+        link_events("The Hanoi summit.", dates=tmp_path / "missing.toml")
+    df = link_events("The Hanoi summit collapsed on February 28, 2019.", dates=None)
+    assert df.iloc[0]["how"] == "explicit"
+
+
+def test_time_expressions_give_their_day_only_with_a_part_of_the_day():
+    timexes, _ = find_dates(
+        "This morning Powell spoke. At 1:30 p.m. we detected a launch.", dct="2002-10-20"
+    )
+    assert [(t.text, t.value, t.precision) for t in timexes] == [
+        ("This morning", "2002-10-20", "day")
+    ]

@@ -44,3 +44,25 @@ def test_eval_timex(tmp_path, capsys):
 def test_eval_timex_missing_path(tmp_path, capsys):
     assert main(["eval-timex", str(tmp_path / "nope")]) == 2
     assert "'paths'" in capsys.readouterr().err
+
+
+def test_dates_command_takes_a_user_rule_file_and_genre(tmp_path, capsys):
+    from dprkbrief.resources import resource_path
+
+    shipped = resource_path("dates", "patterns.toml").read_text(encoding="utf-8")
+    extra = (
+        '\n[[rule]]\nname = "two_moons"\ntriggers = ["moons"]\n'
+        "regex = 'two\\s+moons\\s+hence'\nvalue = \"ref(M, 2)\"\n"
+        'examples = [{ text = "two moons hence", dct = "2019-02-27", value = "2019-04" }]\n'
+    )
+    mine = tmp_path / "mine.toml"
+    mine.write_text(shipped + extra, encoding="utf-8")
+    text = "They meet two moons hence."
+    args = ["dates", "--text", text, "--dct", "2019-02-27", "--format", "csv"]
+    assert main([*args, "--dates", str(mine)]) == 0
+    assert "2019-04" in capsys.readouterr().out
+    assert main(args) == 0
+    assert "2019-04" not in capsys.readouterr().out
+    story = "On June 12, 2018, Kim met Trump. On Thursday, Kim flew home."
+    assert main(["dates", "--text", story, "--dct", "2019-02-27", "--genre", "narrative"]) == 0
+    assert "2018-06-14" in capsys.readouterr().out

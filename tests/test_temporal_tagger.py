@@ -295,10 +295,10 @@ def test_every_example_match_contains_a_trigger_word():
             assert any(t in keys for t in toks), (r, sorted(keys)[:10])
 
 
-def test_trigger_windows_do_not_change_the_result(monkeypatch):
+def test_trigger_windows_do_not_change_the_result():
     """Per-rule trigger windows are an optimisation only: same records when every rule
     scans the whole text."""
-    from dprkbrief.temporal import tagger
+    import dataclasses
 
     text = (
         "On Friday, Oct. 23, 1998, two years ago, the third-quarter results came; in "
@@ -307,30 +307,32 @@ def test_trigger_windows_do_not_change_the_result(monkeypatch):
         "four decades; Article 2019; a year earlier; tonight; each Monday; weekly."
     )
     fast = tag_dates_records(text, "1999-01-01")
-    rs = tagger.load_rules()
-    rs.trigger = None
-    monkeypatch.setattr(tagger, "_RULESET", rs)
-    slow = tag_dates_records(text, "1999-01-01")
-    monkeypatch.setattr(tagger, "_RULESET", None)
+    slow_rules = dataclasses.replace(load_rules(), trigger=None)
+    slow = tag_dates_records(text, "1999-01-01", dates=slow_rules)
     assert fast == slow and len(fast) >= 20
 
 
-def test_guarded_rules_match_like_unguarded(monkeypatch):
-    """The first-character guard is an optimisation only: same candidates without it."""
+def test_guarded_rules_match_like_unguarded():
+    """The first-character guard is an optimisation only: same records without it."""
+    import dataclasses
     import re
-
-    from dprkbrief.temporal import tagger
 
     text = (
         "On Friday, Oct. 23, 1998, two years ago, the third-quarter results came; "
         "next November, in the 1990s, every year since 1950-1953, now and recently."
     )
+    rules = load_rules()
+    plain_rules = []
+    for rule in rules.rules:
+        pattern = rule.regex.pattern
+        assert pattern.startswith(("(?=[", "(?<![\\w])")), pattern[:20]
+        plain = re.compile(pattern[pattern.index("(?<![\\w])") :], rule.regex.flags)
+        plain_rules.append(dataclasses.replace(rule, regex=plain))
+    guarded_share = sum(r.regex.pattern.startswith("(?=[") for r in rules.rules)
+    plain_set = dataclasses.replace(rules, rules=plain_rules)
     guarded = tag_dates_records(text, "1999-01-01")
-    monkeypatch.setattr(tagger, "_with_guard", lambda p, f: re.compile(p, f))
-    monkeypatch.setattr(tagger, "_RULESET", None)
-    plain = tag_dates_records(text, "1999-01-01")
-    monkeypatch.setattr(tagger, "_RULESET", None)
-    assert guarded == plain and len(plain) >= 8
+    assert guarded == tag_dates_records(text, "1999-01-01", dates=plain_set)
+    assert len(guarded) >= 8 and guarded_share > len(rules.rules) // 2
 
 
 def test_letters_whose_lower_case_is_longer_keep_offsets_exact():

@@ -289,3 +289,130 @@ def test_captions_are_searched_by_default_and_kinds_restricts():
     cap = tl[tl["quote"].str.startswith("In June 2019")]
     assert "dmz_meeting" in set(cap["event_id"])
     assert dprkbrief.timeline(c, kinds=["body"])["quote"].str.startswith("In June").sum() == 0
+
+
+# --- every dated line, segment kinds, the document pass (issue 12) --------------------------
+
+NEWS = """Trump-Kim summit ends without a deal
+
+By Jane Roe
+Published: 28 Feb. 2019, 10:15
+
+The meeting between the two leaders broke up early, and no joint statement was signed, officials said. Both delegations left the hotel within minutes of each other.
+
+Talks had stalled for months before the meeting. "Sometimes you have to walk," the president said.
+
+"Sometimes you have to walk," the president said.
+
+Key dates:
+
+- In 2006 North Korea tested its first nuclear device.
+- Talks resumed in October 2019.
+
+Kim Min-ji is a fellow at an institute in Seoul. She joined the foreign ministry in 2009.
+"""
+
+
+@pytest.fixture
+def news():
+    return dprkbrief.corpus_from_texts({"n": NEWS})
+
+
+def test_dated_lines_of_every_fact_kind_say_their_kind(news):
+    tl = _timeline(news)
+    kinds = dict(zip(tl["date"], tl["seg_kind"]))
+    assert kinds["2006"] == "bullet" and kinds["2019-10"] == "bullet"
+    assert kinds["2009"] == "bio"
+    sent = news.segments("sentence")
+    seg_kind = dict(zip(sent["seg_id"], sent["kind"]))
+    assert all(seg_kind[s] == k for s, k in zip(tl["seg_id"], tl["seg_kind"]))
+    assert "pull_quote" not in set(tl["seg_kind"]) and "byline" not in set(tl["seg_kind"])
+    assert "2019-02-28" not in set(tl["date"]) or (tl["how"] == "document").any()
+
+
+def test_caption_with_a_file_photo_date():
+    text = (
+        "Talks resume\n\nPhoto: In this March 3, 2018, file photo, officials walk past a banner "
+        "in Pyongyang.\n\nNegotiators met again in Sweden in October 2019.\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"c": text}, metadata={"c": {"date": "2019-10"}}))
+    row = tl[tl["date"] == "2018-03-03"]
+    assert len(row) == 1 and row.iloc[0]["kind"] == "dated_mention"
+
+
+def test_document_pass_links_the_report_to_the_event_its_title_names(news):
+    tl = _timeline(news)
+    doc = tl[tl["how"] == "document"]
+    assert list(doc["event_id"]) == ["hanoi_summit"]
+    r = doc.iloc[0]
+    assert (r["date"], r["event_date"], r["seg_kind"]) == ("2019-02-27", "2019-02-27", "title")
+    assert r["cue"] in r["quote"] and r["doc_date"] == "2019-02-28"
+    # the same title on a report from another year names no event
+    other = dprkbrief.corpus_from_texts({"n": NEWS.replace("28 Feb. 2019", "3 May 2023")})
+    assert not (_timeline(other)["how"] == "document").any()
+
+
+def test_document_pass_adds_no_second_row_for_an_event_already_linked():
+    text = NEWS.replace("The meeting between", "The Hanoi summit between")
+    tl = _timeline(dprkbrief.corpus_from_texts({"n": text}))
+    hanoi = tl[tl["event_id"] == "hanoi_summit"]
+    assert len(hanoi) == 1 and hanoi.iloc[0]["how"] != "document"
+
+
+def test_sentence_date_over_catalog_date_in_the_timeline():
+    text = "Frontline\n\nNorth Korean troops fought in Kursk on 5 March 2025, officials said.\n"
+    c = dprkbrief.corpus_from_texts({"k": text}, metadata={"k": {"date": "2025-03-20"}})
+    r = _timeline(c).set_index("event_id").loc["kursk_deployment"]
+    assert (r["date"], r["event_date"], r["date_start"], r["date_end"]) == (
+        "2025-03-05",
+        "2024-10",
+        "2025-03-05",
+        "2025-03-05",
+    )
+
+
+def test_kinds_are_validated(news):
+    with pytest.raises(ParameterError, match="invalid value for 'kinds': 'nokind'; allowed"):
+        _timeline(news, kinds=["nokind"])
+    with pytest.raises(ParameterError, match="kinds"):
+        _timeline(news, kinds=[])
+    only_bio = _timeline(news, kinds=["bio"])
+    assert set(only_bio["seg_kind"]) == {"bio"}
+
+
+def test_dates_rules_reach_the_timeline(news, tmp_path):
+    with pytest.raises(dprkbrief.errors.DprkbriefError, match="dates|patterns"):
+        _timeline(news, dates=tmp_path / "missing.toml")
+
+
+def test_news_datelines_and_headlines_are_not_mentions():
+    text = (
+        "Pyongyang recalls the 1994 agreement\n\nSEOUL, Dec. 26, 2024 (Reuters) - North Korea fired a "
+        "missile, officials said. The last launch was in June 2019.\n\nGENEVA, Oct. 21 -- "
+        "Talks went on.\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"d": text}))
+    assert list(tl["date"]) == ["1994-10-21", "2019-06"]
+    assert tl.iloc[0]["how"] == "document" and tl.iloc[0]["seg_kind"] == "title"
+    with_title = _timeline(dprkbrief.corpus_from_texts({"d": text}), kinds=["title", "body"])
+    assert with_title.iloc[0]["how"] == "explicit"  # the headline read as a sentence
+
+
+def test_a_transcript_header_date_is_the_broadcast_event():
+    head = "Powell on the accord\nAired October 20, 2002 - 10:09 ET\n\n"
+    body = "WALLACE: The White House is scrapping the deal.\n\nKING: Thank you, Kelly.\n"
+    tl = _timeline(dprkbrief.corpus_from_texts({"t": head + body}))
+    assert dprkbrief.corpus_from_texts({"t": head + body})["t"].meta["spoken"]
+    row = tl[tl["date"] == "2002-10-20"]
+    assert len(row) == 1 and row.iloc[0]["cue"] == "October 20, 2002"
+    news = "Powell on the accord\nPublished: October 20, 2002\n\nThe deal is off, he said.\n"
+    assert _timeline(dprkbrief.corpus_from_texts({"t": news})).empty
+
+
+def test_other_dates_of_a_linked_sentence_stay_mentions():
+    text = (
+        "Notes\n\nAt the six-party talks on June 1, 2006 delegates recalled the joint statement "
+        "of September 2005. The Korean War (1950-1953) never ended.\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"s": text}))
+    assert set(tl["date"]) == {"2006-06-01", "2005-09", "1950-06-25"}

@@ -28,6 +28,8 @@ _EXPORTS: dict[str, str] = {
     "speaker_shares": "dprkbrief.analysis.overview",
     # temporal
     "tag_dates": "dprkbrief.temporal.tagger",
+    "tag_dates_records": "dprkbrief.temporal.tagger",
+    "load_dates": "dprkbrief.temporal.rules",
     "evaluate_timeml": "dprkbrief.temporal.timeml",
     # events and timeline
     "load_events": "dprkbrief.events.catalog",

@@ -13,13 +13,13 @@ taking the statement's certainty as the forecast probability of what it says.
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .. import calendar as cal
 from .._validate import check_type
 from ..errors import CorpusError, ParameterError, RuleFileError
 from .codebook import _path, load_toml
@@ -50,7 +50,13 @@ FORECAST_COLUMNS = [
 OUTCOME_COLUMNS = ["forecast_id", "outcome", "resolved_on", "note"]
 SCORE_COLUMNS = ["expert", "n_forecasts", "n_scored", "brier", "mean_certainty", "hit_rate"]
 _COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+
+
+def _month_number(name: str) -> int:
+    """Month number of a month name, from the date rules' one month table."""
+    from ..temporal.rules import load_dates
+
+    return int(load_dates().tables["month"][name.lower().rstrip(".")])
 
 
 @lru_cache(maxsize=8)
@@ -69,7 +75,22 @@ def _horizon_rules(path: str, mtime: float) -> tuple[tuple, tuple]:
     terms = tuple(
         (date.fromisoformat(t["start"]), date.fromisoformat(t["end"])) for t in data.get("term", [])
     )
-    return tuple(rules), terms
+    return tuple(rules), terms or _catalog_terms()
+
+
+@lru_cache(maxsize=1)
+def _catalog_terms() -> tuple[tuple[date, date], ...]:
+    """Executive terms from the event catalog's inaugurations (category ``inauguration``):
+    each runs to the next one; the last to four years after it (the catalog is the one
+    source of inauguration dates; a horizons file's own [[term]] tables override it)."""
+    from ..events.catalog import load_events
+
+    ev = load_events()
+    starts = sorted(
+        date.fromisoformat(d) for d in ev.loc[ev["category"] == "inauguration", "date"] if d
+    )
+    ends = starts[1:] + [cal.add_months(starts[-1], 48)] if starts else []
+    return tuple((s, e) for s, e in zip(starts, ends, strict=True) if e is not None)
 
 
 @lru_cache(maxsize=8)
@@ -113,33 +134,19 @@ def _future_match(text: str, rx: re.Pattern | None) -> str | None:
 
 
 def _dct(value: str | None) -> date | None:
-    if not value:
-        return None
-    parts = str(value).split("-")
-    try:
-        y = int(parts[0])
-        m = int(parts[1]) if len(parts) > 1 else 1
-        d = int(parts[2]) if len(parts) > 2 else 1
-        return date(y, m, d)
-    except (ValueError, IndexError):
-        return None
-
-
-def _add_months(d: date, n: int) -> date:
-    m = d.month - 1 + n
-    y, m = d.year + m // 12, m % 12 + 1
-    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+    got = cal.parse_iso(str(value)) if value else None
+    return got[0] if got else None
 
 
 def resolve_horizons(
-    text: str, dct: str | None, *, horizons: str | Path | None = None
+    text: str, dct: str | None, *, horizons: str | Path | None = None, dates: Any = None
 ) -> list[dict[str, Any]]:
     """Time windows a sentence's horizon expressions denote, resolved against ``dct``.
 
     Returns dicts ``{text, start, end, mod}`` (ISO dates; ``end`` empty for open windows,
     both empty when ``dct`` is unknown), in text order.
     """
-    return _resolve(text, dct, _load_horizons(horizons))
+    return _resolve(text, dct, _load_horizons(horizons), dates)
 
 
 def _load_horizons(horizons: str | Path | None) -> tuple[tuple, tuple]:
@@ -147,7 +154,9 @@ def _load_horizons(horizons: str | Path | None) -> tuple[tuple, tuple]:
     return _horizon_rules(str(path.resolve()), path.stat().st_mtime)
 
 
-def _resolve(text: str, dct: str | None, loaded: tuple[tuple, tuple]) -> list[dict[str, Any]]:
+def _resolve(
+    text: str, dct: str | None, loaded: tuple[tuple, tuple], dates: Any = None
+) -> list[dict[str, Any]]:
     rules, terms = loaded
     base = _dct(dct)
     out, taken = [], []
@@ -173,13 +182,13 @@ def _resolve(text: str, dct: str | None, loaded: tuple[tuple, tuple]) -> list[di
                     if mod == "AFTER":
                         start, end = date(y + 1, 1, 1), None
                 elif kind == "months":
-                    start, end = base, _add_months(base, offset)
+                    start, end = base, cal.add_months(base, offset)
                 elif kind == "next_month":
-                    month = _MONTHS[groups["month"].lower()]
+                    month = _month_number(groups["month"])
                     # the first such month more than two months after the DCT
                     y = base.year if month - base.month > 2 else base.year + 1
                     start = date(y, month, 1)
-                    end = date(y, month, calendar.monthrange(y, month)[1])
+                    end = cal.month_end(y, month)
                 elif kind == "term_end":
                     ends = [e for s, e in terms if s <= base < e] or [
                         e for s, e in terms if s > base
@@ -195,7 +204,7 @@ def _resolve(text: str, dct: str | None, loaded: tuple[tuple, tuple]) -> list[di
                 }
             )
     if not out and base is not None:
-        out = _tagger_horizons(text, base)
+        out = _tagger_horizons(text, base, dates)
     out.sort(key=lambda h: h.pop("pos"))
     return out
 
@@ -222,7 +231,7 @@ class _Timex(NamedTuple):
     start: int
 
 
-def _tagger_horizons(text: str, base: date) -> list[dict[str, Any]]:
+def _tagger_horizons(text: str, base: date, dates: Any = None) -> list[dict[str, Any]]:
     """Future DATE expressions from the temporal tagger, when it is installed."""
     try:
         from ..temporal.tagger import tag_dates_records
@@ -231,7 +240,7 @@ def _tagger_horizons(text: str, base: date) -> list[dict[str, Any]]:
     from ..errors import DprkbriefError
 
     try:
-        tagged = tag_dates_records(text, dct=base.isoformat())
+        tagged = tag_dates_records(text, dct=base.isoformat(), dates=dates)
     except DprkbriefError as exc:  # a broken tagger must not sink the ledger: say so once
         _warn_tagger(str(exc))
         return []
@@ -246,7 +255,7 @@ def _tagger_horizons(text: str, base: date) -> list[dict[str, Any]]:
         if mo is None:
             end = date(y, 12, 31)
         elif d is None:
-            end = date(y, int(mo), calendar.monthrange(y, int(mo))[1])
+            end = cal.month_end(y, int(mo))
         else:
             end = start
         if end < base:
@@ -282,6 +291,7 @@ def forecasts(
     min_certainty: float = 0.0,
     codebook: str | Path | None = None,
     horizons: str | Path | None = None,
+    dates: Any = None,
 ) -> pd.DataFrame:
     """The forecast ledger: own-voice predictions with document date, horizon and certainty.
 
@@ -292,6 +302,8 @@ def forecasts(
     (BEFORE|AFTER|""). When a sentence has several horizons the latest-ending one is kept.
     ``doc_date`` is None (object column, never NaN) for undated documents. The statements
     behind the ledger are shared with ``statements``/``positions`` on the same corpus.
+    ``dates`` is the date rules for horizons the lexicon does not resolve
+    (:func:`dprkbrief.temporal.rules.load_dates` or a user patterns file; None: shipped).
     """
     import pandas as pd
 
@@ -310,13 +322,13 @@ def forecasts(
     ]
     loaded = _load_horizons(horizons)
     future = _future_rx(horizons)
-    dates = {d: _iso_or_none(doc_date(corpus, d)) for d in set(st["doc_id"])}
+    doc_dates = {d: _iso_or_none(doc_date(corpus, d)) for d in set(st["doc_id"])}
     rows = []
     for row in st.itertuples():
         if _future_match(row.quote, future) is None:
             continue
-        dct = dates[row.doc_id]
-        hs = _resolve(row.quote, dct, loaded)
+        dct = doc_dates[row.doc_id]
+        hs = _resolve(row.quote, dct, loaded, dates)
         best = max(hs, key=lambda h: (h["end"] or "9999", h["start"]), default=None)
         rows.append(
             {

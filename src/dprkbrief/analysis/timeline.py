@@ -1,13 +1,17 @@
 """Evidence-linked timeline: every mention of a dated event in the corpus, one row each.
 
-Catalog events are found by their cues (``dprkbrief.events.linking``); dates in prose
-sentences that match no catalog event become ``dated_mention`` rows, so a new document yields
-a timeline even for events the catalog lacks. Every row carries its evidence sentence.
+Catalog events are found by their cues (``dprkbrief.events.linking``); dates in sentences
+that match no catalog event become ``dated_mention`` rows, so a new document yields a
+timeline even for events the catalog lacks. Every segment kind that states facts is searched
+(prose, captions, bios, headings, titles, tables); each row says its segment kind. A
+document-level pass links a report to the event its title or first paragraph names. Every
+row carries its evidence sentence.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 from .._validate import as_str_list, check_columns, check_type
 from ..errors import DprkbriefWarning, ParameterError
 from ..events import dates as _dates
-from ..events.linking import find_dates, match_sentence, resolve_events
+from ..events.linking import (
+    HOWS,
+    Timex,
+    find_dates,
+    load_year_kinds,
+    match_sentence,
+    resolve_events,
+)
 from ..segment import PROSE_KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,9 +56,38 @@ TIMELINE_COLUMNS = [
     "category",
     "date_start",
     "date_end",
+    "seg_kind",
+    "event_date",
 ]
 KINDS = ("catalog", "dated_mention")
-HOWS = ("explicit", "relative", "catalog")
+__all__ = ["HOWS", "KINDS", "SEGMENT_KINDS", "FACT_KINDS", "TIMELINE_COLUMNS", "timeline"]
+SEGMENT_KINDS = (
+    "title",
+    "heading",
+    "body",
+    "question",
+    "bullet",
+    "list_item",
+    "caption",
+    "credit",
+    "pull_quote",
+    "byline",
+    "bio",
+    "metadata",
+    "separator",
+    "boilerplate",
+    "speaker_label",
+    "table",
+    "signature",
+)
+# segment kinds that state facts: prose, photo captions and credits, bios, headings, tables,
+# short lines under the headline (never pull-quote repeats); a publication-date line is the
+# document's own date, not an event (see _front_date); the headline restates the story and
+# is read by the document pass, not as a sentence (pass kinds=[..., "title"] to read it)
+FACT_KINDS = frozenset(
+    PROSE_KINDS | {"caption", "credit", "bio", "heading", "table", "byline", "metadata"}
+)
+_DOC_WINDOW = 31  # days around an event in which a report's date makes it "about" the event
 
 
 def _excerpt(text: str, s: int, e: int, width: int = 70) -> str:
@@ -85,6 +125,27 @@ def _doc_dct(corpus: Corpus, doc_id: str) -> str | None:
     return dct
 
 
+def story_day(dct: str | None, month_day: Any) -> str | None:
+    """The reference date for relative expressions: the day of a year-less news dateline
+    ("GENEVA, Oct. 21 --", month_day = (10, 21)) when it falls within a week before (or in)
+    the document date -- a story filed on the 21st and printed on the 22nd says "today" of
+    the 21st -- else the document date itself."""
+    from datetime import date, timedelta
+
+    iv = _dates.interval(dct) if dct else None
+    if iv is None or not month_day:
+        return dct
+    month, day = month_day
+    for year in (iv[1].year, iv[1].year - 1):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue
+        if iv[0] - timedelta(days=7) <= d <= iv[1]:
+            return d.isoformat()
+    return dct
+
+
 def _bounds(start: Any, end: Any):
     lo = _dates.bound(start, "start", upper=False) if start is not None else None
     hi = _dates.bound(end, "end", upper=True) if end is not None else None
@@ -95,6 +156,123 @@ def _bounds(start: Any, end: Any):
     return lo, hi
 
 
+def _check_kinds(kinds: Any) -> set[str]:
+    from .._validate import check_choice
+
+    names = as_str_list("kinds", kinds) or []
+    if not names:
+        raise ParameterError(
+            "invalid value for 'kinds': an empty list searches nothing; give segment kinds "
+            f"such as {sorted(FACT_KINDS)} or None for the default"
+        )
+    for k in names:
+        check_choice("kinds", k, SEGMENT_KINDS)
+    return set(names)
+
+
+def _front_date(text: str, t: Timex, spoken: bool = False, rules: Any = None) -> bool:
+    """True if ``t`` dates the document rather than an event: on its line, a line that is
+    little more than a date ("03/23/2010 05:12 am ET", "By Jane Roe, March 3, 2020"), a date
+    introduced by label words at the start of the line ("Published: 28 Feb. 2019", "date
+    2025-07-29 Trump willing to ..."), or a news dateline ("SAN DIEGO, December 25.",
+    "SEOUL, Dec. 26, 2024 (Reuters) -"). In the record of a spoken event (``spoken``: a
+    transcript, remarks, a briefing) an unlabelled or "Aired ..." date line is the day the
+    event took place and is kept."""
+    from ..corpus.metadata import is_dateline
+    from ..segment.datelines import dateline_span, stated_dates
+
+    lo = text.rfind("\n", 0, t.start) + 1
+    hi = text.find("\n", t.end)
+    line = text[lo : hi if hi >= 0 else len(text)]
+    s, e = t.start - lo, t.end - lo
+    span = dateline_span(line, rules)
+    if span is not None and s < span[1]:
+        return True
+    words = re.compile(r"[A-Za-z]{2,}")
+    for i, d in enumerate(stated_dates(line, rules)):
+        if d.start < e and s < d.end:
+            rest = words.findall(line[: d.start] + " " + line[d.end :])
+            bare = len(rest) <= 4 and not line.rstrip().endswith(".")  # no sentence
+            labelled = d.labelled and len(words.findall(line[: d.start])) <= 3
+            if spoken and (bare or labelled) and (d.role == "held" or not d.labelled):
+                return False
+            return bare or labelled or (i == 0 and not d.labelled and is_dateline(line, d))
+    return False
+
+
+def _base(s: Any, doc_id: str, dct: str | None) -> dict[str, Any]:
+    return {
+        "doc_id": doc_id,
+        "doc_date": dct,
+        "speaker": s.speaker,
+        "seg_id": s.seg_id,
+        "start": int(s.start),
+        "end": int(s.end),
+        "quote": s.text,
+        "seg_kind": s.kind,
+    }
+
+
+def _lead_sentences(sents: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per document, the sentences of its title and its first prose paragraph."""
+    import pandas as pd
+
+    out = {}
+    for doc_id, g in sents.groupby("doc_id", sort=False):
+        title = g[g["kind"] == "title"]
+        prose = g[g["kind"].isin(PROSE_KINDS) & g["paragraph_id"].notna()]
+        first = (
+            prose[prose["paragraph_id"] == prose["paragraph_id"].iloc[0]] if len(prose) else prose
+        )
+        parts = [f for f in (title, first) if len(f)]
+        if parts:
+            out[doc_id] = pd.concat(parts)
+    return out
+
+
+def _document_rows(
+    lead: pd.DataFrame,
+    doc_id: str,
+    dct: str | None,
+    compiled: list,
+    spans: dict[str, tuple[str, str]],
+    linked: set[str],
+    year_kinds: list,
+) -> list[dict[str, Any]]:
+    """One ``how="document"`` row per event the title or first paragraph names that no
+    sentence row links yet: aliases and patterns name it alone; generic cues ("the summit",
+    "Trump-Kim meeting") when the report's date lies within a month of the event."""
+    from datetime import timedelta
+
+    context = " ".join(lead["text"])
+    stamp: list[Timex] = []
+    iv = _dates.interval(dct) if dct else None
+    if iv is not None:
+        pad = timedelta(days=_DOC_WINDOW)
+        stamp = [Timex(-1, -1, "", dct, None, iv[0] - pad, iv[1] + pad, True)]
+    out = []
+    for s in lead.itertuples(index=False):
+        links, _ = match_sentence(s.text, compiled, stamp, context=context, year_kinds=year_kinds)
+        for link in links:
+            eid = link["event_id"]
+            if eid in linked or (link["how"] == "differs" and link["cue_kind"] != "alias"):
+                continue
+            linked.add(eid)
+            row = dict(_base(s, doc_id, dct), **link, kind="catalog")
+            row.update(
+                date=link["event_date"],
+                how="document",
+                timex=None,
+                cue_start=int(s.start + link["cue_start"]),
+                cue_end=int(s.start + link["cue_end"]),
+            )
+            precision = next(ev.precision for ev in compiled if ev.event_id == eid)
+            row["precision"] = precision
+            row["date_start"], row["date_end"] = spans[eid]
+            out.append(row)
+    return out
+
+
 def timeline(
     corpus: Corpus,
     *,
@@ -103,20 +281,27 @@ def timeline(
     events: str | Path | pd.DataFrame | None = None,
     docs: list[str] | None = None,
     kinds: list[str] | None = None,
+    dates: Any = None,
 ) -> pd.DataFrame:
-    """One row per mention of a dated event in the prose sentences of ``corpus``.
+    """One row per mention of a dated event in the sentences of ``corpus``.
 
     ``start``/``end`` keep rows whose date overlaps the range (years like 1994 or ISO strings);
     ``events`` is a catalog path or a ``load_events`` DataFrame (default: shipped catalog);
-    ``docs`` restricts to those doc_ids. ``kinds`` lists the sentence kinds searched
-    (default: prose and photo captions, which state dated facts); pull-quote repeats,
-    bylines and boilerplate are never searched, so a repeated claim adds no row. Columns: event_id (None for dated mentions), label (event label, or a short
-    excerpt), date (ISO/TIMEX value), precision, kind (catalog|dated_mention), doc_id,
-    doc_date, speaker, seg_id (the sentence), start, end, quote (== text[start:end], the
-    sentence), cue (the matched text), how (explicit|relative|catalog), cue_kind
-    (alias|pattern|context|dated|date), cue_start, cue_end (absolute offsets of the cue),
-    timex (date value found in the sentence, or None), category, date_start, date_end
-    (ISO bounds of the row's date, spans for span events). Sorted by date, doc_id, start.
+    ``docs`` restricts to those doc_ids; ``dates`` are the user's date rules
+    (``dprkbrief.load_dates(...)`` or a patterns path). ``kinds`` lists the segment kinds
+    searched (default ``FACT_KINDS``: prose, captions, bios, headings, titles, tables);
+    pull-quote repeats are never searched, so a repeated claim adds no row. Columns:
+    event_id (None for dated mentions), label (event label, or a short excerpt), date (the
+    date the sentence states, else the catalog date), precision, kind
+    (catalog|dated_mention), doc_id, doc_date, speaker, seg_id (the sentence), start, end,
+    quote (== text[start:end], the sentence), cue (the matched text), how
+    (explicit|relative|catalog|differs|document, see ``link_events``; ``document``: the
+    title or first paragraph names the event the report is about), cue_kind
+    (alias|pattern|context|dated|year_kind|date), cue_start, cue_end (absolute offsets of
+    the cue), timex (date value found in the sentence, or None), category, date_start,
+    date_end (ISO bounds of the row's date, spans for span events), seg_kind (the segment
+    kind of the sentence), event_date (the catalog date of a linked event, else None).
+    Sorted by date, doc_id, start.
     """
     import pandas as pd
 
@@ -125,23 +310,32 @@ def timeline(
     check_type("corpus", corpus, Corpus, hint="load one with dprkbrief.load_corpus(...)")
     ids = as_str_list("docs", docs)
     lo, hi = _bounds(start, end)
+    if dates is not None:  # compile a user's rule files once, with a clear error if wrong
+        from ..temporal.rules import as_dates
+
+        dates = as_dates(dates)
     table, compiled = resolve_events(events)
     spans = {
         r.event_id: (r.date_start, r.date_end)
         for r in table[["event_id", "date_start", "date_end"]].itertuples(index=False)
     }
-    sents = corpus.segments("sentence", docs=ids)
-    allowed = set(PROSE_KINDS | {"caption"}) if kinds is None else set(as_str_list("kinds", kinds))
+    allowed = set(FACT_KINDS) if kinds is None else _check_kinds(kinds)
     allowed -= {"pull_quote"}
-    sents = sents[sents["kind"].isin(allowed)]
+    year_kinds = load_year_kinds()
+    dl = getattr(corpus, "datelines", None)  # the date-line rules the corpus was read with
+    all_sents = corpus.segments("sentence", docs=ids)
+    sents = all_sents[all_sents["kind"].isin(allowed)]
     paras = corpus.segments("paragraph", docs=ids)
     para_text = dict(zip(paras["seg_id"], paras["text"]))
+    leads = _lead_sentences(all_sents)
 
     rows: list[dict[str, Any]] = []
     for doc_id, group in sents.groupby("doc_id", sort=True):
         text = corpus[doc_id].text
         dct = _doc_dct(corpus, doc_id)
-        timexes, rejected = find_dates(text, dct)
+        ref = story_day(dct, corpus[doc_id].meta.get("dateline_day"))
+        spoken = bool(corpus[doc_id].meta.get("spoken"))
+        timexes, rejected = find_dates(text, ref, dates=dates)
         if rejected:
             warnings.warn(
                 f"document {doc_id!r}: ignored {len(rejected)} implausible date(s) "
@@ -156,22 +350,21 @@ def timeline(
                 for t in timexes
                 if t.start >= s.start and t.end <= s.end
             ]
+            local = [t for t in local if not _front_date(s.text, t, spoken, dl)]
             context = para_text.get(s.paragraph_id) if s.paragraph_id else None
-            links, used = match_sentence(s.text, compiled, local, context=context)
-            base = {
-                "doc_id": doc_id,
-                "doc_date": dct,
-                "speaker": s.speaker,
-                "seg_id": s.seg_id,
-                "start": int(s.start),
-                "end": int(s.end),
-                "quote": s.text,
-            }
+            links, used = match_sentence(
+                s.text, compiled, local, context=context, year_kinds=year_kinds
+            )
+            base = _base(s, doc_id, dct)
             for link in links:
                 row = dict(base, **link, kind="catalog")
                 row["cue_start"] += s.start
                 row["cue_end"] += s.start
-                row["date_start"], row["date_end"] = spans[link["event_id"]]
+                if link["date"] == link["event_date"]:
+                    row["date_start"], row["date_end"] = spans[link["event_id"]]
+                else:  # the sentence's own date
+                    iv = _dates.interval(link["date"])
+                    row["date_start"], row["date_end"] = iv[0].isoformat(), iv[1].isoformat()
                 rows.append(row)
             seen: set[str] = set()
             for i, t in enumerate(local):
@@ -195,8 +388,15 @@ def timeline(
                         timex=t.value,
                         date_start=t.lo.isoformat(),
                         date_end=t.hi.isoformat(),
+                        event_date=None,
                     )
                 )
+        lead = leads.get(doc_id)
+        if lead is not None and kinds is not None:
+            lead = lead[lead["kind"].isin(allowed)]
+        if lead is not None and len(lead):
+            linked = {r["event_id"] for r in rows if r["doc_id"] == doc_id and r["event_id"]}
+            rows += _document_rows(lead, doc_id, dct, compiled, spans, linked, year_kinds)
     df = pd.DataFrame(rows, columns=TIMELINE_COLUMNS, dtype=object)
     if len(df):
         los = df["date_start"].map(lambda v: _dates.interval(v)[0])

@@ -24,6 +24,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--text", help="tag this string instead of a corpus or file")
     p.add_argument("--dct", help="document creation time (YYYY, YYYY-MM or YYYY-MM-DD)")
     p.add_argument("--doc", "--docs", action="append", dest="docs", metavar="DOC_ID")
+    p.add_argument(
+        "--dates", metavar="TOML", help="your own date patterns file (format of patterns.toml)"
+    )
+    p.add_argument(
+        "--genre",
+        choices=["news", "narrative"],
+        default="news",
+        help="news: relative dates from the document date by tense; narrative: from the last "
+        "date the text states",
+    )
     add_format_arg(p)
     p.set_defaults(func=_dates)
 
@@ -50,15 +60,18 @@ def _dates(args: argparse.Namespace) -> int:
 
     import pandas as pd
 
+    from dprkbrief.temporal.rules import load_dates
     from dprkbrief.temporal.tagger import tag_dates
 
+    rules = load_dates(args.dates)
+    opts = {"dates": rules, "genre": args.genre}
     if args.text is not None:
-        df = tag_dates(args.text, dct=args.dct)
+        df = tag_dates(args.text, dct=args.dct, **opts)
         df.insert(0, "doc_id", "text")
     elif Path(args.path).is_file():
         path = Path(args.path)
         text = path.read_text(encoding="utf-8", errors="replace")
-        df = tag_dates(text, dct=args.dct)
+        df = tag_dates(text, dct=args.dct, **opts)
         df.insert(0, "doc_id", path.stem)
     else:
         from dprkbrief import load_corpus
@@ -69,7 +82,7 @@ def _dates(args: argparse.Namespace) -> int:
         frames = []
         for doc_id in ids:
             doc = corpus[doc_id]
-            d = tag_dates(doc.text, dct=args.dct or doc_date(corpus, doc_id))
+            d = tag_dates(doc.text, dct=args.dct or doc_date(corpus, doc_id), **opts)
             d.insert(0, "doc_id", doc_id)
             frames.append(d)
         df = pd.concat(frames, ignore_index=True) if frames else tag_dates("")

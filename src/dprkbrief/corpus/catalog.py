@@ -130,7 +130,7 @@ def _valid_iso(value: str) -> bool:
 
 
 def precision_of(iso: str | None) -> str | None:
-    """``year``/``month``/``day`` from the length of an ISO date string."""
-    if not iso:
-        return None
-    return {1: "year", 2: "month", 3: "day"}[len(iso.split("-"))]
+    """``year``/``month``/``day`` of an ISO date string (:func:`dprkbrief.calendar.precision_of`)."""
+    from ..calendar import precision_of as _precision
+
+    return _precision(iso) if iso else None

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._validate import as_str_list, check_choice, check_type
 from ..errors import CorpusError, DprkbriefWarning
 from ..segment.blocks import Para, Structure, load_structure, parse_paragraphs
+from ..segment.datelines import DatelineRules, load_dateline_rules
 from ..segment.segmenter import LEVELS, ROW_FIELDS, segment_compact
 from . import catalog as _catalog
 from . import io as _io
-from .metadata import infer
+from .metadata import infer, inferred_date
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -45,6 +46,7 @@ DOCUMENT_COLUMNS = [
     "authors_source",
     "publisher_source",
     "interviewer",
+    "date_updated",
 ]
 SEGMENT_COLUMNS = [
     "doc_id",
@@ -125,9 +127,17 @@ class Document:
 class Corpus(Mapping[str, Document]):
     """A collection of documents keyed by ``doc_id`` (the file name without extension)."""
 
-    def __init__(self, documents: list[Document], *, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        documents: list[Document],
+        *,
+        path: Path | None = None,
+        datelines: DatelineRules | None = None,
+    ) -> None:
         self._docs = {d.doc_id: d for d in sorted(documents, key=lambda d: d.doc_id)}
         self.path = path
+        # the date-line rules the documents were read with (the timeline reuses them)
+        self.datelines = datelines
         self._seg_cache: dict[str, pd.DataFrame] = {}
         # memo for derived analyses (statements, …) keyed by the rule files that produced
         # them; a Corpus does not change after loading, so results can be shared
@@ -186,7 +196,7 @@ class Corpus(Mapping[str, Document]):
     def select(self, docs: list[str]) -> Corpus:
         """A corpus restricted to the given doc_ids."""
         ids = self._check_docs(docs) or []
-        return Corpus([self._docs[i] for i in ids], path=self.path)
+        return Corpus([self._docs[i] for i in ids], path=self.path, datelines=self.datelines)
 
     def _check_docs(self, docs: Any) -> list[str] | None:
         ids = as_str_list("docs", docs)
@@ -229,13 +239,19 @@ def _make_document(
     path: Path | None,
     entry: dict[str, tuple[Any, str]],
     structure: Structure,
+    infer_dates: bool = False,
+    datelines: DatelineRules | None = None,
 ) -> Document:
     doc = Document(doc_id=doc_id, text=text, path=path, _structure=structure)
-    meta = infer(text, doc.paragraphs, structure)
+    meta = infer(text, doc.paragraphs, structure, datelines=datelines)
     for name, (value, source) in entry.items():
         meta[name] = value
         if name in ("title", "date", "genre", "authors", "publisher"):
             meta[f"{name}_source"] = source
+    if infer_dates and meta.get("date") is None:
+        meta["date"] = inferred_date(text)
+        if meta["date"] is not None:
+            meta["date_source"] = "inferred: latest explicit date in the text"
     meta["date_precision"] = _catalog.precision_of(meta.get("date"))
     meta["doc_id"] = doc_id
     meta["path"] = str(path) if path else None
@@ -248,6 +264,8 @@ def load_corpus(
     *,
     catalog: str | Path | None = None,
     structure: str | Path | None = None,
+    infer_dates: bool = False,
+    datelines: str | Path | None = None,
 ) -> Corpus:
     """Load every ``.txt``/``.md`` document under ``path`` with its catalog metadata.
 
@@ -255,12 +273,18 @@ def load_corpus(
     :func:`dprkbrief.corpus.io.locate_corpus`, which also says how relative paths resolve).
 
     ``catalog`` defaults to ``<path>/catalog.toml`` (optional). ``structure`` is a user copy
-    of ``resources/segment/structure.toml`` with extra cues. Raises CorpusError on a missing
+    of ``resources/segment/structure.toml`` with extra cues. ``infer_dates=True`` gives a
+    document that states no date and has none in the catalog the latest explicit date of its
+    text (``date_source = "inferred: latest explicit date in the text"``). ``datelines`` is a
+    user copy of ``resources/metadata/dateline.toml`` (publication-date shapes and labels);
+    the timeline uses the same rules. Raises CorpusError on a missing
     or empty directory, binary files, and catalog errors; warns on non-UTF-8 files and on
     files that are not documents.
     """
     if path is not None:
         check_type("path", path, (str, Path))
+    check_type("infer_dates", infer_dates, bool)
+    dl = _datelines(datelines)
     directory = _io.locate_corpus(path)
     files = _io.discover(directory)
     ids: dict[str, Path] = {}
@@ -289,20 +313,27 @@ def load_corpus(
     entries = _catalog.load_catalog(cat_path, list(ids))
     st = load_structure(str(structure) if structure else None)
     docs = [
-        _make_document(doc_id, _io.read_text(f), f, entries.get(doc_id, {}), st)
+        _make_document(doc_id, _io.read_text(f), f, entries.get(doc_id, {}), st, infer_dates, dl)
         for doc_id, f in ids.items()
     ]
-    return Corpus(docs, path=directory)
+    return Corpus(docs, path=directory, datelines=dl)
 
 
 def corpus_from_texts(
-    texts: Mapping[str, str], *, metadata: Mapping[str, Mapping[str, Any]] | None = None
+    texts: Mapping[str, str],
+    *,
+    metadata: Mapping[str, Mapping[str, Any]] | None = None,
+    infer_dates: bool = False,
+    datelines: str | Path | None = None,
 ) -> Corpus:
     """Build a corpus from in-memory texts (tests, notebooks, quick experiments).
 
     ``metadata`` maps doc_id to plain field values (e.g. ``{"date": "2019-10-01"}``); they are
-    recorded with source ``"curated: corpus_from_texts"``.
+    recorded with source ``"curated: corpus_from_texts"``. ``infer_dates`` and
+    ``datelines`` as in ``load_corpus``.
     """
+    check_type("infer_dates", infer_dates, bool)
+    dl = _datelines(datelines)
     if not isinstance(texts, Mapping):
         raise CorpusError(
             f"invalid type for 'texts': expected a mapping doc_id -> text, got "
@@ -331,8 +362,20 @@ def corpus_from_texts(
         for name, value in extra.items():
             _catalog.check_value(name, value, f"metadata for {doc_id!r} field {name!r}")
         entry = {k: (v, "curated: corpus_from_texts") for k, v in extra.items()}
-        docs.append(_make_document(doc_id, text, None, entry, st))
-    return Corpus(docs)
+        docs.append(_make_document(doc_id, text, None, entry, st, infer_dates, dl))
+    return Corpus(docs, datelines=dl)
+
+
+def _datelines(path: str | Path | None) -> DatelineRules:
+    if path is None:
+        return load_dateline_rules()
+    check_type("datelines", path, (str, Path), hint="give the path of a dateline TOML file")
+    if not Path(path).is_file():
+        raise CorpusError(
+            f"invalid value for 'datelines': no such file {str(path)!r}; give a copy of "
+            "resources/metadata/dateline.toml or None for the shipped rules"
+        )
+    return load_dateline_rules(path)
 
 
 def doc_date(corpus: Corpus, doc_id: str) -> str | None:

@@ -11,7 +11,13 @@ import re
 from typing import Any
 
 from ..segment.blocks import PROSE_KINDS, Para, Structure, byline_names, canonical_name
-from ..segment.datelines import find_date
+from ..segment.datelines import (
+    DatelineRules,
+    StatedDate,
+    dateline_day,
+    is_spoken,
+    stated_dates,
+)
 
 _FRONT_KINDS = frozenset({"title", "byline", "metadata", "heading"})
 _EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
@@ -19,8 +25,12 @@ _WORDS = re.compile(r"\w+")
 _EMAIL_NAME = re.compile(r"^([^<@]*?)\s*(?:<[^>]*>)?$")
 
 
-def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
-    """Metadata fields inferred from one document's paragraphs, with ``*_source`` keys."""
+def infer(
+    text: str, paras: list[Para], st: Structure, *, datelines: DatelineRules | None = None
+) -> dict[str, Any]:
+    """Metadata fields inferred from one document's paragraphs, with ``*_source`` keys;
+    ``datelines`` are the compiled date-line rules (default: the shipped
+    ``resources/metadata/dateline.toml``)."""
     meta: dict[str, Any] = {}
     # title
     title = next((p.text for p in paras if p.kind == "title"), None)
@@ -45,15 +55,17 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
             front.append(p)  # a news dateline opens the first paragraph
             break
         front.append(p)
-    meta["date"] = None
-    for p in front:
-        short = p.kind != "body" or len(p.text) <= 200
-        line = p.text if short else p.text[:80]
-        iso = find_date(line)
-        if iso:
-            meta["date"] = iso
-            break
+    meta["date"], meta["date_updated"] = document_dates(front, datelines)
     meta["date_source"] = "stated" if meta["date"] else "missing"
+    meta["dateline_day"] = story_dateline(paras, datelines)
+    # the record of a spoken event (transcript, remarks, briefing, interview): its date
+    # line is the day the event took place
+    meta["spoken"] = bool(speakers_early(paras)) or any(
+        is_spoken(line, datelines)
+        for p in front[:_MAX_FRONT]
+        for line in p.text.splitlines()
+        if len(line) <= 100
+    )
     # speakers and genre
     speakers = list(dict.fromkeys(p.speaker for p in paras if p.speaker))
     meta["speakers"] = speakers
@@ -112,6 +124,122 @@ def infer(text: str, paras: list[Para], st: Structure) -> dict[str, Any]:
     meta["n_chars"] = len(text)
     meta["n_words"] = sum(1 for _ in _WORDS.finditer(text))  # no list of every word
     return meta
+
+
+_DATE_KINDS = frozenset({"byline", "metadata", "credit", "heading"})
+_MAX_FRONT = 12  # front-matter paragraphs searched for the document's date
+
+
+def document_dates(
+    front: list[Para], rules: DatelineRules | None = None
+) -> tuple[str | None, str | None]:
+    """(date, date_updated) stated in the front matter, or None for each.
+
+    Searched line by line: date lines (bylines, metadata, the line under the headline, a
+    short line that is little more than a date), labelled dates anywhere in the front
+    ("Published: ...", "For Immediate Release ...", "This interview was conducted on ...";
+    in the title line only these), and the opening words of prose lines (news datelines
+    "WASHINGTON, March 3, 2021 -"). The earliest publication date wins; the latest date
+    stated after it (an "Updated ..." line, a second date line) is ``date_updated``.
+    """
+    lines: list[tuple[StatedDate, bool]] = []  # (date, from a date line rather than prose)
+    for p in front[:_MAX_FRONT]:
+        for line in p.text.splitlines():
+            found = stated_dates(line, rules)
+            if not found:
+                continue
+            if p.kind == "title":
+                lines += [(d, True) for d in found if d.labelled]
+            elif p.kind in _DATE_KINDS:
+                lines += [(d, True) for d in found]
+            else:  # a labelled date, a short date line, or a news dateline opening a line
+                short = len(line) <= 100
+                lines += [
+                    (d, short) for d in found if d.labelled or (short and _date_line(line, d))
+                ]
+                lines += [(d, False) for d in found[:1] if not d.labelled and is_dateline(line, d)]
+    if not lines:
+        return None, None
+    key = _date_key
+    first = ("published", "held")
+    published = [d for d, _ in lines if d.role in first and d.labelled]
+    if not published:
+        published = [d for d, line in lines if d.role in first and line]
+    if not published:
+        published = [d for d, _ in lines if d.role in first] or [d for d, _ in lines]
+    date = min(published, key=key).iso
+    later = [d for d, line in lines if (line or d.labelled) and key(d) > key_iso(date)]
+    updated = max(later, key=key).iso if later else None
+    return date, updated
+
+
+def _date_line(line: str, d: StatedDate) -> bool:
+    """A line that is little more than the date ("By Jane Roe, March 3, 2019 at 10:15")."""
+    rest = re.findall(r"[A-Za-z]{2,}", line[: d.start] + " " + line[d.end :])
+    return len(rest) <= 6
+
+
+def speakers_early(paras: list[Para]) -> bool:
+    """True if speaker turns start within the first paragraphs (a transcript)."""
+    return any(p.speaker for p in paras[: 2 * _MAX_FRONT])
+
+
+def story_dateline(paras: list[Para], rules: DatelineRules | None = None) -> tuple[int, int] | None:
+    """(month, day) of a year-less news dateline opening one of the first prose paragraphs
+    ("GENEVA, Oct. 21 -- ..."): the day the story was filed."""
+    prose = [p for p in paras[: 2 * _MAX_FRONT] if p.kind in PROSE_KINDS][:5]
+    for p in prose:
+        md = dateline_day(p.text, rules)
+        if md:
+            return md
+    return None
+
+
+_PLACE = re.compile(
+    r"(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*\s*(?:\([^)]*\))?\s*[,\u2014\u2013-]\s*)*"
+)
+_AFTER_DATE = re.compile(
+    r"[^\w]{0,3}(?:\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*)?[(\u2014\u2013:-]"
+)
+
+
+def is_dateline(text: str, d: StatedDate) -> bool:
+    """A news dateline: only place names before the date ("WASHINGTON, ", "SEOUL (Reuters) -
+    ") and a dash or bracket after it, or a labelled date."""
+    if d.labelled:
+        return True
+    prefix = text[: d.start]
+    if prefix and not re.search(r"[,\u2014\u2013-]\s*$", prefix):
+        return False
+    return bool(_PLACE.fullmatch(prefix)) and bool(_AFTER_DATE.match(text, d.end))
+
+
+def _date_key(d: StatedDate) -> str:
+    return key_iso(d.iso)
+
+
+def key_iso(iso: str) -> str:
+    """A sort key for ISO dates of any precision (a month sorts as its first day)."""
+    return (iso + "-01-01")[:10] if len(iso) == 4 else (iso + "-01")[:10]
+
+
+def inferred_date(text: str) -> str | None:
+    """The latest explicit date the text states (year written out, no ``before``/``after``
+    modifier), for ``infer_dates=True``: a stand-in document date, never used silently."""
+    from ..temporal.tagger import tag_dates_records
+
+    best: str | None = None
+    for r in tag_dates_records(text):
+        value = r.get("value")
+        if r.get("type", "DATE") != "DATE" or not isinstance(value, str) or r.get("mod"):
+            continue
+        if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", value):
+            continue
+        if value[:4] not in str(r.get("text", "")):
+            continue  # the year must be written in the expression
+        if best is None or key_iso(value) > key_iso(best):
+            best = value
+    return best
 
 
 def _reporting_density(text: str) -> float:

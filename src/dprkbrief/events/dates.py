@@ -11,8 +11,9 @@ import calendar
 import re
 from datetime import date
 
-MIN_YEAR = 1000
-MAX_YEAR = 2999
+from .. import calendar as _cal
+
+MIN_YEAR, MAX_YEAR = _cal.MIN_YEAR, _cal.MAX_YEAR
 
 _FULL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _YEAR_PART = re.compile(r"^(\d{4})-(?:Q([1-4])|W(\d{2})|(SP|SU|FA|WI)|H([12]))")
@@ -83,16 +84,9 @@ def overlaps(a: Interval | None, b: Interval | None) -> bool:
 
 
 def precision_of(value: str) -> str | None:
-    """``day`` / ``month`` / ``year`` / ``decade`` / ``century`` of an ISO or TIMEX value."""
-    v = value.strip()
-    m = _FULL.match(v)
-    if m:
-        return "day" if m.group(3) else "month" if m.group(2) else "year"
-    if _DECADE.match(v):
-        return "decade"
-    if _CENTURY.match(v):
-        return "century"
-    return None
+    """``day`` / ``month`` / ``year`` / ``decade`` / ``century`` ... of an ISO or TIMEX value
+    (:func:`dprkbrief.calendar.precision_of`)."""
+    return _cal.precision_of(value)
 
 
 def bound(value: object, name: str, *, upper: bool) -> date:

@@ -2,8 +2,12 @@
 
 Cue kinds, strongest first (see the catalog's opening comment): ``alias`` and ``pattern``
 link on their own; ``context`` cues need a ``requires`` word in the paragraph or a
-compatible date; ``dated`` cues need a compatible date. A date in the sentence is compatible
-when its interval overlaps the event's [date_start, date_end].
+compatible date; ``dated`` cues need a compatible date; ``year_kind`` phrases ("the 1994
+agreement", ``resources/events/linking.toml``) link to the one event of that kind and year.
+A date in the sentence is compatible when its interval overlaps the event's [date_start,
+date_end]. A date the sentence states wins over the catalog date (``date``; the catalog's
+stays in ``event_date``); a date that names another event exactly (the day of a nuclear
+test) does not also support a generic cue of a span event (an ICBM in that sentence).
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ LINK_COLUMNS = [
     "cue_end",
     "how",
     "timex",
+    "event_date",
 ]
-_KINDS = ("alias", "pattern", "context", "dated")
+_KINDS = ("alias", "pattern", "context", "dated", "year_kind")
+HOWS = ("explicit", "relative", "catalog", "differs", "document")
 
 
 @dataclass(frozen=True)
@@ -114,27 +120,91 @@ def resolve_events(events: Any) -> tuple[pd.DataFrame, list[_Event]]:
     return table, compile_events(table)
 
 
-def _tag(text: str, dct: str | None) -> list[dict]:
-    """Date expressions of the temporal tagger, as records (no DataFrame per document)."""
+@dataclass(frozen=True)
+class YearKind:
+    """A "the YEAR <noun>" phrase rule: the regex and the catalog categories it may name."""
+
+    regex: re.Pattern
+    categories: frozenset[str]
+
+
+def load_year_kinds(path: str | Path | None = None) -> list[YearKind]:
+    """Compile the ``[[year_kind]]`` rules of ``resources/events/linking.toml`` (or a user's
+    file with the same layout)."""
+    from ..resources import resource_path
+
+    p = Path(path) if path is not None else resource_path("events", "linking.toml")
+    return list(_year_kinds(str(p)))
+
+
+@lru_cache(maxsize=8)
+def _year_kinds(path: str) -> tuple[YearKind, ...]:
+    from ..errors import RuleFileError
+    from ..resources import load_toml
+
+    out = []
+    for n, entry in enumerate(load_toml(path).get("year_kind", []), 1):
+        nouns, cats = entry.get("nouns"), entry.get("categories")
+        if not isinstance(nouns, list) or not nouns or not isinstance(cats, list) or not cats:
+            raise RuleFileError(
+                f"{path}: [[year_kind]] number {n} needs non-empty lists `nouns` and `categories`"
+            )
+        body = "|".join(f"(?:{x})" for x in nouns)
+        rx = (
+            r"\b(?:the|its|their|this|that|his|her)\s+(?P<year>(?:1[89]|20)\d{2})(?:['’]s)?\s+"
+            r"(?:[\w.'’\-]+\s+){0,2}?(?P<noun>" + body + r")\b"
+        )
+        try:
+            out.append(YearKind(re.compile(rx, re.IGNORECASE), frozenset(map(str, cats))))
+        except re.error as exc:
+            raise RuleFileError(
+                f"{path}: [[year_kind]] number {n}: bad noun regex ({exc})"
+            ) from None
+    return tuple(out)
+
+
+def _tag(text: str, dct: str | None, dates: Any = None) -> list[dict]:
+    """Date expressions of the temporal tagger, as records (no DataFrame per document);
+    ``dates`` are the user's date rules (``load_dates(...)`` or a patterns path)."""
     from ..temporal.tagger import tag_dates_records
 
-    return tag_dates_records(text, dct=dct)
+    if dates is None:
+        return tag_dates_records(text, dct=dct)
+    return tag_dates_records(text, dct=dct, dates=dates)
 
 
-def find_dates(text: str, dct: str | None = None) -> tuple[list[Timex], list[str]]:
-    """Concrete dates in ``text`` (DATE expressions with a year) and out-of-range values.
+# a TIME expression names a day only with a part of the day ("this morning", "Monday
+# night"); a bare clock time ("1:30 p.m.") does not
+_DAY_PART = re.compile(r"(?i)\b(?:morning|afternoon|evening|night|tonight|noon|midnight)\b")
+
+
+def find_dates(
+    text: str, dct: str | None = None, *, dates: Any = None
+) -> tuple[list[Timex], list[str]]:
+    """Concrete dates in ``text`` (DATE expressions with a year, and the day of a TIME
+    expression such as "this morning" or "1:30 p.m.") and out-of-range values.
 
     Uses ``dprkbrief.temporal.tagger.tag_dates`` with ``dct``; ``relative`` is True when the
     year of the value is not written in the expression ("last year", "in October").
     Returns (timexes, rejected) where ``rejected`` lists implausible values (years outside
     1000-2999 or impossible dates), for the caller to warn about.
     """
-    rows = _tag(text, dct)
+    rows = _tag(text, dct, dates)
     out: list[Timex] = []
     rejected: list[str] = []
     for r in rows:
         value = r.get("value")
-        if r.get("type", "DATE") != "DATE" or not isinstance(value, str):
+        if not isinstance(value, str):
+            continue
+        kind = r.get("type", "DATE")
+        if (
+            kind == "TIME"
+            and re.match(r"^\d{4}-\d{2}-\d{2}T", value)
+            and _DAY_PART.search(str(r.get("text") or ""))
+        ):
+            r = dict(r, value=value[:10], precision="day")  # the day of "this morning"
+            value = value[:10]
+        elif kind != "DATE":
             continue
         if not re.match(r"^\d", value):
             continue  # PRESENT_REF, XXXX-10: no concrete year
@@ -159,18 +229,65 @@ def find_dates(text: str, dct: str | None = None) -> tuple[list[Timex], list[str
     return out, rejected
 
 
+def _exact(ev: _Event, t: Timex) -> bool:
+    """True if the event's date, cut to the precision of ``t``, is ``t``'s value."""
+    return bool(re.match(r"^\d{3,4}(-\d{2}){0,2}$", t.value)) and ev.date.startswith(t.value)
+
+
+def _start(ev: _Event) -> date:
+    return _dates.interval(ev.date)[0]
+
+
+def _link(ev: _Event, m: re.Match | tuple[str, int, int], kind: str, timexes, support) -> dict:
+    cue, cs, ce = (m.group(0), m.start(), m.end()) if isinstance(m, re.Match) else m
+    date, precision, how, timex = ev.date, ev.precision, "catalog", None
+    chosen = None
+    if support:
+        # the date naming the event exactly, else one holding its (start) date, else nearest
+        chosen = min(
+            support,
+            key=lambda i: (
+                not _exact(ev, timexes[i]),
+                not timexes[i].lo <= _start(ev) <= timexes[i].hi,
+                abs(timexes[i].start - cs),
+            ),
+        )
+        t = timexes[chosen]
+        how, timex = ("relative" if t.relative else "explicit"), t.value
+        if not t.lo <= _start(ev) <= t.hi:  # the sentence's own date is another day
+            date, precision = t.value, t.precision
+    elif timexes:  # the sentence states a date the catalog does not have: say so
+        t = min(timexes, key=lambda x: abs(x.start - cs))
+        how, timex = "differs", t.value
+    return {
+        "event_id": ev.event_id,
+        "label": ev.label,
+        "date": date,
+        "precision": precision,
+        "category": ev.category,
+        "cue": cue,
+        "cue_kind": kind,
+        "cue_start": cs,
+        "cue_end": ce,
+        "how": how,
+        "timex": timex,
+        "event_date": ev.date,
+        "_timex": chosen,
+    }
+
+
 def match_sentence(
     text: str,
     compiled: list[_Event],
     timexes: list[Timex],
     *,
     context: str | None = None,
+    year_kinds: list[YearKind] | None = None,
 ) -> tuple[list[dict[str, Any]], set[int]]:
     """Links of one sentence: list of row dicts (``LINK_COLUMNS``, cue offsets relative to
     ``text``) and the indexes of the ``timexes`` used by a link."""
     ctx = text if context is None else context
-    links: list[dict[str, Any]] = []
-    used: set[int] = set()
+    found: list[tuple[_Event, dict[str, Any], list[int]]] = []
     for ev in compiled:
         compatible = [i for i, t in enumerate(timexes) if t.lo <= ev.hi and ev.lo <= t.hi]
         for kind, rx in ev.cues:
@@ -182,30 +299,56 @@ def match_sentence(
             if kind == "context" and not compatible:
                 if timexes or not any(r.search(ctx) for r in ev.requires):
                     continue
-            if compatible:
-                best = min(compatible, key=lambda i: abs(timexes[i].start - m.start()))
-                used.update(compatible)
-                t = timexes[best]
-                how, timex = ("relative" if t.relative else "explicit"), t.value
-            else:
-                how, timex = "catalog", None
-            links.append(
-                {
-                    "event_id": ev.event_id,
-                    "label": ev.label,
-                    "date": ev.date,
-                    "precision": ev.precision,
-                    "category": ev.category,
-                    "cue": m.group(0),
-                    "cue_kind": kind,
-                    "cue_start": m.start(),
-                    "cue_end": m.end(),
-                    "how": how,
-                    "timex": timex,
-                }
-            )
+            found.append((ev, _link(ev, m, kind, timexes, compatible), compatible))
             break
-    return links, used
+    # a date that names one linked event exactly does not support generic cues of others
+    exact = {
+        i: {ev.event_id for ev, _, sup in found if i in sup and _exact(ev, timexes[i])}
+        for ev, _, sup in found
+        for i in sup
+    }
+    kept = [
+        (ev, row, sup)
+        for ev, row, sup in found
+        if row["cue_kind"] not in ("dated", "context")
+        or not sup
+        or any(not exact[i] or ev.event_id in exact[i] for i in sup)
+    ]
+    linked = {ev.event_id for ev, _, _ in kept}
+    for yk in year_kinds if year_kinds is not None else load_year_kinds():
+        for m in yk.regex.finditer(text):
+            year = int(m.group("year"))
+            cands = [
+                ev
+                for ev in compiled
+                if ev.category in yk.categories and ev.lo.year <= year <= ev.hi.year
+            ]
+            if len(cands) > 1:
+                cands = [ev for ev in cands if any(rx.search(m.group(0)) for _, rx in ev.cues)]
+            if len(cands) != 1 or cands[0].event_id in linked:
+                continue
+            ev = cands[0]
+            sup = [i for i, t in enumerate(timexes) if t.start < m.end() and m.start() < t.end]
+            row = _link(ev, m, "year_kind", timexes, sup)
+            row.update(date=ev.date, precision=ev.precision, how="explicit", timex=str(year))
+            kept.append((ev, row, sup))
+            linked.add(ev.event_id)
+    # the date a link took, and the other end of a range with it ("1950-1953"), are used;
+    # other dates of the sentence stay dated mentions of their own
+    used: set[int] = set()
+    for _, row, sup in kept:
+        c = row.pop("_timex")
+        if row["cue_kind"] == "year_kind":
+            used.update(sup)
+        elif c is not None:
+            used.add(c)
+            t = timexes[c]
+            for i in sup:
+                o = timexes[i]
+                gap = text[min(t.end, o.end) : max(t.start, o.start)]
+                if len(gap.strip(" -\u2013\u2014to")) == 0 and len(gap) <= 5:
+                    used.add(i)
+    return [row for _, row, _ in kept], used
 
 
 def link_events(
@@ -214,14 +357,20 @@ def link_events(
     events: str | Path | pd.DataFrame | None = None,
     dct: str | None = None,
     context: str | None = None,
+    dates: Any = None,
 ) -> pd.DataFrame:
     """Catalog events mentioned in one sentence ``text``, one row per event.
 
     ``dct`` (ISO document date) resolves relative dates; ``context`` is the wider text
     (e.g. the paragraph) searched for the ``requires`` words of context cues (default: the
-    sentence). Columns: event_id, label, date, precision, category, cue (the matched text),
-    cue_kind (alias|pattern|context|dated), cue_start, cue_end (offsets into ``text``), how
-    (explicit|relative|catalog), timex (the compatible date value found, or None).
+    sentence); ``dates`` are the user's date rules (``dprkbrief.load_dates(...)`` or the path
+    of a patterns file; default: shipped). Columns: event_id, label, date (the date the
+    sentence states when it agrees with the catalog and is finer, else the catalog date),
+    precision, category, cue (the matched text), cue_kind (alias|pattern|context|dated|
+    year_kind), cue_start, cue_end (offsets into ``text``), how (explicit|relative: a date in
+    the sentence agrees; catalog: no date in the sentence; differs: the sentence's date is
+    not the event's, the row keeps the catalog date), timex (the sentence's date value, or
+    None), event_date (the catalog date).
     """
     import pandas as pd
 
@@ -230,8 +379,12 @@ def link_events(
         check_type("dct", dct, str, hint="an ISO date such as '2019-10-01'")
     if context is not None:
         check_type("context", context, str)
+    if dates is not None:
+        from ..temporal.rules import as_dates
+
+        dates = as_dates(dates)
     _, compiled = resolve_events(events)
-    timexes, _ = find_dates(text, dct)
+    timexes, _ = find_dates(text, dct, dates=dates)
     links, _ = match_sentence(text, compiled, timexes, context=context)
     return pd.DataFrame(links, columns=LINK_COLUMNS, dtype=object).astype(
         {"cue_start": "int64", "cue_end": "int64"}
