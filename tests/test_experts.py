@@ -64,8 +64,9 @@ def test_columns_and_evidence(registry):
     corpus, reg = registry
     assert list(reg.reset_index().columns) == [
         "expert", "aliases", "role", "roles", "affiliation", "descriptor", "doc_ids",
-        "n_docs", "doc_id", "start", "end", "quote",
+        "n_docs", "doc_id", "start", "end", "quote", "kind", "title",
     ]  # fmt: skip
+    assert set(reg["kind"]) == {"person"}
     for name, row in reg.iterrows():
         assert corpus[row["doc_id"]].text[row["start"] : row["end"]] == row["quote"]
         assert name.split()[-1].casefold() in row["quote"].casefold()
@@ -124,3 +125,61 @@ def test_project_corpus_registry(corpus):
     for _, doc in corpus.documents.iterrows():
         for person in list(doc["speakers"]) + list(doc["authors"]):
             assert name_key(person, attribution_rules()) in names
+
+
+def test_sources_of_every_kind(registry):
+    corpus, _ = registry
+    reg = dprkbrief.experts(corpus, kinds=("person", "anonymous", "institution"))
+    assert reg["kind"].tolist() == sorted(
+        reg["kind"], key=["person", "anonymous", "institution"].index
+    )
+    persons = reg[reg["kind"] == "person"].set_index("expert")
+    assert persons.loc["Tomas Berg", "title"] == "a senior fellow at the Quarry Institute"
+    assert persons.loc["Mara Lind", "role"] == "quoted"
+    others = reg[reg["kind"] != "person"]
+    assert set(others["role"]) <= {"cited"}
+    for row in reg.itertuples():
+        assert corpus[row.doc_id].text[row.start : row.end] == row.quote
+    only = dprkbrief.experts(corpus, kinds="anonymous")
+    assert set(only["kind"]) <= {"anonymous"}
+    with pytest.raises(ParameterError, match="'kinds'"):
+        dprkbrief.experts(corpus, kinds=("robot",))
+
+
+def test_people_registry_columns_and_kinds():
+    corpus = dprkbrief.corpus_from_texts(
+        {
+            "a": "Defense Secretary Lloyd Austin met Kim Jong-un. A senior U.S. official said "
+            "little. KCNA said the talks went well.",
+            "b": "Austin was not there. Lloyd Austin later said so.",
+        }
+    )
+    reg = dprkbrief.people(corpus)
+    assert list(reg.columns) == [
+        "expert", "kind", "aliases", "title", "affiliation", "doc_ids", "n_docs",
+        "n_mentions", "how", "doc_id", "start", "end", "quote",
+    ]  # fmt: skip
+    by = reg.set_index("expert")
+    assert by.loc["Lloyd Austin", "doc_ids"] == ["a", "b"]
+    assert by.loc["Lloyd Austin", "title"] == "Defense Secretary"
+    assert by.loc["Kim Jong Un", "kind"] == "person"
+    assert by.loc["KCNA", "kind"] == "institution"
+    assert by.loc["A senior U.S. official", "kind"] == "anonymous"
+    assert dprkbrief.people(corpus, docs=["b"])["expert"].tolist() == ["Lloyd Austin"]
+    with pytest.raises(ParameterError, match="'docs'"):
+        dprkbrief.people(corpus, docs=["zz"])
+
+
+def test_appositive_search_is_linear_on_long_capitalised_runs():
+    # a 16 KB capitalised token once took 39 s (nested quantifiers); run in a subprocess
+    # so a regression fails here instead of hanging the suite
+    import subprocess
+    import sys
+
+    code = (
+        "from dprkbrief.analysis.experts import attribution_rules, find_appositives;"
+        "r = attribution_rules();"
+        "print(find_appositives('A' * 16000, r), find_appositives('Abc ' * 4000 + ', a', r))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0 and out.stdout.strip() == "[] []"

@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "corpus_from_texts": "dprkbrief.corpus.corpus",
     "Corpus": "dprkbrief.corpus.corpus",
     "Document": "dprkbrief.corpus.corpus",
+    "Resources": "dprkbrief.resources.bundle",
     "split_sentences": "dprkbrief.segment.sentences",
     "sentence_spans": "dprkbrief.segment.sentences",
     "kwic": "dprkbrief.analysis.kwic",
@@ -44,7 +45,10 @@ _EXPORTS: dict[str, str] = {
     "write_timelinejs": "dprkbrief.exports",
     # experts and positions
     "experts": "dprkbrief.analysis.experts",
+    "people": "dprkbrief.analysis.experts",
     "statements": "dprkbrief.analysis.statements",
+    "quotes": "dprkbrief.analysis.quotes",
+    "sources": "dprkbrief.analysis.quotes",
     "positions": "dprkbrief.analysis.positions",
     "compare": "dprkbrief.analysis.positions",
     "forecasts": "dprkbrief.analysis.forecasts",

@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..corpus.corpus import Corpus
 
-ROLES = ("interviewee", "author", "quoted", "interviewer")
+ROLES = ("interviewee", "author", "quoted", "interviewer", "cited")
 EXPERT_COLUMNS = [
     "expert",
     "aliases",
@@ -44,9 +44,12 @@ EXPERT_COLUMNS = [
     "start",
     "end",
     "quote",
+    "kind",
+    "title",
 ]
 QUOTE_CHARS = '"“”«»'
-_TOKEN = r"[A-Z][\w’'\-]*\.?"
+# possessive: a name token never gives characters back (no backtracking over user text)
+_TOKEN = r"[A-Z][\w’'\-]*+\.?"
 _ADVERBS = r"do|did|does|also|really|still|always|often|even|has|have|had|once|then|later|\w+ly"
 
 
@@ -84,11 +87,11 @@ class Rules:
 @lru_cache(maxsize=8)
 def _rules(path: str, mtime: float) -> Rules:
     data = load_toml(path)
-    needed = ("titles", "reporting_verbs", "first_person", "org_words", "descriptor_starts")
+    needed = ("reporting_verbs", "first_person", "org_words", "descriptor_starts")
     for key in needed:
         if not isinstance(data.get(key), list):
             raise RuleFileError(f"{path}: missing list {key!r}; see the format comment")
-    titles = [t.rstrip(".") for t in data["titles"]]
+    titles = [t.rstrip(".") for t in data.get("titles", [])] + _title_words()
     verbs = sorted(data["reporting_verbs"], key=len, reverse=True)
     return Rules(
         titles=frozenset(t.lower() for t in titles),
@@ -113,6 +116,17 @@ def _rules(path: str, mtime: float) -> Rules:
         interviewee_intros="|".join(data.get("interviewee_intros", [])),
         intro_examples=tuple(data.get("intro_example", [])),
     )
+
+
+def _title_words() -> list[str]:
+    """Honorifics and the words of role titles (``people/titles.toml``), e.g. "Dr", "Secretary"."""
+    from ..names import load_titles
+
+    t = load_titles()
+    words = set(t.honorifics)
+    for role in t.roles:
+        words.update(w for w in role if w not in ("of", "the", "to", "for", "at-large"))
+    return sorted(w.capitalize() for w in words if w.isalpha())
 
 
 _ADV_BEFORE = r"(?:(?:also|even|still|often|later|then|has|have|had|once|repeatedly|\w+ly)\s+)*"
@@ -186,8 +200,12 @@ def display_name(forms: list[str], rules: Rules) -> str:
 
 
 def _name_rx(rules: Rules) -> str:
-    """Regex for a capitalised name, optionally preceded by titles."""
-    return rf"(?:(?:{rules.title_rx})\.?\s+)*{_TOKEN}(?:\s+{_TOKEN}){{0,3}}"
+    """Regex for a capitalised name, optionally preceded by titles.
+
+    It only starts at the start of a word, and its tokens are possessive, so a search over a
+    long capitalised run stays linear (a 16 KB token once took 39 s).
+    """
+    return rf"(?<![\w’'\-])(?:(?:{rules.title_rx})\.?\s+)*+{_TOKEN}(?:\s+{_TOKEN}){{0,3}}"
 
 
 def extract_affiliation(descriptor: str, rules: Rules) -> str | None:
@@ -532,29 +550,87 @@ def build_people(corpus: Corpus, *, lexicon: str | Path | None = None) -> People
     return people
 
 
-def experts(corpus: Corpus, *, lexicon: str | Path | None = None) -> pd.DataFrame:
+SOURCE_KINDS = ("person", "anonymous", "institution")
+
+
+def people(
+    corpus: Corpus,
+    *,
+    docs: list[str] | None = None,
+    resources: Any = None,
+) -> pd.DataFrame:
+    """Everyone the documents name or cite: persons, anonymous sources, institutions.
+
+    Per document, ``dprkbrief.nlp.people.people_records(document, resources)`` (spaCy NER and
+    parse, speaker labels, bylines, the gazetteer); across documents one merge
+    (``merge_people``). Columns: ``expert, kind (person|anonymous|institution), aliases,
+    title, affiliation, doc_ids, n_docs, n_mentions, how`` and the first mention as evidence
+    ``doc_id, start, end, quote``. Anonymous sources are kept per document.
+    """
+    from .._validate import as_str_list, check_type
+    from ..nlp.parsing import parse_many
+    from ..nlp.people import merge_people, people_records
+    from ..resources.bundle import default_resources
+
+    check_type("corpus", corpus, _corpus_type())
+    wanted = as_str_list("docs", docs)
+    ids = corpus.doc_ids if wanted is None else [d for d in corpus.doc_ids if d in set(wanted)]
+    if wanted is not None and len(ids) != len(set(wanted)):
+        from ..errors import ParameterError
+
+        unknown = sorted(set(wanted) - set(corpus.doc_ids))
+        raise ParameterError(f"invalid value for 'docs': unknown doc_id(s) {unknown}")
+    res = resources or default_resources()
+    key = ("people", tuple(ids), res.fingerprint)
+    cached = corpus._analysis_cache.get(key)
+    if cached is not None:
+        return cached.copy()
+    documents = [corpus[d] for d in ids]
+    parse_many(documents, res)  # one batched pass; people_records reads the cache
+    records = [r for d in documents for r in people_records(d, res)]
+    table = merge_people(records)
+    corpus._analysis_cache[key] = table
+    return table.copy()
+
+
+def experts(
+    corpus: Corpus,
+    *,
+    lexicon: str | Path | None = None,
+    kinds: tuple[str, ...] | list[str] = ("person",),
+    resources: Any = None,
+) -> pd.DataFrame:
     """One row per person whose views a document carries, unified across documents.
 
     Columns: ``expert`` (display name), ``aliases`` (list of written forms), ``role``
     (main role: interviewee > author > quoted > interviewer), ``roles`` (list, per
     document order), ``affiliation``, ``descriptor`` (the bio/appositive text),
     ``doc_ids`` (list), ``n_docs``, and the evidence of the best defining mention
-    ``doc_id, start, end, quote`` (bio, appositive, byline, speaker label or reporting clause).
+    ``doc_id, start, end, quote`` (bio, appositive, byline, speaker label or reporting clause),
+    then ``kind`` (person|anonymous|institution) and ``title`` (a stated title or role).
+
+    ``kinds`` adds cited sources of other kinds from :func:`people` (spaCy):
+    ``kinds=("person", "anonymous", "institution")`` appends anonymous sources and
+    institutions (role ``"cited"``, evidence = first mention) and fills ``title`` for persons.
+    With the default only the rule engines run (no parse).
     """
     import pandas as pd
 
-    from .._validate import check_type
+    from .._validate import check_choice, check_type
 
     check_type("corpus", corpus, _corpus_type())
-    people = build_people(corpus, lexicon=lexicon)
+    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    for k in kinds:
+        check_choice("kinds", k, SOURCE_KINDS)
+    people_ = build_people(corpus, lexicon=lexicon)
     rows = []
-    for key, p in people.persons.items():
+    for key, p in people_.persons.items():
         doc_ids = sorted(p.roles)
         roles = [p.roles[d] for d in doc_ids]
         ev = p.evidence
         rows.append(
             {
-                "expert": people.name(key),
+                "expert": people_.name(key),
                 "aliases": sorted(set(p.forms)),
                 "role": min(roles, key=ROLES.index),
                 "roles": roles,
@@ -566,15 +642,53 @@ def experts(corpus: Corpus, *, lexicon: str | Path | None = None) -> pd.DataFram
                 "start": ev[1] if ev else None,
                 "end": ev[2] if ev else None,
                 "quote": corpus[ev[0]].text[ev[1] : ev[2]] if ev else None,
+                "kind": "person",
+                "title": None,
             }
         )
+    if kinds != ("person",):
+        from ..names import name_key as _key
+
+        reg = people(corpus, resources=resources)
+        titles = {
+            _key(n): t for n, t, k in zip(reg["expert"], reg["title"], reg["kind"]) if k == "person"
+        }
+        if "person" in kinds:
+            for row in rows:
+                row["title"] = titles.get(_key(row["expert"]))
+        else:
+            rows = []
+        for r in reg[reg["kind"].isin([k for k in kinds if k != "person"])].itertuples():
+            rows.append(
+                {
+                    "expert": r.expert,
+                    "aliases": r.aliases,
+                    "role": "cited",
+                    "roles": ["cited"] * r.n_docs,
+                    "affiliation": r.affiliation,
+                    "descriptor": None,
+                    "doc_ids": r.doc_ids,
+                    "n_docs": r.n_docs,
+                    "doc_id": r.doc_id,
+                    "start": r.start,
+                    "end": r.end,
+                    "quote": r.quote,
+                    "kind": r.kind,
+                    "title": r.title,
+                }
+            )
     df = pd.DataFrame(rows, columns=EXPERT_COLUMNS)
-    for col in ("affiliation", "descriptor", "doc_id", "quote"):
+    for col in ("affiliation", "descriptor", "doc_id", "quote", "title"):
         df[col] = df[col].astype(object).where(df[col].notna(), None)
-    return df.sort_values(["role", "expert"], key=_role_sort).reset_index(drop=True)
+    order = {k: i for i, k in enumerate(SOURCE_KINDS)}
+    df = df.assign(_k=df["kind"].map(order))
+    df = df.sort_values(["_k", "role", "expert"], key=_role_sort).drop(columns="_k")
+    return df.reset_index(drop=True)
 
 
 def _role_sort(col: Any) -> Any:
+    if col.name == "_k":
+        return col
     if col.name == "role":
         return col.map(ROLES.index)
     return col.str.casefold()

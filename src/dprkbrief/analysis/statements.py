@@ -1,17 +1,19 @@
 """Statements: one row per prose sentence with whose voice it is and what it claims.
 
-Attribution, in order: the interview speaker label of the sentence; a reporting clause
-naming a person of the document ("..., said Jane Doe", "Doe added that"); a pronoun
-reporting clause ("She said") or an open quotation continuing the previous quoted person;
-otherwise the document's authors (co-authors jointly) or "unknown author(s) of <doc_id>".
-A quotation running over several sentences of a paragraph belongs, every sentence of it, to
-the person its reporting clause names (after its last or in its first sentence). The full
-table is computed once per corpus and rule files and shared with positions and forecasts.
-Interviewer questions get claim type ``question``; pull-quotes are never rows (they are not
-prose kinds), so repeats are not counted twice.
+Attribution, in order: the interview speaker label of the sentence; the attribution
+``dprkbrief.quotes`` finds for it (the sentence is mostly the content of a quotation or
+holds its cue: "..., said Jane Doe", "Doe added that", "She said", "according to Doe", a
+floating quotation continuing the last source; multi-sentence and multi-paragraph
+quotations belong, every sentence of them, to their source) when the source is a person of
+the expert registry; otherwise the document's authors (co-authors jointly) or "unknown
+author(s) of <doc_id>". The full table is computed once per corpus and rule files and
+shared with positions and forecasts. Interviewer questions get claim type ``question``;
+pull-quotes are never rows (they are not prose kinds), so repeats are not counted twice.
 
-The voice is ``reported`` when the expert relays what someone else said or did ("The
-president said...", "Critics fear...", "According to reports..."), else ``own``.
+The voice is ``reported`` when the expert relays what someone else said or did: the
+sentence carries a quotation of an anonymous source, an institution or a person outside
+the registry ("Officials said...", "According to reports..."), or, without one, a hearsay
+or reporting cue of the lexicon ("Critics fear..."); else ``own``.
 """
 
 from __future__ import annotations
@@ -23,14 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .._validate import as_str_list, check_choice, check_type
 from ..errors import ParameterError
 from .codebook import check_topics
-from .experts import (
-    _ADVERBS,
-    QUOTE_CHARS,
-    People,
-    build_people,
-    name_key,
-    trailing_name,
-)
+from .experts import People, build_people, name_key
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -60,7 +55,6 @@ STATEMENT_COLUMNS = [
 PRONOUNS = {"he", "she", "they"}
 _CONJ = {"and", "but", "or", "then", "so"}
 _CONJ_IF = {"if", "whether", "unless"}
-_AUX = re.compile(_ADVERBS)
 
 
 def unknown_author(doc_id: str) -> str:
@@ -98,25 +92,6 @@ def voice_of(text: str, people: People, *, attributed_span: tuple[int, int] | No
         if not _first_person(subj, people):
             return "reported"
     return "own"
-
-
-def _attribute(text: str, doc_id: str, people: People, last: str | None):
-    """(key, how, span) for a sentence without a speaker label, or None."""
-    for subj, _verb, s, e in people.reporting(text):
-        words = subj.split()
-        while words and words[-1][:1].islower() and _AUX.fullmatch(words[-1]):
-            words.pop()
-        name = trailing_name(" ".join(words), people.rules)
-        if name:
-            key = people.resolve(name, doc_id)
-            if key:
-                return key, "reporting_verb", (s, e)
-        pron = words[-1].lower() if words else ""
-        if pron in PRONOUNS and last:
-            return last, "pronoun", (s, e)
-    if last and text.lstrip()[:1] in QUOTE_CHARS:
-        return last, "continuation", None
-    return None
 
 
 def statements(
@@ -195,84 +170,57 @@ def _analysis_cache(corpus: Corpus) -> dict:
     return corpus._analysis_cache
 
 
-def _quote_state(text: str, is_open: bool) -> bool:
-    """Whether a quotation is open after ``text``, given whether it was open before."""
-    for ch in text:
-        if ch == '"':
-            is_open = not is_open
-        elif ch in "“«":
-            is_open = True
-        elif ch in "”»":
-            is_open = False
-    return is_open
-
-
-def _quotations(rows: list[Any]) -> list[list[int]]:
-    """Indices (into ``rows``) of the sentences of each multi-sentence quotation.
-
-    A quotation opens in one sentence and closes in a later sentence of the same paragraph;
-    the sentences between are inside it.
-    """
-    groups: list[list[int]] = []
-    current: list[int] = []
-    is_open, para = False, None
-    for i, row in enumerate(rows):
-        if row.paragraph_id != para:
-            is_open, para, current = False, row.paragraph_id, []
-        was_open = is_open
-        is_open = _quote_state(row.text, is_open)
-        if was_open and current:
-            current.append(i)
-            if not is_open:
-                groups.append(current)
-                current = []
-        elif is_open:
-            current = [i]
-    return groups
-
-
 def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple:
-    """The full statements table of ``corpus`` and the people registry behind it."""
+    """The full statements table of ``corpus`` and the people registry behind it.
+
+    Attribution and voice come from ``dprkbrief.quotes``: a sentence that is (mostly) the
+    content of a quotation, or holds its cue, belongs to the quoted person when that person
+    is in the registry (voice ``own``); quoted anonymous sources and institutions leave the
+    sentence to the author with voice ``reported``.
+    """
     import pandas as pd
 
     from ..segment import PROSE_KINDS
     from .codebook import scorer
+    from .quotes import _corpus_quotes
 
     score = scorer(codebook=codebook, lexicon=lexicon, claims=claims).score
     people = build_people(corpus, lexicon=attribution)
+    by_doc: dict[str, list[dict]] = {}
+    for q in _corpus_quotes(corpus, attribution, people=people):
+        # a speaker's turn is attributed by its label below; an attitude ("Kim wants a
+        # deal") is the writer's assessment, not someone else's words
+        if not q.get("turn") and not q.get("stance"):
+            by_doc.setdefault(q["doc_id"], []).append(q)
     sents = corpus.segments("sentence")
     rows: list[dict[str, Any]] = []
     for doc_id, group in sents.groupby("doc_id", sort=True):
         labels = people.doc_labels.get(doc_id, {})
         authors = people.doc_authors.get(doc_id, [])
         prose = [r for r in group.itertuples() if r.kind in PROSE_KINDS]
-        found: list[tuple[list[str], str, tuple[int, int] | None]] = []
-        last_quoted: str | None = None
+        found: list[tuple[list[str], str, str]] = []
+        quotes_here = by_doc.get(doc_id, [])
+        text = corpus[doc_id].text
         for row in prose:
-            span = None
+            hit = quote_for(int(row.start), int(row.end), quotes_here)
+            if hit is not None and (_in_aside(row, hit, people) or _hypothetical(hit, text)):
+                hit = None  # "as you said", "if he thinks", "do you expect": nothing reported
+            reported = hit is not None and hit["source_kind"] != "author"
+            key = people.resolve(hit["source"], doc_id) if reported and hit["source"] else None
+            if hit is not None and hit["source_kind"] != "person":
+                key = None
             if row.speaker is not None and row.speaker in labels:
                 keys, how = [labels[row.speaker]], "speaker_label"
+                voice = "reported" if reported else voice_of(row.text, people)
+            elif key:
+                keys, how, voice = [key], _how(hit, corpus[doc_id].text), "own"
             else:
-                hit = _attribute(row.text, doc_id, people, last_quoted)
-                if hit:
-                    key, how, span = hit
-                    keys = [key]
-                    last_quoted = key
-                else:
-                    keys = authors or [unknown_author(doc_id)]
-                    how = "author"
-                    last_quoted = None
-            found.append((keys, how, span))
-        # a quotation over several sentences belongs to whoever its attribution names
-        for members in _quotations(prose):
-            named = [found[i] for i in (members[-1], members[0]) if found[i][1] in _NAMED]
-            if named:
-                keys = named[0][0]
-                for i in members:
-                    if found[i][1] not in _NAMED and found[i][1] != "speaker_label":
-                        found[i] = (keys, "continuation", None)
+                keys = authors or [unknown_author(doc_id)]
+                how = "author"
+                voice = "reported" if reported else voice_of(row.text, people)
+            found.append((keys, how, voice))
         doc_rows = []
-        for row, (keys, how, span) in zip(prose, found):
+        for row, (keys, how, voice) in zip(prose, found):
             names = [people.name(k) for k in keys]
             role = (
                 people.persons[keys[0]].roles.get(doc_id, "author")
@@ -292,7 +240,7 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
                     "expert": " & ".join(names),
                     "expert_list": names,
                     "role": role,
-                    "voice": voice_of(row.text, people, attributed_span=span),
+                    "voice": voice,
                     "attribution": how,
                     "topics": scored["topics"],
                     "claim_type": scored["claim_type"],
@@ -307,7 +255,51 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
     return pd.DataFrame(rows, columns=STATEMENT_COLUMNS), people
 
 
-_NAMED = ("reporting_verb", "pronoun")
+_CONDITION = re.compile(r"\b(?:if|whether|unless|when|do|does|did|would|will|can)\s+\Z", re.I)
+
+
+def _hypothetical(quote: dict, text: str) -> bool:
+    """A question to or a condition on the source ("Do you expect ...", "if he thinks")."""
+    if quote["source_start"] is None or quote["kind"] == "floating":
+        return False
+    mention = text[quote["source_start"] : quote["source_end"]].strip().lower()
+    before = text[max(0, quote["source_start"] - 12) : quote["source_start"]]
+    return mention == "you" or bool(_CONDITION.search(before))
+
+
+def _in_aside(row: Any, quote: dict, people: People) -> bool:
+    """Whether the cue of ``quote`` sits in an aside clause of the sentence ``row``."""
+    if quote["cue_start"] is None or people.rules.aside is None:
+        return False
+    cue = quote["cue_start"] - int(row.start)
+    return any(m.start() <= cue < m.end() for m in people.rules.aside.finditer(row.text))
+
+
+def quote_for(start: int, end: int, quotes: list[dict]) -> dict | None:
+    """The attribution a sentence ``start:end`` belongs to: the quotation whose content covers
+    most of it (at least a third), else one whose cue is in it and whose content touches it."""
+    best, best_cov = None, 0.0
+    length = max(1, end - start)
+    for q in quotes:
+        if q["start"] >= end or q["end"] <= start:
+            if q["cue_start"] is None or not (start <= q["cue_start"] < end):
+                continue
+        ov = max(0, min(end, q["end"]) - max(start, q["start"]))
+        cue_in = q["cue_start"] is not None and start <= q["cue_start"] < end
+        cov = ov / length + (0.5 if cue_in and ov > 0 else 0.0)
+        if cov > best_cov:
+            best, best_cov = q, cov
+    return best if best_cov >= 1 / 3 else None
+
+
+def _how(quote: dict, text: str) -> str:
+    """``attribution`` value of a sentence attributed through ``quote``."""
+    if quote["kind"] == "floating":
+        return "continuation"
+    if quote["kind"] == "according_to":
+        return "according_to"
+    mention = text[quote["source_start"] : quote["source_end"]].strip().lower()
+    return "pronoun" if mention in PRONOUNS or mention in {"him", "her"} else "reporting_verb"
 
 
 def _placeholder_role(key: str) -> str:

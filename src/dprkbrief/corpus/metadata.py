@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..segment.blocks import PROSE_KINDS, Para, Structure, byline_names, canonical_name
+from ..names import byline_names, canonical_name
+from ..segment.blocks import PROSE_KINDS, Para, Structure
 from ..segment.datelines import (
     DatelineRules,
     StatedDate,

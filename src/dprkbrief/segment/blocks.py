@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..names import byline_names, canonical_name
 from ..resources import load_toml, resource_path
+
+__all__ = ["PROSE_KINDS", "Para", "Structure", "byline_names", "canonical_name"]
 
 PROSE_KINDS = frozenset({"body", "question", "bullet", "list_item"})
 
@@ -28,11 +31,9 @@ _LIST = re.compile(
 _MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 _ALNUM = re.compile(r"\w")
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-# "Name:" or "NAME NAME:" or "Q:" at the start of a paragraph
+# "Q. ..." / "A. ..." at the start of a paragraph (speaker labels proper are data:
+# the [speaker_label] table of structure.toml)
 _STAMP = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s+)?"
-_NAME = r"(?:(?:Dr|Prof|Mr|Ms|Mrs|Amb|Gen|DR|PROF|MR|MS|MRS|AMB|GEN)\.\s+)?[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){0,3}"
-_LABEL = re.compile(rf"^{_STAMP}(?P<label>{_NAME})\s*:\s+(?=\S)")
-_LABEL_ALONE = re.compile(rf"^{_STAMP}(?P<label>{_NAME})\s*:$")
 _QA_DOT = re.compile(rf"^{_STAMP}(?P<label>[QA])\.\s+(?=\S)")
 _TABLE_ROW = re.compile(
     r"\S(?:\t|\s{3,})\S.*\S(?:\t|\s{2,})\S|\S\s{3,}\d[\d.,%]*$|^\|?(?:[^|\n]*\|){2,}"
@@ -299,7 +300,7 @@ def _classify(paras: list[Para], st: Structure) -> None:
             p.kind = "byline"
         elif not title_done and not seen_body and one_line and _is_title_like(t):
             p.kind = "title"
-        elif one_line and is_heading_like(t) and not _LABEL_ALONE.match(t):
+        elif one_line and is_heading_like(t) and not _label_alone(st, t):
             p.kind = "heading"
         else:
             p.kind = "body"
@@ -316,7 +317,7 @@ def _classify(paras: list[Para], st: Structure) -> None:
             break
         if p.kind == "body":
             name = match_bio(st, p.text)
-            if not name or _LABEL.match(p.text):
+            if not name or label_match(st, p.text):
                 break
             p.kind = "bio"
             p.notes["bio_name"] = name
@@ -331,39 +332,31 @@ def match_bio(st: Structure, text: str) -> str | None:
     return m.group("name") if words & st.role_words else None
 
 
-def canonical_name(name: str) -> str:
-    """Normalise case of ALL-CAPS name tokens: "DR. MIN-JUN PARK" -> "Dr. Min-Jun Park"."""
-    parts = []
-    for tok in name.split():
-        letters = [c for c in tok if c.isalpha()]
-        if len(letters) >= 2 and all(c.isupper() for c in letters):
-            tok = "-".join(x.capitalize() for x in tok.split("-"))
-        parts.append(tok)
-    return " ".join(parts)
+def label_match(st: Structure, text: str) -> re.Match[str] | None:
+    """The speaker label opening ``text`` (``[speaker_label]`` of structure.toml), or None.
+
+    A role after a comma counts only in a name-like label (in capitals, or two words or
+    more): "Moreover, North Korea: ..." is prose.
+    """
+    m = st.match("speaker_label", text)
+    if m is None:
+        return None
+    label = m.group("label")
+    if m.groupdict().get("role") and not (label.isupper() or len(label.split()) >= 2):
+        return None
+    return m
 
 
-_BYLINE_CUT = re.compile(r"\s*(?:\||—|–|;|\(|\s-\s)")
-_BYLINE_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w.'’\-]*|van|von|de|del|der|da|di|bin|al|la|le)$")
+def _label_alone(st: Structure, text: str) -> bool:
+    m = label_match(st, text)
+    return m is not None and m.end() >= len(text.rstrip())
 
 
-def byline_names(st: Structure, text: str) -> list[str]:
-    """Person names in a byline ("By Jane Doe and John Roe, Example Institute"), else []."""
-    m = st.match("byline", text.strip().strip("*_ "))
-    if not m:
-        return []
-    body = _BYLINE_CUT.split(m.group("names"), maxsplit=1)[0]
-    names: list[str] = []
-    for part in _BYLINE_SPLIT.split(body):
-        tokens = part.strip(" .,*_").split()
-        if not 2 <= len(tokens) <= 4 or not tokens[0][:1].isupper():
-            break
-        if not all(_NAME_TOKEN.match(t) for t in tokens):
-            break
-        if {t.lower().strip(".") for t in tokens} & st.not_name_words:
-            break
-        names.append(canonical_name(" ".join(tokens)))
-    return names
+def _caps_label(label: str) -> bool:
+    """Transcript style: the label's last word in capitals ("INSKEEP", "Amb. GALLUCCI")."""
+    last = label.split()[-1]
+    letters = [c for c in last if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _assign_speakers(paras: list[Para], st: Structure) -> None:
@@ -374,7 +367,7 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
     for i, p in enumerate(paras):
         if p.kind not in ("body", "heading", "question", "title"):
             continue
-        m = _LABEL.match(p.text) or _LABEL_ALONE.match(p.text)
+        m = label_match(st, p.text)
         if not m:
             d = _QA_DOT.match(p.text)
             if d:
@@ -400,9 +393,20 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
             cands[d.group("label")] += 1
     qa = "Q" in cands and "A" in cands
     valid = {c for c, k in cands.items() if k >= 2 or (qa and c in ("Q", "A"))}
-    # singletons count when the transcript has another recurring speaker
+    # broadcast transcripts: labels in capitals, with a role ("DAVID GREENE, HOST:"), or two
+    # or more of them, are speakers even when each speaks once
+    caps = {canonical_name(m.group("label")): m for m in labelled.values()}
+    caps = {c: m for c, m in caps.items() if _caps_label(m.group("label"))}
+    if len(caps) >= 2 or any(
+        m.groupdict().get("role") or m.groupdict().get("paren") for m in caps.values()
+    ):
+        valid |= set(caps)
+    # singletons count when the transcript has another recurring speaker (in a transcript
+    # of capitals labels, only capitals singletons count)
     if valid:
-        valid |= {c for c in cands if c not in valid and len(c.split()) >= 2}
+        valid |= {
+            c for c in cands if c not in valid and len(c.split()) >= 2 and not caps
+        }
     if not valid:
         return
     current: str | None = None
@@ -417,6 +421,10 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
             # trim the whitespace after the colon out of the label
             while p.label_end > p.start and p.text[p.label_end - p.start - 1].isspace():
                 p.label_end -= 1
+            p.notes["label_span"] = (p.start + m.start("label"), p.start + m.end("label"))
+            role = m.groupdict().get("role") or m.groupdict().get("paren")
+            if role:
+                p.notes["speaker_role"] = role.strip()
         elif p.kind in PROSE_KINDS and current is not None:
             p.speaker = current
         elif p.kind in ("bio", "boilerplate", "credit"):

@@ -1,0 +1,229 @@
+"""Parse documents with spaCy once, and keep the parses.
+
+``parse(document, resources)`` returns a spaCy ``Doc`` over exactly ``document.text`` (token
+``idx`` and span ``start_char``/``end_char`` are offsets into the document text).
+``parse_many(documents, resources)`` runs the missing ones through ``nlp.pipe`` in batches.
+
+Parses are cached in memory (per process) and on disk, content-addressed by the sha256 of the
+text and ``resources.parse_fingerprint`` (model name-version and rule files that shape the
+parse). Disk cache: ``$DPRKBRIEF_CACHE/parses`` else ``~/.cache/dprkbrief/parses`` (or
+``$XDG_CACHE_HOME/dprkbrief``); one DocBin file per text, written to a temporary name and moved
+into place with ``os.replace`` so concurrent writers (notebooks, Dask workers) never see half a
+file. ``DPRKBRIEF_PARSE_CACHE=0`` or ``cache=False`` turns the disk cache off.
+
+Texts longer than ``nlp.max_length`` are parsed in chunks cut at paragraph breaks (else line
+breaks, else spaces) and joined back into one ``Doc`` with the same text and offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+    from ..resources.bundle import Resources
+
+CACHE_ENV = "DPRKBRIEF_CACHE"
+SWITCH_ENV = "DPRKBRIEF_PARSE_CACHE"
+PARSE_FORMAT = "1"  # bump when what is stored changes
+_MEMO_SIZE = 512
+_MEMO: OrderedDict[str, Any] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+_BREAKS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"\s+"))
+
+
+def cache_dir() -> Path:
+    """Root of the on-disk caches (``$DPRKBRIEF_CACHE`` else the user cache dir)."""
+    env = os.environ.get(CACHE_ENV, "").strip()
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "dprkbrief"
+
+
+def _cache_enabled(cache: bool | None) -> bool:
+    if cache is not None:
+        return bool(cache)
+    return os.environ.get(SWITCH_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def parse_key(text: str, resources: Resources) -> str:
+    """Content address of a parse: sha256 of the text, the parse fingerprint and format."""
+    h = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+    h.update(f"\0{resources.parse_fingerprint}\0{PARSE_FORMAT}".encode())
+    return h.hexdigest()
+
+
+def _text_of(document: Any) -> str:
+    text = document if isinstance(document, str) else getattr(document, "text", None)
+    if not isinstance(text, str):
+        from ..errors import ParameterError
+
+        raise ParameterError(
+            f"invalid type for 'document': expected a dprkbrief Document or a str, "
+            f"got {type(document).__name__}"
+        )
+    return text
+
+
+def _resources(resources: Resources | None) -> Resources:
+    if resources is None:
+        from ..resources.bundle import default_resources
+
+        return default_resources()
+    return resources
+
+
+def parse(document: Any, resources: Resources | None = None, *, cache: bool | None = None) -> Doc:
+    """The spaCy ``Doc`` of ``document`` (a Document or a str); offsets index its text."""
+    return parse_many([document], resources, cache=cache)[0]
+
+
+def parse_many(
+    documents: Iterable[Any],
+    resources: Resources | None = None,
+    *,
+    batch_size: int = 16,
+    cache: bool | None = None,
+) -> list[Doc]:
+    """Parses of ``documents`` in order; uncached ones go through ``nlp.pipe`` in batches."""
+    res = _resources(resources)
+    texts = [_text_of(d) for d in documents]
+    keys = [parse_key(t, res) for t in texts]
+    use_disk = _cache_enabled(cache)
+    out: list[Doc | None] = [None] * len(texts)
+    todo: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        with _MEMO_LOCK:
+            doc = _MEMO.get(key)
+            if doc is not None:
+                _MEMO.move_to_end(key)
+        if doc is None and use_disk:
+            doc = _read_cached(key, res)
+            if doc is not None:
+                _remember(key, doc)
+        if doc is not None:
+            out[i] = doc
+        else:
+            todo.setdefault(key, []).append(i)
+    if todo:
+        nlp = res.nlp
+        order = list(todo)
+        short = [k for k in order if len(texts[todo[k][0]]) <= nlp.max_length]
+        parsed: dict[str, Doc] = {}
+        for key, doc in zip(
+            short, nlp.pipe((texts[todo[k][0]] for k in short), batch_size=batch_size)
+        ):
+            parsed[key] = doc
+        for key in order:
+            if key not in parsed:
+                parsed[key] = _parse_long(nlp, texts[todo[key][0]], batch_size)
+        for key, doc in parsed.items():
+            if use_disk:
+                _write_cached(key, doc, res)
+            _remember(key, doc)
+            for i in todo[key]:
+                out[i] = doc
+    return out  # type: ignore[return-value]
+
+
+def _remember(key: str, doc: Doc) -> None:
+    with _MEMO_LOCK:
+        _MEMO[key] = doc
+        _MEMO.move_to_end(key)
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+
+
+def clear_memory_cache() -> None:
+    """Forget the in-process parses (the disk cache stays)."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
+
+
+def chunk_spans(text: str, limit: int) -> list[tuple[int, int]]:
+    """Consecutive ``(start, end)`` spans covering ``text``, each at most ``limit`` chars.
+
+    Cuts fall after a paragraph break where possible, else after a line break, else after a
+    space, else at ``limit`` (a single run of that many non-space characters).
+    """
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    while n - start > limit:
+        window = text[start : start + limit]
+        cut = None
+        for pat in _BREAKS:
+            ends = [m.end() for m in pat.finditer(window) if m.end() > 0]
+            if ends:
+                cut = start + ends[-1]
+                break
+        if cut is None or cut <= start:
+            cut = start + limit
+        spans.append((start, cut))
+        start = cut
+    if start < n or not spans:
+        spans.append((start, n))
+    return spans
+
+
+def _parse_long(nlp: Any, text: str, batch_size: int) -> Doc:
+    from spacy.tokens import Doc
+
+    spans = chunk_spans(text, nlp.max_length)
+    docs = list(nlp.pipe((text[s:e] for s, e in spans), batch_size=batch_size))
+    joined = Doc.from_docs(docs, ensure_whitespace=False)
+    if joined.text != text:  # pragma: no cover - guarded by tests
+        raise RuntimeError("chunked parse does not reproduce the text")
+    return joined
+
+
+def _path(key: str, res: Resources) -> Path:
+    return cache_dir() / "parses" / res.model_info.ident / key[:2] / f"{key}.spacy"
+
+
+def _read_cached(key: str, res: Resources) -> Doc | None:
+    path = _path(key, res)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        from spacy.tokens import DocBin
+
+        docs = list(DocBin().from_bytes(data).get_docs(res.nlp.vocab))
+    except Exception:  # a damaged cache file: parse again and overwrite it
+        return None
+    return docs[0] if len(docs) == 1 else None
+
+
+def _write_cached(key: str, doc: Doc, res: Resources) -> None:
+    from spacy.tokens import DocBin
+
+    path = _path(key, res)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = DocBin(docs=[doc], store_user_data=False).to_bytes()
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".spacy", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        # a read-only or full cache location must not stop the analysis
+        return
