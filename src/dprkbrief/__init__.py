@@ -54,6 +54,9 @@ _EXPORTS: dict[str, str] = {
     "forecasts": "dprkbrief.analysis.forecasts",
     "score_forecasts": "dprkbrief.analysis.forecasts",
     "load_codebook": "dprkbrief.analysis.codebook",
+    "certainty": "dprkbrief.analysis.certainty",
+    "span_certainty": "dprkbrief.analysis.certainty",
+    "certainty_table": "dprkbrief.analysis.certainty",
     # batch runs and teaching
     "run_notebooks": "dprkbrief.runner.run",
     "make_handout": "dprkbrief.teaching.handout",
