@@ -286,6 +286,11 @@ def load_corpus(
     check_type("infer_dates", infer_dates, bool)
     dl = _datelines(datelines)
     directory = _io.locate_corpus(path)
+    if (directory / "manifest.json").is_file():  # a Parquet index (dprkbrief build)
+        from ..pipeline.index import is_index, open_index
+
+        if is_index(directory):
+            return open_index(directory)
     files = _io.discover(directory)
     ids: dict[str, Path] = {}
     renamed: list[str] = []

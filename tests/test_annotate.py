@@ -1,0 +1,87 @@
+"""The per-document seam: annotate(document, resources) -> {table: records}."""
+
+from __future__ import annotations
+
+import pytest
+
+import dprkbrief
+from dprkbrief.errors import CorpusError, ParameterError
+from dprkbrief.pipeline.annotate import RULE_STEPS, STEPS, annotate, make_document
+
+TEXT = (
+    "Talks resume\n\n"
+    "By Jane Roe\n\n"
+    "The Singapore summit took place on June 12, 2018. Kim Jong Un met Donald Trump.\n\n"
+    "A second summit followed in Hanoi in February 2019, and it ended without a deal.\n"
+)
+
+
+def _plain(v):
+    return (
+        v is None
+        or isinstance(v, str | int | float | bool)
+        or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+    )
+
+
+def test_make_document_without_corpus():
+    doc = make_document("a", TEXT, metadata={"date": "2019-03-01", "genre": "news"})
+    assert doc.doc_id == "a" and doc.text == TEXT
+    assert doc.meta["date"] == "2019-03-01"
+    assert doc.meta["date_source"].startswith("curated")
+    with pytest.raises(CorpusError, match="unknown field 'colour'"):
+        make_document("a", TEXT, metadata={"colour": "red"})
+    with pytest.raises(CorpusError, match="invalid doc_id"):
+        make_document("a b", TEXT)
+
+
+def test_rule_steps_give_plain_records_matching_the_corpus():
+    doc = make_document("a", TEXT, metadata={"date": "2019-03-01"})
+    out = annotate(doc, steps=list(RULE_STEPS))
+    assert set(out) == set(RULE_STEPS)
+    assert len(out["documents"]) == 1 and out["documents"][0]["text"] == TEXT
+    for table, rows in out.items():
+        for r in rows:
+            assert r["doc_id"] == "a", table
+            assert all(_plain(v) for v in r.values()), (table, r)
+    corpus = dprkbrief.corpus_from_texts({"a": TEXT}, metadata={"a": {"date": "2019-03-01"}})
+    levels = {r["level"] for r in out["segments"]}
+    assert levels == {"section", "turn", "paragraph", "sentence"}
+    sents = [r for r in out["segments"] if r["level"] == "sentence"]
+    assert [(r["start"], r["end"]) for r in sents] == list(
+        corpus.segments("sentence")[["start", "end"]].itertuples(index=False, name=None)
+    )
+    tl = dprkbrief.timeline(corpus)
+    assert [(r["event_id"], r["start"]) for r in out["mentions"]] == list(
+        zip(tl["event_id"], tl["start"])
+    )
+    assert any(r["value"] == "2018-06-12" for r in out["dates"])
+    for r in out["mentions"]:
+        assert TEXT[r["start"] : r["end"]] == r["quote"]
+
+
+def test_steps_are_validated_and_errors_collected(monkeypatch):
+    doc = make_document("a", TEXT)
+    with pytest.raises(ParameterError, match="invalid value for 'steps'"):
+        annotate(doc, steps=["segments", "wordcount"])
+    assert set(annotate(doc, steps="dates")) == {"documents", "dates"}
+
+    def boom(document, resources):
+        raise ValueError("broken rule")
+
+    monkeypatch.setitem(STEPS, "dates", STEPS["dates"].__class__("dates", boom, ("dates",)))
+    errors: list[dict] = []
+    out = annotate(doc, steps=["segments", "dates"], errors=errors)
+    assert out["dates"] == [] and out["segments"]
+    assert errors == [{"doc_id": "a", "step": "dates", "message": "ValueError: broken rule"}]
+    with pytest.raises(ValueError, match="broken rule"):
+        annotate(doc, steps=["dates"])
+
+
+def test_every_step_declares_rule_kinds_that_resources_know():
+    from dprkbrief.resources.bundle import RULE_KINDS
+
+    for step in STEPS.values():
+        assert set(step.rule_kinds) <= set(RULE_KINDS), step.name
+    assert {"segments", "dates", "mentions"} <= set(RULE_STEPS)
+    assert not {"people", "quotations", "statements"} & set(RULE_STEPS)
