@@ -404,7 +404,9 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
     # singletons count when the transcript has another recurring speaker (in a transcript
     # of capitals labels, only capitals singletons count)
     if valid:
-        valid |= {c for c in cands if c not in valid and len(c.split()) >= 2 and not caps}
+        valid |= {
+            c for c in cands if c not in valid and len(c.split()) >= 2 and not caps
+        }
     if not valid:
         return
     current: str | None = None
