@@ -63,6 +63,8 @@ def test_index_reads_back_equal_to_the_corpus(fixture_index):
     assert len(stored) == len(dprkbrief.timeline(corpus))
     sub = index.select([d])
     assert sub.doc_ids == [d] and set(sub.segments("sentence")["doc_id"]) == {d}
+    _same(dprkbrief.experts(corpus), dprkbrief.experts(index))
+    _same(dprkbrief.statements(corpus), dprkbrief.statements(index))
     kw = dprkbrief.kwic(index, "summit")
     assert len(kw) == len(dprkbrief.kwic(corpus, "summit"))
 

@@ -25,6 +25,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 INDEX_FORMAT = "dprkbrief-index-1"
 MANIFEST = "manifest.json"
-PARTITION_SIZE = 64
+PARTITION_SIZE = 32
 CONNECT_TIMEOUT = "5s"
 
 
@@ -138,15 +139,41 @@ def _write_table(rows: list[dict], path: Path) -> None:
 def run_partition(
     docs: list[SourceDoc], key: str, out: str, steps: list[str], resources: Resources
 ) -> dict:
-    """Annotate one partition and write its tables; returns its counts, errors and time."""
-    from ..corpus.corpus import _make_document
-    from .annotate import annotate
-
+    """Annotate one partition and write its tables; returns its counts, errors, warnings
+    (the first 20 distinct messages) and time."""
     t0 = time.perf_counter()
     tables: dict[str, list[dict]] = {s: [] for s in steps}
     errors: list[dict] = []
     structure = resources.load_rules("structure")
     datelines = resources.load_rules("datelines")
+    with warnings.catch_warnings(record=True) as caught:  # kept in the partition's record
+        warnings.simplefilter("always")
+        _annotate_all(docs, steps, resources, structure, datelines, tables, errors)
+    root = Path(out)
+    counts = {}
+    for name, rows in [*tables.items(), ("errors", errors)]:
+        counts[name] = len(rows)
+        if rows:
+            _write_table(rows, root / name / f"part-{key}.parquet")
+    shown = sorted({str(w.message) for w in caught})
+    info = {
+        "key": key,
+        "doc_ids": [d.doc_id for d in docs],
+        "counts": counts,
+        "errors": errors,
+        "warnings": shown[:20],
+        "n_warnings": len(caught),
+        "seconds": round(time.perf_counter() - t0, 3),
+        "n_chars": sum(len(d.text) for d in docs),
+    }
+    _write_json(root / "parts" / f"{key}.json", info)  # last: the partition is complete
+    return info
+
+
+def _annotate_all(docs, steps, resources, structure, datelines, tables, errors) -> None:
+    from ..corpus.corpus import _make_document
+    from .annotate import annotate
+
     for d in docs:
         try:
             path = Path(d.path) if d.path else None
@@ -158,22 +185,6 @@ def run_partition(
             continue
         for name, recs in annotate(document, resources, steps=steps, errors=errors).items():
             tables[name] += recs
-    root = Path(out)
-    counts = {}
-    for name, rows in [*tables.items(), ("errors", errors)]:
-        counts[name] = len(rows)
-        if rows:
-            _write_table(rows, root / name / f"part-{key}.parquet")
-    info = {
-        "key": key,
-        "doc_ids": [d.doc_id for d in docs],
-        "counts": counts,
-        "errors": errors,
-        "seconds": round(time.perf_counter() - t0, 3),
-        "n_chars": sum(len(d.text) for d in docs),
-    }
-    _write_json(root / "parts" / f"{key}.json", info)  # last: the partition is complete
-    return info
 
 
 # -- the build -------------------------------------------------------------------------------
@@ -317,6 +328,8 @@ def build_index(
         ],
         counts=counts,
         n_documents=len(docs),
+        n_warnings=sum(i.get("n_warnings", 0) for i in infos),
+        warnings=sorted({w for i in infos for w in i.get("warnings", [])})[:50],
         n_chars=sum(i["n_chars"] for i in infos),
         recomputed=len(todo),
         reused=len(done),
