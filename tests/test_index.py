@@ -242,6 +242,12 @@ def test_cli_build_and_open_corpus(tmp_path, capsys):
     assert "3 documents" in capsys.readouterr().out
     assert isinstance(dprkbrief.open_corpus(out), type(open_index(out)))
     assert dprkbrief.open_corpus(FIXTURE).doc_ids == open_index(out).doc_ids
+    assert dprkbrief.load_corpus(out).doc_ids == open_index(out).doc_ids  # notebooks' loader
+    with pytest.raises(CorpusError, match="is an index"):
+        dprkbrief.load_corpus(out, infer_dates=True)
+    from dprkbrief.analysis.forecasts import outcomes_path
+
+    assert outcomes_path(open_index(out)).read_bytes() == (FIXTURE / "outcomes.csv").read_bytes()
     with pytest.raises(ParameterError, match="has no 'mentions' table"):
         open_index(out).records("mentions")
     rc = main(["build", str(tmp_path / "missing"), "--out", str(out)])

@@ -290,6 +290,12 @@ def load_corpus(
         from ..pipeline.index import is_index, open_index
 
         if is_index(directory):
+            given = {"catalog": catalog, "structure": structure, "datelines": datelines}
+            if infer_dates or any(v is not None for v in given.values()):
+                raise CorpusError(
+                    f"{directory} is an index: its build fixed the catalog and rules; drop "
+                    "catalog/structure/datelines/infer_dates, or rebuild it with your files"
+                )
             return open_index(directory)
     files = _io.discover(directory)
     ids: dict[str, Path] = {}

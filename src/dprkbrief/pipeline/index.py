@@ -282,6 +282,7 @@ def build_index(
         "started": now(),
     }
     _write_json(outp / MANIFEST, manifest)
+    _copy_sidecars(Path(source), outp)
     done = {k for k in keys if (outp / "parts" / f"{k}.json").is_file()}
     todo = [(p, k) for p, k in zip(parts, keys) if k not in done]
     fresh = {k for _, k in todo}
@@ -356,6 +357,23 @@ def build_index(
             manifest,
         )
     return manifest
+
+
+def _copy_sidecars(source: Path, out: Path) -> None:
+    """A folder source's ``outcomes.csv`` and ``catalog.toml`` go beside the index, so
+    ``outcomes_path(index)`` finds the forecast outcomes as for the folder."""
+    import shutil
+
+    from ..corpus.io import SIDECARS
+
+    if not source.is_dir():
+        return
+    for name in sorted(SIDECARS):
+        if (source / name).is_file():
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=out)
+            os.close(fd)
+            shutil.copyfile(source / name, tmp)
+            os.replace(tmp, out / name)
 
 
 def _as_table_name(name: str) -> str:
