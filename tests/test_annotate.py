@@ -85,3 +85,20 @@ def test_every_step_declares_rule_kinds_that_resources_know():
         assert set(step.rule_kinds) <= set(RULE_KINDS), step.name
     assert {"segments", "dates", "mentions"} <= set(RULE_STEPS)
     assert not {"people", "quotations", "statements"} & set(RULE_STEPS)
+
+
+def test_a_users_event_catalog_reaches_the_mentions_step(tmp_path):
+    cat = tmp_path / "mine.toml"
+    cat.write_text(
+        "# mine\n[[event]]\nid = 'harbour'\nlabel = 'Harbour opened'\ndate = '2008'\n"
+        "precision = 'year'\ncategory = 'economy'\ndescription = 'A harbour.'\n"
+        "aliases = ['the new harbour']\nexamples = ['They built the new harbour.']\n",
+        encoding="utf-8",
+    )
+    res = dprkbrief.Resources(rules={"events": str(cat)})
+    text = TEXT + "\nThey built the new harbour.\n"
+    doc = make_document("a", text, resources=res)
+    mine = annotate(doc, res, steps=["mentions"])["mentions"]
+    assert {r["event_id"] for r in mine if r["event_id"]} == {"harbour"}
+    shipped = annotate(doc, steps=["mentions"])["mentions"]
+    assert "singapore_summit" in {r["event_id"] for r in shipped}

@@ -120,6 +120,15 @@ def _frame_records(df: Any, doc_id: str) -> list[dict]:
     return _records(df.to_dict("records"), doc_id)
 
 
+def _rule_arg(resources: Resources, kind: str) -> str | None:
+    """The user's rule file of ``kind``, or None for the packaged one (whose compiled form
+    the engines keep in memory, so a per-document call does not compile it again)."""
+    from ..resources.bundle import RULE_KINDS
+
+    path = resources.rule_path(kind)
+    return None if Path(path) == RULE_KINDS[kind].packaged.resolve() else path
+
+
 def _single(document: Document, resources: Resources) -> Any:
     from ..corpus.corpus import Corpus
 
@@ -156,7 +165,7 @@ def _dates(document: Document, resources: Resources) -> list[dict]:
     from ..temporal.tagger import tag_dates_records
 
     rows = tag_dates_records(
-        document.text, document.meta.get("date"), dates=resources.rule_path("dates")
+        document.text, document.meta.get("date"), dates=_rule_arg(resources, "dates")
     )
     return _records(rows, document.doc_id)
 
@@ -168,8 +177,8 @@ def _mentions(document: Document, resources: Resources) -> list[dict]:
         warnings.simplefilter("ignore")  # "the timeline is empty" is not news for one document
         df = timeline(
             _single(document, resources),
-            events=resources.rule_path("events"),
-            dates=resources.rule_path("dates"),
+            events=_rule_arg(resources, "events"),
+            dates=_rule_arg(resources, "dates"),
         )
     return _frame_records(df, document.doc_id)
 
@@ -191,8 +200,8 @@ def _statements(document: Document, resources: Resources) -> list[dict]:
 
     df = statements(
         _single(document, resources),
-        codebook=resources.rule_path("codebook"),
-        attribution=resources.rule_path("attribution"),
+        codebook=_rule_arg(resources, "codebook"),
+        attribution=_rule_arg(resources, "attribution"),
     )
     return _frame_records(df, document.doc_id)
 
