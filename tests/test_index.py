@@ -59,6 +59,8 @@ def test_index_reads_back_equal_to_the_corpus(fixture_index):
         dprkbrief.timeline(corpus, start=2019, end=2019),
         dprkbrief.timeline(index, start=2019, end=2019),
     )
+    sizes = index.dask_table("segments", columns=["level"]).groupby("level").size().compute()
+    assert sizes["sentence"] == len(corpus.segments("sentence"))
     stored = index.records("mentions")
     assert len(stored) == len(dprkbrief.timeline(corpus))
     sub = index.select([d])

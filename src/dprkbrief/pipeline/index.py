@@ -136,12 +136,23 @@ def _write_table(rows: list[dict], path: Path) -> None:
     os.replace(tmp, path)
 
 
+_PROCESS_RESOURCES: dict[tuple, Resources] = {}
+
+
+def _process_resources(resources: Resources) -> Resources:
+    """One ``Resources`` per worker process and rule set: a pickled copy arrives with every
+    task without its loaded rules and pipeline; reusing the first keeps them loaded."""
+    key = (resources.language, resources.model, tuple(sorted(resources.fingerprints.items())))
+    return _PROCESS_RESOURCES.setdefault(key, resources)
+
+
 def run_partition(
     docs: list[SourceDoc], key: str, out: str, steps: list[str], resources: Resources
 ) -> dict:
     """Annotate one partition and write its tables; returns its counts, errors, warnings
     (the first 20 distinct messages) and time."""
     t0 = time.perf_counter()
+    resources = _process_resources(resources)
     tables: dict[str, list[dict]] = {s: [] for s in steps}
     errors: list[dict] = []
     structure = resources.load_rules("structure")
