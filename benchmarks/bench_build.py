@@ -93,7 +93,7 @@ def main() -> None:
     args = ap.parse_args()
     rows = []
     last = None
-    for mb in args.mb:
+    for mb in [m for m in args.mb if m > 0]:  # --mb 0: NLP steps only
         src = synthetic(mb)
         base = None
         for w in args.workers:

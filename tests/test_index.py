@@ -63,6 +63,8 @@ def test_index_reads_back_equal_to_the_corpus(fixture_index):
     assert sizes["sentence"] == len(corpus.segments("sentence"))
     stored = index.records("mentions")
     assert len(stored) == len(dprkbrief.timeline(corpus))
+    _same(dprkbrief.timeline(corpus), index.timeline())  # the stored fast path
+    _same(dprkbrief.timeline(corpus, start=2019, end=2019), index.timeline(start=2019, end=2019))
     sub = index.select([d])
     assert sub.doc_ids == [d] and set(sub.segments("sentence")["doc_id"]) == {d}
     _same(dprkbrief.experts(corpus), dprkbrief.experts(index))
