@@ -91,6 +91,8 @@ def test_rebuild_of_an_unchanged_source_recomputes_nothing(tmp_path):
     shutil.copytree(FIXTURE, src)
     first = _build(src, tmp_path / "idx", partition_size=1)
     assert first["recomputed"] == 3 and first["complete"]
+    assert first["versions"]["dask"] and first["versions"]["pyarrow"]
+    assert set(first["rules"]) == {"structure", "datelines", "dates", "events"}
     again = _build(src, tmp_path / "idx", partition_size=1)
     assert again["recomputed"] == 0 and again["reused"] == 3
     doc = sorted(src.glob("*.txt"))[0]

@@ -285,7 +285,7 @@ def build_index(
         "source": str(Path(source).resolve()),
         "steps": names,
         "dprkbrief": __version__,
-        "versions": versions(),
+        "versions": {**versions(), **_versions(("dask", "distributed", "pyarrow", "spacy"))},
         "model": res.model_info.ident if "model" in rules else None,
         "rules": {k: {"path": res.rules[k], "sha256": v} for k, v in rules.items() if k != "model"},
         "partition_size": partition_size,
@@ -368,6 +368,18 @@ def build_index(
             manifest,
         )
     return manifest
+
+
+def _versions(dists: tuple[str, ...]) -> dict[str, str | None]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out: dict[str, str | None] = {}
+    for dist in dists:
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = None
+    return out
 
 
 def _copy_sidecars(source: Path, out: Path) -> None:
