@@ -102,3 +102,21 @@ def test_a_users_event_catalog_reaches_the_mentions_step(tmp_path):
     assert {r["event_id"] for r in mine if r["event_id"]} == {"harbour"}
     shipped = annotate(doc, steps=["mentions"])["mentions"]
     assert "singapore_summit" in {r["event_id"] for r in shipped}
+
+
+def test_nlp_steps_give_plain_records_with_evidence():
+    text = (
+        'Talks resume\n\nBy Jane Roe\n\n"We will not give up our weapons," Kim Yo Jong said '
+        "on Tuesday. Jane Roe, a senior fellow at the Stimson Center, said talks could resume."
+    )
+    doc = make_document("n", text, metadata={"date": "2019-03-01"})
+    out = annotate(doc, steps=["people", "quotations", "statements"])
+    assert out["people"] and out["quotations"] and out["statements"]
+    for table in ("people", "quotations", "statements"):
+        for r in out[table]:
+            assert r["doc_id"] == "n" and all(_plain(v) for v in r.values()), (table, r)
+    assert ("We will not give up our weapons", "Kim Yo Jong") in {
+        (r["quote"], r["source"]) for r in out["quotations"]
+    }
+    for r in out["quotations"] + out["statements"]:
+        assert text[r["start"] : r["end"]] == r["quote"]
