@@ -57,6 +57,12 @@ _EXPORTS: dict[str, str] = {
     "certainty": "dprkbrief.analysis.certainty",
     "span_certainty": "dprkbrief.analysis.certainty",
     "certainty_table": "dprkbrief.analysis.certainty",
+    # large corpora: the per-document seam, Parquet index (Dask)
+    "annotate": "dprkbrief.pipeline.annotate",
+    "make_document": "dprkbrief.pipeline.annotate",
+    "build_index": "dprkbrief.pipeline.index",
+    "open_index": "dprkbrief.pipeline.index",
+    "open_corpus": "dprkbrief.pipeline.index",
     # batch runs and teaching
     "run_notebooks": "dprkbrief.runner.run",
     "make_handout": "dprkbrief.teaching.handout",

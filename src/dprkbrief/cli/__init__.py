@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "dprkbrief.cli.timeline_cmds",  # timeline
     "dprkbrief.cli.experts_cmds",  # experts, statements, positions, forecasts
     "dprkbrief.cli.run_cmds",  # run, handout, lab
+    "dprkbrief.cli.build_cmds",  # build (Parquet index)
 ]
 
 

@@ -285,6 +285,17 @@ def load_corpus(
     check_type("infer_dates", infer_dates, bool)
     dl = _datelines(datelines)
     directory = _io.locate_corpus(path)
+    if (directory / "manifest.json").is_file():  # a Parquet index (dprkbrief build)
+        from ..pipeline.index import is_index, open_index
+
+        if is_index(directory):
+            given = {"catalog": catalog, "structure": structure, "datelines": datelines}
+            if infer_dates or any(v is not None for v in given.values()):
+                raise CorpusError(
+                    f"{directory} is an index: its build fixed the catalog and rules; drop "
+                    "catalog/structure/datelines/infer_dates, or rebuild it with your files"
+                )
+            return open_index(directory)
     files = _io.discover(directory)
     ids: dict[str, Path] = {}
     renamed: list[str] = []

@@ -44,6 +44,13 @@ RULE_KINDS: dict[str, RuleKind] = {
     "titles": RuleKind("people", "titles.toml", "dprkbrief.names:load_titles"),
     "gazetteer": RuleKind("people", "gazetteer.toml", "dprkbrief.nlp.people:load_gazetteer"),
     "sources": RuleKind("people", "sources.toml", "dprkbrief.nlp.people:load_sources"),
+    # used by the per-document steps of dprkbrief.annotate (documents, dates, mentions, statements)
+    "datelines": RuleKind(
+        "metadata", "dateline.toml", "dprkbrief.segment.datelines:load_dateline_rules"
+    ),
+    "dates": RuleKind("dates", "patterns.toml", "dprkbrief.temporal.rules:load_dates"),
+    "events": RuleKind("events", "catalog.toml", "dprkbrief.events.catalog:load_events"),
+    "codebook": RuleKind("topics", "codebook.toml", "dprkbrief.analysis.codebook:load_codebook"),
 }
 LANGUAGES = ("en",)
 

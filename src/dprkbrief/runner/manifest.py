@@ -56,8 +56,13 @@ def fingerprint(directory: str | Path, *, suffixes: set[str] | None = None) -> d
     """
     directory = Path(directory)
     files: dict[str, str] = {}
-    if directory.is_dir():
-        for f in sorted(directory.rglob("*")):
+    if (directory / "manifest.json").is_file() and (directory / "parts").is_dir():
+        suffixes = {".json"}  # a Parquet index: its manifest fingerprints the partitions
+        directory_files = [directory / "manifest.json"]
+    else:
+        directory_files = sorted(directory.rglob("*")) if directory.is_dir() else []
+    if directory_files:
+        for f in directory_files:
             if not f.is_file() or "__pycache__" in f.parts:
                 continue
             if suffixes is not None and f.suffix.lower() not in suffixes:

@@ -1,0 +1,261 @@
+"""build_index / open_index: a Parquet index read back as a Corpus; incremental; faults."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import dprkbrief
+from dprkbrief.errors import CorpusError, ParameterError
+from dprkbrief.pipeline import annotate as annotate_mod
+from dprkbrief.pipeline.index import BuildError, IndexPathError, build_index, open_index
+
+HERE = Path(__file__).resolve().parent
+FIXTURE = HERE / "fixtures" / "corpus"
+USER_DOCS = HERE / "user_docs"
+RULE_STEPS = ["segments", "dates", "mentions"]
+
+
+def _build(src, out, **kw):
+    kw.setdefault("steps", RULE_STEPS)
+    kw.setdefault("scheduler", "synchronous")
+    return build_index(src, out, **kw)
+
+
+@pytest.fixture(scope="module")
+def fixture_index(tmp_path_factory):
+    out = tmp_path_factory.mktemp("idx") / "index"
+    _build(FIXTURE, out, partition_size=2)
+    return out
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    a = a.reset_index(drop=True)
+    b = b.reset_index(drop=True)[list(a.columns)]
+    assert a.to_dict("records") == b.to_dict("records")
+
+
+def test_index_reads_back_equal_to_the_corpus(fixture_index):
+    corpus = dprkbrief.load_corpus(FIXTURE)
+    index = open_index(fixture_index)
+    assert isinstance(index, dprkbrief.Corpus)
+    assert index.doc_ids == corpus.doc_ids and len(index) == len(corpus)
+    _same(corpus.documents, index.documents)
+    for level in ("section", "turn", "paragraph", "sentence"):
+        _same(corpus.segments(level), index.segments(level))
+    d = corpus.doc_ids[0]
+    assert index[d].text == corpus[d].text and index[d].meta == corpus[d].meta
+    _same(corpus.segments("paragraph", docs=[d]), index.segments("paragraph", docs=[d]))
+    _same(dprkbrief.timeline(corpus), dprkbrief.timeline(index))
+    _same(
+        dprkbrief.timeline(corpus, start=2019, end=2019),
+        dprkbrief.timeline(index, start=2019, end=2019),
+    )
+    sizes = index.dask_table("segments", columns=["level"]).groupby("level").size().compute()
+    assert sizes["sentence"] == len(corpus.segments("sentence"))
+    stored = index.records("mentions")
+    assert len(stored) == len(dprkbrief.timeline(corpus))
+    _same(dprkbrief.timeline(corpus), index.timeline())  # the stored fast path
+    _same(dprkbrief.timeline(corpus, start=2019, end=2019), index.timeline(start=2019, end=2019))
+    sub = index.select([d])
+    assert sub.doc_ids == [d] and set(sub.segments("sentence")["doc_id"]) == {d}
+    _same(dprkbrief.experts(corpus), dprkbrief.experts(index))
+    _same(dprkbrief.statements(corpus), dprkbrief.statements(index))
+    kw = dprkbrief.kwic(index, "summit")
+    assert len(kw) == len(dprkbrief.kwic(corpus, "summit"))
+
+
+def test_user_documents_from_a_jsonl_source(tmp_path):
+    corpus = dprkbrief.load_corpus(USER_DOCS)
+    src = tmp_path / "docs.jsonl"
+    with src.open("w", encoding="utf-8") as fh:
+        for d in corpus.doc_ids:
+            fh.write(json.dumps({"doc_id": d, "text": corpus[d].text}) + "\n")
+    _build(src, tmp_path / "idx", partition_size=4)
+    index = open_index(tmp_path / "idx")
+    for level in ("paragraph", "sentence"):
+        _same(corpus.segments(level), index.segments(level))
+    assert index.records("dates")["doc_id"].isin(corpus.doc_ids).all()
+
+
+def test_rebuild_of_an_unchanged_source_recomputes_nothing(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(FIXTURE, src)
+    first = _build(src, tmp_path / "idx", partition_size=1)
+    assert first["recomputed"] == 3 and first["complete"]
+    assert first["versions"]["dask"] and first["versions"]["pyarrow"]
+    assert set(first["rules"]) == {"structure", "datelines", "dates", "events"}
+    again = _build(src, tmp_path / "idx", partition_size=1)
+    assert again["recomputed"] == 0 and again["reused"] == 3
+    doc = sorted(src.glob("*.txt"))[0]
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nA new paragraph in 2020.\n", "utf-8")
+    third = _build(src, tmp_path / "idx", partition_size=1)
+    assert third["recomputed"] == 1 and third["reused"] == 2
+    assert "A new paragraph in 2020." in open_index(tmp_path / "idx")[doc.stem].text
+    parts = list((tmp_path / "idx" / "segments").glob("part-*.parquet"))
+    assert len(parts) == 3  # the replaced partition's old file is gone
+
+
+def test_a_poisoned_document_goes_to_errors_and_the_build_goes_on(tmp_path, monkeypatch):
+    victim = dprkbrief.load_corpus(FIXTURE).doc_ids[1]
+    real = annotate_mod.STEPS["dates"]
+
+    def poisoned(document, resources):
+        if document.doc_id == victim:
+            raise RuntimeError("poisoned")
+        return real.func(document, resources)
+
+    monkeypatch.setitem(annotate_mod.STEPS, "dates", annotate_mod.Step("dates", poisoned))
+    with pytest.raises(BuildError, match=f"1 step.*{victim} \\(dates\\): RuntimeError: poisoned"):
+        _build(FIXTURE, tmp_path / "idx")
+    index = open_index(tmp_path / "idx")
+    errs = index.records("errors")
+    assert errs[["doc_id", "step"]].to_dict("records") == [{"doc_id": victim, "step": "dates"}]
+    dates = index.records("dates")
+    assert victim not in set(dates["doc_id"]) and len(set(dates["doc_id"])) == 2
+    assert len(index.segments("sentence", docs=[victim]))  # its other steps are there
+
+
+def test_an_interrupted_build_is_refused_then_finished_by_a_rerun(tmp_path, monkeypatch):
+    victim = dprkbrief.load_corpus(FIXTURE).doc_ids[2]
+    real = annotate_mod.STEPS["segments"]
+
+    def dies(document, resources):
+        if document.doc_id == victim:
+            raise KeyboardInterrupt  # the process stops here, as a killed worker would
+        return real.func(document, resources)
+
+    monkeypatch.setitem(annotate_mod.STEPS, "segments", annotate_mod.Step("segments", dies))
+    with pytest.raises(KeyboardInterrupt):
+        _build(FIXTURE, tmp_path / "idx", partition_size=1)
+    with pytest.raises(CorpusError, match="incomplete.*re-run"):
+        open_index(tmp_path / "idx")
+    monkeypatch.setitem(annotate_mod.STEPS, "segments", real)
+    m = _build(FIXTURE, tmp_path / "idx", partition_size=1)
+    assert m["complete"] and m["recomputed"] == 1 and m["reused"] == 2
+    assert open_index(tmp_path / "idx").doc_ids == dprkbrief.load_corpus(FIXTURE).doc_ids
+
+
+def test_local_cluster_with_two_workers_survives_a_killed_worker(tmp_path):
+    from dask.distributed import Client, LocalCluster
+
+    corpus = dprkbrief.load_corpus(USER_DOCS)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        result: dict = {}
+
+        def run():
+            try:
+                result["m"] = build_index(
+                    USER_DOCS,
+                    tmp_path / "idx",
+                    steps=RULE_STEPS,
+                    scheduler=cluster.scheduler_address,
+                    partition_size=1,
+                )
+            except BaseException as exc:  # reported below
+                result["exc"] = exc
+
+        t = threading.Thread(target=run)
+        t.start()
+        parts = tmp_path / "idx" / "parts"
+        deadline = time.time() + 60
+        while time.time() < deadline and not (parts.is_dir() and any(parts.glob("*.json"))):
+            time.sleep(0.05)
+        victim = sorted(client.scheduler_info()["workers"])[0]
+        assert t.is_alive()  # the build is still running
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGKILL)  # the worker dies mid-build
+        t.join(120)
+    assert "exc" not in result, result.get("exc")
+    m = result["m"]
+    assert m["complete"] and m["n_documents"] == len(corpus)
+    index = open_index(tmp_path / "idx")
+    _same(corpus.segments("sentence"), index.segments("sentence"))
+    again = _build(USER_DOCS, tmp_path / "idx", partition_size=1)
+    assert again["recomputed"] == 0
+
+
+def test_bad_input_gets_clear_errors(tmp_path):
+    with pytest.raises(CorpusError, match="build source not found"):
+        _build(tmp_path / "nope", tmp_path / "idx")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="no .txt or .md documents"):
+        _build(tmp_path / "empty", tmp_path / "idx")
+    odd = tmp_path / "docs.xlsx"
+    odd.write_text("x")
+    with pytest.raises(CorpusError, match="unknown source format '.xlsx'"):
+        _build(odd, tmp_path / "idx")
+    cases = {
+        "[1, 2]\n": "expected a JSON object",
+        '{"doc_id": "a"}\n': "lacks a non-empty 'text'",
+        '{"doc_id": "a", "text": "x"}\n{"doc_id": "a", "text": "y"}\n': "line 2: doc_id 'a' repeats",
+    }
+    for body, message in cases.items():
+        src = tmp_path / "bad.jsonl"
+        src.write_text(body, encoding="utf-8")
+        with pytest.raises(CorpusError, match=message):
+            _build(src, tmp_path / "idx")
+    src.write_bytes(b'{"doc_id": "a", "text": "caf\xe9"}\n')
+    with pytest.raises(CorpusError, match="line 1: not UTF-8"):
+        _build(src, tmp_path / "idx")
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("mine")
+    with pytest.raises(IndexPathError, match="not a dprkbrief index.*refusing"):
+        _build(FIXTURE, taken)
+    assert (taken / "notes.txt").read_text() == "mine"
+    with pytest.raises(CorpusError, match="not a dprkbrief index"):
+        open_index(taken)
+    with pytest.raises(ParameterError, match="invalid value for 'steps'"):
+        _build(FIXTURE, tmp_path / "idx2", steps=["segments", "wordcount"])
+
+
+def test_a_scheduler_that_does_not_answer_fails_fast(tmp_path):
+    t0 = time.perf_counter()
+    with pytest.raises(ParameterError, match="no Dask scheduler answers"):
+        build_index(FIXTURE, tmp_path / "idx", steps=["segments"], scheduler="tcp://127.0.0.1:9")
+    assert time.perf_counter() - t0 < 30
+
+
+def test_cli_build_and_open_corpus(tmp_path, capsys):
+    from dprkbrief.cli import main
+
+    out = tmp_path / "idx"
+    rc = main(
+        [
+            "build",
+            str(FIXTURE),
+            "--out",
+            str(out),
+            "--steps",
+            "segments,dates",
+            "--scheduler",
+            "synchronous",
+        ]
+    )
+    assert rc == 0
+    assert "3 documents" in capsys.readouterr().out
+    assert isinstance(dprkbrief.open_corpus(out), type(open_index(out)))
+    assert dprkbrief.open_corpus(FIXTURE).doc_ids == open_index(out).doc_ids
+    assert dprkbrief.load_corpus(out).doc_ids == open_index(out).doc_ids  # notebooks' loader
+    with pytest.raises(CorpusError, match="is an index"):
+        dprkbrief.load_corpus(out, infer_dates=True)
+    from dprkbrief.analysis.forecasts import outcomes_path
+
+    assert outcomes_path(open_index(out)).read_bytes() == (FIXTURE / "outcomes.csv").read_bytes()
+    with pytest.raises(ParameterError, match="has no 'mentions' table"):
+        open_index(out).records("mentions")
+    rc = main(["build", str(tmp_path / "missing"), "--out", str(out)])
+    assert rc == 2
+    assert "build source not found" in capsys.readouterr().err
