@@ -57,6 +57,7 @@ _EXPORTS: dict[str, str] = {
     "certainty": "dprkbrief.analysis.certainty",
     "span_certainty": "dprkbrief.analysis.certainty",
     "certainty_table": "dprkbrief.analysis.certainty",
+    "stance": "dprkbrief.analysis.stance",
     # batch runs and teaching
     "run_notebooks": "dprkbrief.runner.run",
     "make_handout": "dprkbrief.teaching.handout",
