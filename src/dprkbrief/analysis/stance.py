@@ -672,14 +672,19 @@ def is_forward_claim(
     condition, "would" in narration (future-in-the-past), terms of an agreement, and, in the
     author's own voice (``own_voice``), a schedule ("the president will travel to Seoul").
     """
-    lex = load_stance_lexicon(lexicon)
+    ok, why, _tok = _forward(span, own_voice, load_stance_lexicon(lexicon))
+    return ok, why
+
+
+def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str, Any]:
+    """:func:`is_forward_claim` plus the accepted marker token."""
     text = span.text
     skip = _skip_kind(text, sum(1 for t in span if t.is_alpha), lex)
     if skip:
-        return False, skip
+        return False, skip, None
     for why, rx in lex.not_forecast:
         if rx.search(text):
-            return False, why
+            return False, why, None
     reasons = []
     for tok in span:
         word = tok.lower_
@@ -729,8 +734,28 @@ def is_forward_claim(
         ):
             reasons.append("schedule")
             continue
-        return True, f"future construction {marker!r}"
-    return False, reasons[0] if reasons else "no future construction"
+        return True, f"future construction {marker!r}", tok
+    return False, reasons[0] if reasons else "no future construction", None
+
+
+def forward_clause(
+    span: Span, *, own_voice: bool = True, lexicon: str | Path | None = None
+) -> Span | None:
+    """The clause of ``span`` that carries its accepted future construction (the subtree of
+    the clause head governing the marker, trimmed, contiguous); the whole sentence when the
+    marker is in the main clause; None when ``span`` is no forecast."""
+    ok, _why, tok = _forward(span, own_voice, load_stance_lexicon(lexicon))
+    if not ok:
+        return None
+    head = _clause_head(tok.head if tok.dep_ in ("aux", "auxpass") else tok)
+    if head.dep_ in ("ROOT", "parataxis"):
+        return span
+    toks = [t for t in head.subtree if span.start <= t.i < span.end]
+    while toks and (toks[0].is_punct or toks[0].dep_ in ("mark", "cc")):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct:
+        toks = toks[:-1]
+    return span.doc[toks[0].i : toks[-1].i + 1] if toks else span
 
 
 def forecast_claims(
@@ -761,15 +786,16 @@ def forecast_claims(
         ok, why = is_forward_claim(sent, own_voice=kind == "author", lexicon=lexicon)
         if not ok:
             continue
+        clause = forward_clause(sent, own_voice=kind == "author", lexicon=lexicon) or sent
         hs = resolve_horizons(sent.text, dct)
         best = max(hs, key=lambda h: (h["end"] or "9999", h["start"]), default=None)
         cert = span_certainty(sent)
         rows.append(
             {
                 "doc_id": document.doc_id,
-                "start": sent.start_char,
-                "end": sent.end_char,
-                "quote": sent.text,
+                "start": clause.start_char,
+                "end": clause.end_char,
+                "quote": clause.text,
                 "source": source,
                 "source_kind": kind,
                 "expert": expert,
