@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -103,6 +103,7 @@ class StanceLexicon:
     not_forecast: tuple[tuple[str, re.Pattern], ...]
     schedule: frozenset[str]
     examples: tuple[dict, ...]
+    leans: dict[str, int] = field(default_factory=dict)
 
 
 def _rx(pattern: Any, where: str) -> re.Pattern:
@@ -160,6 +161,13 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
             "unless": tuple(str(t) for t in e.get("unless", [])),
             "requires": tuple(_rx(p, where) for p in e.get("requires", [])),
         }
+    leans: dict[str, int] = {}
+    for i, e in enumerate(data.get("lean", [])):
+        where = f"{path}: [[lean]] #{i + 1}"
+        if e.get("sign") not in (1, -1):
+            raise RuleFileError(f"{where}: sign must be 1 or -1")
+        for w in _words(e, "lemmas", where):
+            leans[w] = int(e["sign"])
     for i, e in enumerate(data.get("forward", [])):
         where = f"{path}: [[forward]] #{i + 1}"
         if e.get("kind") == "not_forecast":
@@ -168,7 +176,7 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
             schedule |= _words(e, "lemmas", where)
         else:
             raise RuleFileError(f"{where}: kind must be 'not_forecast' or 'schedule'")
-    for table in ("cue", "reverser", "frame", "skip", "scope", "forward"):
+    for table in ("cue", "reverser", "lean", "frame", "skip", "scope", "forward"):
         for e in data.get(table, []):
             examples.extend({"table": table, **x} for x in e.get("examples", []))
     return StanceLexicon(
@@ -180,6 +188,7 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
         tuple(not_fc),
         frozenset(schedule),
         tuple(examples),
+        leans,
     )
 
 
@@ -457,6 +466,13 @@ def sentence_stance(
             for tok, sign in _lean_cues(sent, topic)
             if any(_related(_clause_head(tok), h) for h in heads.values())
         ]
+        if not leans and lex.leans:  # no topic wording: the general outcome words
+            leans = [
+                (t, lex.leans[w])
+                for t in sent
+                for w in [t.lemma_.lower() if t.lemma_.lower() in lex.leans else t.lower_]
+                if w in lex.leans and any(_related(_clause_head(t), h) for h in heads.values())
+            ]
         score = 0
         for tok, sign in leans:
             score += -sign if _reversals(tok, sent, lex, frames) % 2 else sign
