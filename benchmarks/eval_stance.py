@@ -175,7 +175,28 @@ def evaluate_forecasts(docs: list[dict], corpus) -> dict:
                 false_nf.append((doc["doc_id"], nf[0]["why"], p["quote"][:90]))
             else:
                 false_other.append((doc["doc_id"], p["quote"][:90]))
+    import dprkbrief
+
+    base = dprkbrief.forecasts(corpus)
+    base_tp = base_found = base_nf = 0
+    for doc in docs:
+        spans = [(int(r.start), int(r.end)) for r in base.itertuples() if r.doc_id == doc["doc_id"]]
+        golds = [(g["start"], g["end"]) for g in doc.get("forecasts", [])]
+        nfs = [(x["start"], x["end"]) for x in doc.get("non_forecasts", [])]
+        base_tp += sum(any(_overlap(s, g) for g in golds) for s in spans)
+        base_found += sum(any(_overlap(s, g) for s in spans) for g in golds)
+        base_nf += sum(
+            any(_overlap(s, x) for x in nfs) and not any(_overlap(s, g) for g in golds)
+            for s in spans
+        )
+    baseline = {
+        "produced": len(base),
+        "precision": round(base_tp / len(base), 3) if len(base) else None,
+        "recall": round(base_found / n_gold, 3) if n_gold else None,
+        "from_non_forecasts": base_nf,
+    }
     return {
+        "baseline_dprkbrief_forecasts": baseline,
         "gold_forecasts": n_gold,
         "produced": len(rows),
         "precision": round(tp / len(rows), 3) if rows else None,

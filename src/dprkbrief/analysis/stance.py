@@ -466,12 +466,21 @@ def sentence_stance(
             for tok, sign in _lean_cues(sent, topic)
             if any(_related(_clause_head(tok), h) for h in heads.values())
         ]
+        mention_toks = {
+            tok.i
+            for p in topic.patterns
+            for m in p.finditer(text)
+            for tok in [_token_at(sent, sent.start_char + m.start())]
+            if tok is not None
+        }
         if not leans and lex.leans:  # no topic wording: the general outcome words
             leans = [
                 (t, lex.leans[w])
                 for t in sent
                 for w in [t.lemma_.lower() if t.lemma_.lower() in lex.leans else t.lower_]
-                if w in lex.leans and any(_related(_clause_head(t), h) for h in heads.values())
+                if w in lex.leans
+                and t.i not in mention_toks
+                and any(_related(_clause_head(t), h) for h in heads.values())
             ]
         score = 0
         for tok, sign in leans:
