@@ -82,7 +82,7 @@ _REPORTING = {
     "note", "write", "suggest", "claim", "state", "declare", "forecast", "estimate", "vow",
     "promise", "pledge", "hope", "fear", "assert", "contend", "stress", "explain", "reckon",
 }  # fmt: skip
-_FUTURE = {"will", "'ll", "shall", "wo", "would", "may", "might", "could", "can"}
+_FUTURE = {"will", "'ll", "shall", "wo", "would", "may", "might", "could"}  # not "can": ability
 _NORMATIVE = {"should", "must", "ought"}
 _WH = {"whether", "how", "what", "when", "where", "why", "who", "which", "if"}
 _ASKING = {"ask", "wonder", "know", "unclear", "clear", "question", "see", "decide", "discuss"}
@@ -725,6 +725,8 @@ def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str
         ):
             if tok.lemma_.lower() == "expect" and tok.tag_ in ("VBD", "VBN") and not own_voice:
                 continue
+            if tok.tag_ == "VBG":
+                continue  # "Predicting Kim's response": a heading or a gerund, no claim
             marker = word
         elif tok.tag_ == "MD" and word in _NORMATIVE:
             reasons.append("normative")
