@@ -77,6 +77,17 @@ def test_public_stance_table() -> None:
     assert dprkbrief.stance(corpus, topics=["talks"])["topic"].unique().tolist() == ["talks"]
 
 
+def test_cue_words_describing_a_noun_are_not_the_sources_stance() -> None:
+    text = "Many of those most skeptical of a deal with North Korea have left the administration."
+    assert _cell(text, "talks")["stance"] == "describes"
+    assert (
+        _cell("It is unclear what was needed to bring the two sides back to the talks.", "talks")[
+            "stance"
+        ]
+        != "recommends"
+    )
+
+
 def test_double_negation_cancels() -> None:
     assert _cell("It is not true that the talks made no progress.", "talks")["direction"] == 1
     assert _cell("The talks made no progress.", "talks")["direction"] == -1

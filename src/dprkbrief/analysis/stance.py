@@ -84,6 +84,7 @@ _REPORTING = {
 }  # fmt: skip
 _FUTURE = {"will", "'ll", "shall", "wo", "would", "may", "might", "could"}  # not "can": ability
 _NORMATIVE = {"should", "must", "ought"}
+_NOMINAL = {"amod", "nsubj", "nsubjpass", "pobj", "dobj", "compound", "poss", "appos"}
 _WH = {"whether", "how", "what", "when", "where", "why", "who", "which", "if"}
 _ASKING = {"ask", "wonder", "know", "unclear", "clear", "question", "see", "decide", "discuss"}
 
@@ -385,8 +386,10 @@ def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bo
                     continue
                 seen.add(t.i)
                 cue = _cue_of(t, lex)
-                if cue is None:
-                    continue
+                if cue is None or t.dep_ in _NOMINAL:
+                    continue  # "those most skeptical of a deal": a description, not the source's
+                if cue[0] != "expects" and _embedded_question(t):
+                    continue  # "it is unclear what was needed": asked, not urged
                 label = cue[0]
                 if _modal_perfect(t):
                     counterfactual = True
