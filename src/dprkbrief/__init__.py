@@ -57,6 +57,7 @@ _EXPORTS: dict[str, str] = {
     "certainty": "dprkbrief.analysis.certainty",
     "span_certainty": "dprkbrief.analysis.certainty",
     "certainty_table": "dprkbrief.analysis.certainty",
+    "stance": "dprkbrief.analysis.stance",
     # large corpora: the per-document seam, Parquet index (Dask)
     "annotate": "dprkbrief.pipeline.annotate",
     "make_document": "dprkbrief.pipeline.annotate",

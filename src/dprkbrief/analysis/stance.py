@@ -1,0 +1,840 @@
+"""Stance: what each source expects, doubts, recommends, warns against or describes, per topic.
+
+For every prose sentence (its source from ``dprkbrief.quotes``: the quoted person, else the
+document's author) the parse splits the sentence into clauses (a verb heading a ``ROOT``,
+``ccomp``, ``advcl``, ``conj``, ``relcl`` or ``parataxis``); a topic touches a clause when a
+codebook pattern matches one of its words and the clause-level ``[[scope]]`` rules of
+``lexicons/stance.toml`` let it (a Russia-DPRK "alliance" clause is no South Korea alliance
+clause). For each topic the sentence touches:
+
+* ``direction``: the codebook's positive/negative wording in the topic's clauses (and the
+  clauses they govern or that govern them), each lean reversed once per reverser ("not",
+  "never", "little", "without") or reversing cue ("doubt", "unlikely") on its dependency path
+  to the root of the sentence, and by a rhetorical ``[[frame]]`` to its left ("the last thing
+  X wants is ..."). Two reversers cancel.
+* ``stance``: the strongest stance cue on those paths (doubts > warns > recommends > expects);
+  a negated ``expects`` cue is ``doubts``; a modal perfect ("would have") is a counterfactual
+  and only ``describes``; no cue: ``describes``.
+* ``certainty``/``hedges``: :func:`dprkbrief.span_certainty` over the sentence of the shared
+  parse.
+
+Questions, courtesies, formulas and sentences with fewer than three words carry no stance.
+The module also answers which sentences are forecasts: :func:`is_forward_claim` (a modal or
+future construction over an outcome, not a question, courtesy, narration, counterfactual,
+schedule or term of an agreement) and :func:`forecast_claims` (per document, with horizon and
+certainty).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._validate import as_str_list, check_type
+from ..errors import RuleFileError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    from spacy.tokens import Doc, Span, Token
+
+    from ..corpus.corpus import Corpus, Document
+
+STANCE_COLUMNS = [
+    "doc_id",
+    "start",
+    "end",
+    "quote",
+    "source",
+    "source_kind",
+    "expert",
+    "topic",
+    "stance",
+    "direction",
+    "target",
+    "certainty",
+    "hedged",
+    "hedges",
+]
+FORECAST_CLAIM_COLUMNS = [
+    "doc_id",
+    "start",
+    "end",
+    "quote",
+    "source",
+    "source_kind",
+    "expert",
+    "cue",
+    "horizon",
+    "horizon_start",
+    "horizon_end",
+    "certainty",
+    "hedges",
+]
+LABELS = ("recommends", "warns", "doubts", "expects")
+_PRIORITY = {"doubts": 4, "warns": 3, "recommends": 2, "expects": 1, "describes": 0}
+_CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "conj", "relcl", "parataxis", "csubj", "acl"}
+_REPORTING = {
+    "say", "tell", "add", "predict", "expect", "warn", "believe", "think", "argue", "insist",
+    "note", "write", "suggest", "claim", "state", "declare", "forecast", "estimate", "vow",
+    "promise", "pledge", "hope", "fear", "assert", "contend", "stress", "explain", "reckon",
+}  # fmt: skip
+_FUTURE = {"will", "'ll", "shall", "wo", "would", "may", "might", "could"}  # not "can": ability
+_NORMATIVE = {"should", "must", "ought"}
+_NOMINAL = {"amod", "nsubj", "nsubjpass", "pobj", "dobj", "compound", "poss", "appos"}
+_WH = {"whether", "how", "what", "when", "where", "why", "who", "which", "if"}
+_ASKING = {"ask", "wonder", "know", "unclear", "clear", "question", "see", "decide", "discuss"}
+
+
+# ------------------------------------------------------------------ lexicon
+
+
+@dataclass(frozen=True)
+class StanceLexicon:
+    """The compiled ``lexicons/stance.toml``."""
+
+    cues: tuple[tuple[str, frozenset[str], frozenset[str], bool], ...]
+    reversers: tuple[tuple[frozenset[str], frozenset[str]], ...]
+    frames: tuple[tuple[re.Pattern, str | None], ...]
+    skips: tuple[tuple[str, re.Pattern], ...]
+    scopes: dict[str, dict[str, Any]]
+    not_forecast: tuple[tuple[str, re.Pattern], ...]
+    schedule: frozenset[str]
+    examples: tuple[dict, ...]
+    leans: dict[str, int] = field(default_factory=dict)
+
+
+def _rx(pattern: Any, where: str) -> re.Pattern:
+    if not isinstance(pattern, str) or not pattern:
+        raise RuleFileError(f"{where}: pattern must be a non-empty string, got {pattern!r}")
+    try:
+        return re.compile(pattern, re.I)
+    except re.error as exc:
+        raise RuleFileError(f"{where}: invalid regular expression {pattern!r} ({exc})") from None
+
+
+def _words(entry: dict, key: str, where: str) -> frozenset[str]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RuleFileError(f"{where}: {key!r} must be a list of strings")
+    return frozenset(v.lower() for v in value)
+
+
+@lru_cache(maxsize=8)
+def _compile(path: str, mtime: float) -> StanceLexicon:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RuleFileError(f"cannot read the stance lexicon {path}: {exc}") from None
+    cues, reversers, frames, skips, not_fc, examples = [], [], [], [], [], []
+    scopes: dict[str, dict[str, Any]] = {}
+    schedule: set[str] = set()
+    for i, e in enumerate(data.get("cue", [])):
+        where = f"{path}: [[cue]] #{i + 1}"
+        if e.get("label") not in LABELS:
+            raise RuleFileError(f"{where}: label must be one of {', '.join(LABELS)}")
+        cues.append(
+            (e["label"], _words(e, "lemmas", where), _words(e, "tags", where), bool(e.get("flips")))
+        )
+    for i, e in enumerate(data.get("reverser", [])):
+        where = f"{path}: [[reverser]] #{i + 1}"
+        reversers.append((_words(e, "lemmas", where), _words(e, "deps", where)))
+    for i, e in enumerate(data.get("frame", [])):
+        where = f"{path}: [[frame]] #{i + 1}"
+        label = e.get("label")
+        if label is not None and label not in (*LABELS, "describes"):
+            raise RuleFileError(f"{where}: label must be one of {', '.join(LABELS)}, describes")
+        frames.append((_rx(e.get("pattern"), where), label))
+    for i, e in enumerate(data.get("skip", [])):
+        where = f"{path}: [[skip]] #{i + 1}"
+        skips.append((str(e.get("kind", "skip")), _rx(e.get("pattern"), where)))
+    for i, e in enumerate(data.get("scope", [])):
+        where = f"{path}: [[scope]] #{i + 1}"
+        topic = e.get("topic")
+        if not isinstance(topic, str):
+            raise RuleFileError(f"{where}: 'topic' must be a codebook topic id")
+        scopes[topic] = {
+            "generic": tuple(_rx(p, where) for p in e.get("generic", [])),
+            "unless": tuple(str(t) for t in e.get("unless", [])),
+            "requires": tuple(_rx(p, where) for p in e.get("requires", [])),
+        }
+    leans: dict[str, int] = {}
+    for i, e in enumerate(data.get("lean", [])):
+        where = f"{path}: [[lean]] #{i + 1}"
+        if e.get("sign") not in (1, -1):
+            raise RuleFileError(f"{where}: sign must be 1 or -1")
+        for w in _words(e, "lemmas", where):
+            leans[w] = int(e["sign"])
+    for i, e in enumerate(data.get("forward", [])):
+        where = f"{path}: [[forward]] #{i + 1}"
+        if e.get("kind") == "not_forecast":
+            not_fc.append((str(e.get("why", "not a forecast")), _rx(e.get("pattern"), where)))
+        elif e.get("kind") == "schedule":
+            schedule |= _words(e, "lemmas", where)
+        else:
+            raise RuleFileError(f"{where}: kind must be 'not_forecast' or 'schedule'")
+    for table in ("cue", "reverser", "lean", "frame", "skip", "scope", "forward"):
+        for e in data.get(table, []):
+            examples.extend({"table": table, **x} for x in e.get("examples", []))
+    return StanceLexicon(
+        tuple(cues),
+        tuple(reversers),
+        tuple(frames),
+        tuple(skips),
+        scopes,
+        tuple(not_fc),
+        frozenset(schedule),
+        tuple(examples),
+        leans,
+    )
+
+
+def load_stance_lexicon(lexicon: str | Path | None = None) -> StanceLexicon:
+    """The stance lexicon (packaged ``lexicons/stance.toml`` or a user's file of that format)."""
+    from .codebook import _path
+
+    path = _path(lexicon, "lexicons", "stance.toml")
+    return _compile(str(path.resolve()), path.stat().st_mtime)
+
+
+# ------------------------------------------------------------------ parse helpers
+
+
+def _word(tok: Token) -> set[str]:
+    return {tok.lemma_.lower(), tok.lower_}
+
+
+def _path_to_root(tok: Token, stop: Token | None = None) -> list[Token]:
+    out = [tok]
+    while out[-1].head.i != out[-1].i and (stop is None or out[-1].i != stop.i):
+        out.append(out[-1].head)
+    return out
+
+
+def _clause_head(tok: Token) -> Token:
+    cur = tok
+    while cur.dep_ not in _CLAUSE_DEPS or (cur.dep_ == "conj" and cur.pos_ not in ("VERB", "AUX")):
+        if cur.head.i == cur.i:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _related(a: Token, b: Token) -> bool:
+    """Whether clause heads ``a`` and ``b`` are the same clause or one governs the other."""
+    return a.i == b.i or a.is_ancestor(b) or b.is_ancestor(a)
+
+
+def _token_at(sent: Span, pos: int) -> Token | None:
+    for tok in sent:
+        if tok.idx <= pos < tok.idx + max(1, len(tok.text)):
+            return tok
+    return None
+
+
+def _reverses(tok: Token, lex: StanceLexicon) -> bool:
+    words = _word(tok)
+    for lemmas, deps in lex.reversers:
+        if words & lemmas and (not deps or tok.dep_.lower() in deps):
+            return True
+    return False
+
+
+def _cue_of(tok: Token, lex: StanceLexicon) -> tuple[str, bool] | None:
+    words = _word(tok)
+    for label, lemmas, tags, flips in lex.cues:
+        if words & lemmas and (not tags or tok.tag_.lower() in tags):
+            if tok.lower_ == "need" and not any(c.dep_ == "xcomp" for c in tok.children):
+                continue  # "need to" urges; "the need for" does not
+            return label, flips
+    return None
+
+
+def _modal_perfect(tok: Token) -> bool:
+    """``tok`` is a modal followed by perfect "have" ("would have", "could have")."""
+    head = tok.head
+    return tok.tag_ == "MD" and any(
+        c.lemma_ == "have" and c.dep_ == "aux" and c.i > tok.i for c in head.children
+    )
+
+
+def _skip_kind(text: str, tokens: int, lex: StanceLexicon) -> str | None:
+    """Why a sentence carries no stance (question, courtesy, ...), or None."""
+    stripped = text.strip().rstrip("\"'”’)]»").rstrip()
+    if stripped.endswith("?"):
+        return "question"
+    if tokens < 3:
+        return "fragment"
+    if text.isupper():
+        return "all-caps headline"  # no parse to trust, and a headline is not a claim
+    for kind, rx in lex.skips:
+        if rx.search(text):
+            return kind
+    return None
+
+
+# ------------------------------------------------------------------ stance of a sentence
+
+
+def _topic_hits(sent: Span, topics: tuple, lex: StanceLexicon) -> dict[str, list[Token]]:
+    """topic id -> the words of ``sent`` that put it on that topic, after the scope rules."""
+    text, base = sent.text, sent.start_char
+    found: dict[str, list[tuple[Token, re.Match]]] = {}
+    for topic in topics:
+        for p in topic.patterns:
+            for m in p.finditer(text):
+                tok = _token_at(sent, base + m.start())
+                if tok is not None:
+                    found.setdefault(topic.id, []).append((tok, m))
+    clause_text: dict[int, str] = {}
+
+    def words_of(head: Token) -> str:
+        if head.i not in clause_text:
+            clause_text[head.i] = " ".join(t.text for t in sent if _clause_head(t).i == head.i)
+        return clause_text[head.i]
+
+    out: dict[str, list[Token]] = {}
+    for tid, hits in found.items():
+        scope = lex.scopes.get(tid)
+        keep = []
+        for tok, m in hits:
+            head = _clause_head(tok)
+            if scope:
+                if any(g.fullmatch(m.group(0)) or g.search(m.group(0)) for g in scope["generic"]):
+                    others = [
+                        other
+                        for other in scope["unless"]
+                        if any(_clause_head(t).i == head.i for t, _m in found.get(other, []))
+                    ]
+                    if others:
+                        continue
+                if scope["requires"] and not any(
+                    r.search(words_of(head)) for r in scope["requires"]
+                ):
+                    continue
+            keep.append(tok)
+        if keep:
+            out[tid] = keep
+    return out
+
+
+def _lean_cues(sent: Span, topic: Any) -> list[tuple[Token, int]]:
+    """(token, +1/-1) for the topic's positive/negative wording in the sentence."""
+    text, base = sent.text, sent.start_char
+    mentions = {m.start() for p in topic.patterns for m in p.finditer(text)}
+    hits = [(m.start(), 1) for p in topic.positive for m in p.finditer(text)]
+    hits += [(m.start(), -1) for p in topic.negative for m in p.finditer(text)]
+    if any(pos not in mentions for pos, _ in hits):
+        hits = [(pos, s) for pos, s in hits if pos not in mentions]
+    out = []
+    for pos, sign in sorted(set(hits)):
+        tok = _token_at(sent, base + pos)
+        if tok is not None:
+            out.append((tok, sign))
+    return out
+
+
+def _reversals(tok: Token, sent: Span, lex: StanceLexicon, frames: list[int]) -> int:
+    """How many times the lean of ``tok`` is reversed on its path to the sentence root."""
+    n = 0
+    seen: set[int] = set()
+    for node in _path_to_root(tok):
+        if node.i < sent.start or node.i >= sent.end:
+            break
+        for t in [node, *node.children]:
+            if t.i in seen or t.i == tok.i:
+                continue
+            if t.i != node.i and t.dep_ not in (
+                "neg",
+                "det",
+                "advmod",
+                "amod",
+                "prep",
+                "aux",
+                "acomp",
+            ):
+                continue
+            if t.i == node.i and node.i != tok.i and node.dep_ == "prep" and _reverses(node, lex):
+                seen.add(t.i)
+                n += 1
+                continue
+            if t.i != node.i and _reverses(t, lex):
+                seen.add(t.i)
+                n += 1
+            cue = _cue_of(t, lex)
+            if cue is not None and cue[1] and t.i not in seen:
+                seen.add(t.i)
+                n += 1
+    n += sum(1 for f in frames if f < tok.idx)
+    return n
+
+
+def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bool]:
+    """Strongest stance label over the paths of ``tokens`` to the root; counterfactual flag."""
+    best, counterfactual = "describes", False
+    seen: set[int] = set()
+    for tok in tokens:
+        for node in _path_to_root(tok):
+            if node.i < sent.start or node.i >= sent.end:
+                break
+            for t in [node, *node.children]:
+                if t.i in seen or (t.i != node.i and t.dep_ not in ("aux", "advmod", "acomp")):
+                    continue
+                seen.add(t.i)
+                cue = _cue_of(t, lex)
+                if cue is None or t.dep_ in _NOMINAL:
+                    continue  # "those most skeptical of a deal": a description, not the source's
+                if cue[0] != "expects" and _embedded_question(t):
+                    continue  # "it is unclear what was needed": asked, not urged
+                label = cue[0]
+                if _modal_perfect(t):
+                    counterfactual = True
+                    continue
+                if label == "expects":
+                    negs = [c for c in t.head.children if c.dep_ == "neg"]
+                    negs += [c for c in t.children if c.dep_ == "neg"]
+                    if t.dep_ in ("ROOT", "ccomp") or t.pos_ in ("VERB", "ADJ"):
+                        negs = [c for c in t.children if c.dep_ == "neg"]
+                    if t.lower_ in ("think", "believe", "expect") and not negs:
+                        continue  # "I think" hedges; it leans by what follows
+                    if negs and len(negs) % 2 and t.tag_ != "MD":
+                        label = "doubts"  # "I don't think", "not likely"; "will never" expects"
+                if _PRIORITY[label] > _PRIORITY[best]:
+                    best = label
+    if counterfactual and best == "expects":
+        best = "describes"
+    return best, counterfactual
+
+
+def _target(tok: Token, sent: Span) -> str:
+    """A short phrase naming what the stance is about: subject, verb and object of the clause."""
+    head = _clause_head(tok)
+    parts: list[Token] = []
+    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None:
+        sub = [t for t in subj.subtree if sent.start <= t.i < sent.end]
+        parts.extend(sub[-3:] if len(sub) > 3 else sub)
+    parts.append(head)
+    obj = next((c for c in head.children if c.dep_ in ("dobj", "xcomp", "attr", "acomp")), None)
+    if obj is not None:
+        parts.extend(t for t in obj.subtree if t.i <= obj.i and t.i >= obj.i - 2)
+    if all(p.i != tok.i for p in parts):
+        parts.append(tok)
+    uniq = {t.i: t for t in parts}
+    words = [uniq[i].text for i in sorted(uniq) if not uniq[i].is_punct]
+    return " ".join(words)[:80]
+
+
+def sentence_stance(
+    sent: Span, *, topics: tuple | None = None, lexicon: str | Path | None = None
+) -> list[dict[str, Any]]:
+    """Stance cells of one parsed sentence: one dict per topic it touches.
+
+    Keys: ``start, end, quote`` (the sentence; offsets into ``sent.doc.text``), ``topic``,
+    ``stance`` (expects|doubts|recommends|warns|describes), ``direction`` (+1/-1/0 on the
+    topic's question), ``target``, ``certainty`` (0-1), ``hedged``, ``hedges`` (cue words).
+    Questions, courtesies, formulas and fragments give no cell.
+    """
+    from .certainty import span_certainty
+    from .codebook import topic_rules
+
+    lex = load_stance_lexicon(lexicon)
+    rules = topic_rules() if topics is None else topics
+    text = sent.text
+    words = sum(1 for t in sent if t.is_alpha)
+    if _skip_kind(text, words, lex):
+        return []
+    hits = _topic_hits(sent, tuple(rules), lex)
+    if not hits:
+        return []
+    frames = []
+    frame_label = None
+    for rx, label in lex.frames:
+        for m in rx.finditer(text):
+            frames.append(sent.start_char + m.end())
+            frame_label = label or frame_label
+    cert = span_certainty(sent)
+    hedges = [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"]
+    by_id = {t.id: t for t in rules}
+    cells = []
+    for tid, toks in hits.items():
+        topic = by_id[tid]
+        heads = {_clause_head(t).i: _clause_head(t) for t in toks}
+        leans = [
+            (tok, sign)
+            for tok, sign in _lean_cues(sent, topic)
+            if any(_related(_clause_head(tok), h) for h in heads.values())
+        ]
+        mention_toks = {
+            tok.i
+            for p in topic.patterns
+            for m in p.finditer(text)
+            for tok in [_token_at(sent, sent.start_char + m.start())]
+            if tok is not None
+        }
+        if not leans and lex.leans:  # no topic wording: the general outcome words
+            leans = [
+                (t, lex.leans[w])
+                for t in sent
+                for w in [t.lemma_.lower() if t.lemma_.lower() in lex.leans else t.lower_]
+                if w in lex.leans
+                and t.i not in mention_toks
+                and any(_related(_clause_head(t), h) for h in heads.values())
+            ]
+        score = 0
+        for tok, sign in leans:
+            score += -sign if _reversals(tok, sent, lex, frames) % 2 else sign
+        label, _cf = _label(toks + [t for t, _ in leans], sent, lex)
+        if frames and frame_label:
+            label = frame_label
+        direction = (score > 0) - (score < 0)
+        if direction == 0 and label == "doubts":
+            direction = -1
+        cells.append(
+            {
+                "start": sent.start_char,
+                "end": sent.end_char,
+                "quote": text,
+                "topic": tid,
+                "stance": label,
+                "direction": direction,
+                "target": _target(toks[0], sent),
+                "certainty": cert["certainty"],
+                "hedged": bool(hedges),
+                "hedges": hedges,
+            }
+        )
+    return cells
+
+
+def stance_text(
+    text: str, *, topics: list[str] | None = None, lexicon: str | Path | None = None
+) -> list[dict[str, Any]]:
+    """Stance cells of a short text (parsed here), e.g. a lexicon example."""
+    from ..nlp import load_model
+    from .codebook import topic_rules
+
+    check_type("text", text, str)
+    wanted = as_str_list("topics", topics)
+    rules = tuple(t for t in topic_rules() if wanted is None or t.id in wanted)
+    doc = load_model()(text)
+    return [c for s in doc.sents for c in sentence_stance(s, topics=rules, lexicon=lexicon)]
+
+
+# ------------------------------------------------------------------ per document
+
+
+def _sources(document: Document, quotes: list[dict] | None, authors: list[str]) -> Any:
+    from .statements import quote_for
+
+    qs = [q for q in (quotes or []) if not q.get("turn") and not q.get("stance")]
+    author = " & ".join(authors) if authors else "the author"
+
+    def source_of(start: int, end: int) -> tuple[str, str, str | None]:
+        hit = quote_for(start, end, qs)
+        if (
+            hit is None
+            or hit.get("source_kind") in (None, "author", "unknown")
+            or not hit["source"]
+        ):
+            return author, "author", authors[0] if len(authors) == 1 else None
+        return hit["source"], hit["source_kind"], hit.get("expert")
+
+    return source_of
+
+
+def _sentences(document: Document, doc: Doc) -> list[Span]:
+    from ..segment import PROSE_KINDS
+
+    out = []
+    for row in document.segment_rows("sentence"):
+        if row["kind"] not in PROSE_KINDS:
+            continue
+        span = doc.char_span(int(row["start"]), int(row["end"]), alignment_mode="expand")
+        if span is not None and len(span):
+            out.append(span)
+    return out
+
+
+def stance_records(
+    document: Document,
+    resources: Any = None,
+    *,
+    quotes: list[dict] | None = None,
+    authors: list[str] | None = None,
+    topics: tuple | None = None,
+    lexicon: str | Path | None = None,
+) -> list[dict[str, Any]]:
+    """Stance cells of one document (columns of :data:`STANCE_COLUMNS`).
+
+    ``quotes`` are the document's quote records (``dprkbrief.quotes``); a sentence that is
+    the content of a quotation belongs to its source, else to ``authors`` ("the author" when
+    unknown). Runs on the shared parse (``dprkbrief.nlp.parse``).
+    """
+    from ..nlp import parse
+
+    doc = parse(document, resources)
+    source_of = _sources(document, quotes, list(authors or []))
+    rows = []
+    for sent in _sentences(document, doc):
+        cells = sentence_stance(sent, topics=topics, lexicon=lexicon)
+        if not cells:
+            continue
+        source, kind, expert = source_of(sent.start_char, sent.end_char)
+        for c in cells:
+            rows.append(
+                {
+                    "doc_id": document.doc_id,
+                    "source": source,
+                    "source_kind": kind,
+                    "expert": expert,
+                    **c,
+                }
+            )
+    return rows
+
+
+def stance(
+    corpus: Corpus,
+    *,
+    docs: list[str] | None = None,
+    topics: list[str] | str | None = None,
+    experts: list[str] | str | None = None,
+    lexicon: str | Path | None = None,
+) -> pd.DataFrame:
+    """One row per source x topic x evidence sentence: what the source expects, doubts,
+    recommends, warns against or describes.
+
+    Columns: ``doc_id, start, end, quote`` (evidence, ``quote == text[start:end]``),
+    ``source`` (quoted person/institution/anonymous source, else the author(s)),
+    ``source_kind``, ``expert`` (registry name or None), ``topic``, ``stance``,
+    ``direction`` (+1/-1/0 on the topic's question), ``target``, ``certainty`` (0-1, from
+    :func:`dprkbrief.span_certainty`), ``hedged``, ``hedges``. ``positions`` aggregates it.
+    """
+    import pandas as pd
+
+    from ..corpus.corpus import Corpus
+    from .codebook import check_topics, topic_rules
+    from .experts import build_people, name_key
+    from .quotes import _corpus_quotes
+    from .statements import _expert_filter
+
+    check_type("corpus", corpus, Corpus)
+    docs = corpus._check_docs(docs)
+    if docs is not None:
+        corpus = corpus.select(docs)
+    wanted_topics = check_topics(topics)
+    rules = tuple(t for t in topic_rules() if wanted_topics is None or t.id in wanted_topics)
+    people = build_people(corpus)
+    by_doc: dict[str, list[dict]] = {}
+    for q in _corpus_quotes(corpus, people=people):
+        by_doc.setdefault(q["doc_id"], []).append(q)
+    rows = []
+    for doc_id in corpus.doc_ids:
+        authors = [people.name(k) for k in people.doc_authors.get(doc_id, [])]
+        rows.extend(
+            stance_records(
+                corpus[doc_id],
+                None,
+                quotes=by_doc.get(doc_id, []),
+                authors=authors,
+                topics=rules,
+                lexicon=lexicon,
+            )
+        )
+    df = pd.DataFrame(rows, columns=STANCE_COLUMNS)
+    items = as_str_list("experts", experts)
+    if items is not None:
+        keys = _expert_filter(items, people, corpus.doc_ids) or set()
+        df = df[
+            df["expert"].map(lambda n: isinstance(n, str) and name_key(n, people.rules) in keys)
+        ]
+    return df.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ forecasts
+
+
+def _embedded_question(verb: Token) -> bool:
+    head = _clause_head(verb)
+    first = min((t for t in head.subtree), key=lambda t: t.i)
+    opener = {c.lower_ for c in head.children if c.dep_ in ("mark", "advmod") and c.i < head.i}
+    opener |= {first.lower_}
+    if opener & _WH and head.dep_ in ("ccomp", "pcomp", "pobj", "xcomp", "acl", "csubj"):
+        return True
+    return any(a.lemma_.lower() in _ASKING and "whether" in opener for a in head.ancestors)
+
+
+def _conditional_antecedent(verb: Token) -> bool:
+    head = _clause_head(verb)
+    return head.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in ("if", "unless", "when", "until", "before", "once")
+        for c in head.children
+    )
+
+
+def _reported(verb: Token) -> bool:
+    """The clause of ``verb`` is the content of a reporting verb ("he said it would ...")."""
+    head = _clause_head(verb)
+    for anc in [head, *head.ancestors]:
+        if anc.i != head.i and anc.lemma_.lower() in _REPORTING:
+            return True
+        if anc.dep_ == "ROOT":
+            break
+    return False
+
+
+def is_forward_claim(
+    span: Span, *, own_voice: bool = True, lexicon: str | Path | None = None
+) -> tuple[bool, str]:
+    """Whether a parsed sentence is a forecast, and why (or why not).
+
+    A forecast is a modal or future construction ("will", "is going to", "may", "could", a
+    backshifted "would" under a reporting verb, "likely to", "expect") over an outcome. Not
+    forecasts: questions and embedded questions ("whether they will meet"), courtesies and
+    formulas, normative "should"/"must", counterfactuals ("would have"), the antecedent of a
+    condition, "would" in narration (future-in-the-past), terms of an agreement, and, in the
+    author's own voice (``own_voice``), a schedule ("the president will travel to Seoul").
+    """
+    ok, why, _tok = _forward(span, own_voice, load_stance_lexicon(lexicon))
+    return ok, why
+
+
+def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str, Any]:
+    """:func:`is_forward_claim` plus the accepted marker token."""
+    text = span.text
+    skip = _skip_kind(text, sum(1 for t in span if t.is_alpha), lex)
+    if skip:
+        return False, skip, None
+    for why, rx in lex.not_forecast:
+        if rx.search(text):
+            return False, why, None
+    reasons = []
+    for tok in span:
+        word = tok.lower_
+        verb = tok.head if tok.dep_ in ("aux", "auxpass") else tok
+        marker = None
+        if tok.tag_ == "MD" and word in _FUTURE | {"’ll"}:
+            marker = word
+        elif word == "going" and any(c.dep_ == "xcomp" for c in tok.children) and tok.tag_ == "VBG":
+            marker = "going to"
+            verb = next(c for c in tok.children if c.dep_ == "xcomp")
+        elif tok.lemma_.lower() in ("likely", "expect", "predict", "bound") and tok.i + 1 < len(
+            tok.doc
+        ):
+            if tok.lemma_.lower() == "expect" and tok.tag_ in ("VBD", "VBN") and not own_voice:
+                continue
+            if tok.tag_ == "VBG":
+                continue  # "Predicting Kim's response": a heading or a gerund, no claim
+            marker = word
+        elif tok.tag_ == "MD" and word in _NORMATIVE:
+            reasons.append("normative")
+            continue
+        if marker is None:
+            continue
+        if _modal_perfect(tok):
+            reasons.append("counterfactual")
+            continue
+        if _embedded_question(verb):
+            reasons.append("embedded question")
+            continue
+        if _conditional_antecedent(verb):
+            reasons.append("condition")
+            continue
+        if word == "would" and not _reported(verb):
+            conditional = any(
+                c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
+                for c in verb.children
+            )
+            if not conditional:
+                reasons.append("future-in-the-past narration")
+                continue
+        if word in ("would",) and verb.lemma_.lower() in _REPORTING | {"comment", "confirm"}:
+            reasons.append("narrated refusal")
+            continue
+        if (
+            own_voice
+            and not _reported(verb)
+            and verb.lemma_.lower() in lex.schedule
+            and word in ("will", "'ll", "’ll", "going to")
+        ):
+            reasons.append("schedule")
+            continue
+        return True, f"future construction {marker!r}", tok
+    return False, reasons[0] if reasons else "no future construction", None
+
+
+def forward_clause(
+    span: Span, *, own_voice: bool = True, lexicon: str | Path | None = None
+) -> Span | None:
+    """The clause of ``span`` that carries its accepted future construction (the subtree of
+    the clause head governing the marker, trimmed, contiguous); the whole sentence when the
+    marker is in the main clause; None when ``span`` is no forecast."""
+    ok, _why, tok = _forward(span, own_voice, load_stance_lexicon(lexicon))
+    if not ok:
+        return None
+    head = _clause_head(tok.head if tok.dep_ in ("aux", "auxpass") else tok)
+    if head.dep_ in ("ROOT", "parataxis"):
+        return span
+    toks = [t for t in head.subtree if span.start <= t.i < span.end]
+    while toks and (toks[0].is_punct or toks[0].dep_ in ("mark", "cc")):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct:
+        toks = toks[:-1]
+    return span.doc[toks[0].i : toks[-1].i + 1] if toks else span
+
+
+def forecast_claims(
+    document: Document,
+    resources: Any = None,
+    *,
+    quotes: list[dict] | None = None,
+    authors: list[str] | None = None,
+    dct: str | None = None,
+    lexicon: str | Path | None = None,
+) -> list[dict[str, Any]]:
+    """Forecasts of one document (columns of :data:`FORECAST_CLAIM_COLUMNS`).
+
+    Each prose sentence that :func:`is_forward_claim` accepts, with its source (as in
+    :func:`stance_records`), the future cue, the horizon resolved against ``dct`` (the
+    document date, ISO) by ``forecasts.resolve_horizons`` (latest-ending window), and its
+    certainty from :func:`dprkbrief.span_certainty`.
+    """
+    from ..nlp import parse
+    from .certainty import span_certainty
+    from .forecasts import resolve_horizons
+
+    doc = parse(document, resources)
+    source_of = _sources(document, quotes, list(authors or []))
+    rows = []
+    for sent in _sentences(document, doc):
+        source, kind, expert = source_of(sent.start_char, sent.end_char)
+        ok, why = is_forward_claim(sent, own_voice=kind == "author", lexicon=lexicon)
+        if not ok:
+            continue
+        clause = forward_clause(sent, own_voice=kind == "author", lexicon=lexicon) or sent
+        hs = resolve_horizons(sent.text, dct)
+        best = max(hs, key=lambda h: (h["end"] or "9999", h["start"]), default=None)
+        cert = span_certainty(sent)
+        rows.append(
+            {
+                "doc_id": document.doc_id,
+                "start": clause.start_char,
+                "end": clause.end_char,
+                "quote": clause.text,
+                "source": source,
+                "source_kind": kind,
+                "expert": expert,
+                "cue": why.split("'")[1] if "'" in why else why,
+                "horizon": best["text"] if best else "",
+                "horizon_start": best["start"] if best else "",
+                "horizon_end": best["end"] if best else "",
+                "certainty": cert["certainty"],
+                "hedges": [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"],
+            }
+        )
+    return rows

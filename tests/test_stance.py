@@ -1,0 +1,152 @@
+"""Stance cells and forecast claims (analysis/stance.py, lexicons/stance.toml)."""
+
+from __future__ import annotations
+
+import pytest
+
+import dprkbrief
+from dprkbrief.analysis.stance import (
+    STANCE_COLUMNS,
+    is_forward_claim,
+    load_stance_lexicon,
+    stance_records,
+    stance_text,
+)
+from dprkbrief.errors import DprkbriefError, RuleFileError
+
+EXAMPLES = load_stance_lexicon().examples
+
+
+def _cell(text: str, topic: str) -> dict | None:
+    return next((c for c in stance_text(text) if c["topic"] == topic), None)
+
+
+def _sent(text: str):
+    from dprkbrief.nlp import load_model
+
+    return next(load_model()(text).sents)
+
+
+@pytest.mark.parametrize(
+    "example", [e for e in EXAMPLES if "topic" in e], ids=lambda e: e["text"][:40]
+)
+def test_lexicon_stance_examples(example: dict) -> None:
+    cell = _cell(example["text"], example["topic"])
+    assert cell is not None, f"no {example['topic']} cell"
+    assert (cell["stance"], cell["direction"]) == (example["stance"], example["direction"])
+
+
+@pytest.mark.parametrize(
+    "example", [e for e in EXAMPLES if "cells_without" in e], ids=lambda e: e["text"][:40]
+)
+def test_lexicon_scope_examples(example: dict) -> None:
+    assert example["cells_without"] not in {c["topic"] for c in stance_text(example["text"])}
+
+
+@pytest.mark.parametrize(
+    "example", [e for e in EXAMPLES if "forward" in e], ids=lambda e: e["text"][:40]
+)
+def test_lexicon_forward_examples(example: dict) -> None:
+    ok, why = is_forward_claim(_sent(example["text"]), own_voice=True)
+    assert ok is example["forward"], why
+
+
+def test_cells_keep_their_evidence_and_certainty() -> None:
+    text = "Analysts said the summit might be called off. North Korea will never give up its nuclear weapons."
+    corpus = dprkbrief.corpus_from_texts({"d1": text})
+    rows = stance_records(corpus["d1"], None, authors=["Jane Roe"])
+    assert rows
+    for r in rows:
+        assert r["quote"] == text[r["start"] : r["end"]]
+        assert r["source"] == "Jane Roe"
+    summit = next(r for r in rows if r["topic"] == "summit")
+    assert summit["direction"] == -1 and summit["hedged"] and "might" in summit["hedges"]
+    denuc = next(r for r in rows if r["topic"] == "denuclearization")
+    assert denuc["direction"] == -1 and denuc["stance"] == "expects" and not denuc["hedged"]
+
+
+def test_public_stance_table() -> None:
+    corpus = dprkbrief.corpus_from_texts(
+        {"d1": "Talks with North Korea will resume next month. Sanctions should be lifted."}
+    )
+    df = dprkbrief.stance(corpus)
+    assert list(df.columns) == STANCE_COLUMNS
+    got = {(r.topic, r.stance, r.direction) for r in df.itertuples()}
+    assert ("talks", "expects", 1) in got
+    assert ("sanctions", "recommends", 1) in got
+    assert dprkbrief.stance(corpus, topics=["talks"])["topic"].unique().tolist() == ["talks"]
+
+
+def test_cue_words_describing_a_noun_are_not_the_sources_stance() -> None:
+    text = "Many of those most skeptical of a deal with North Korea have left the administration."
+    assert _cell(text, "talks")["stance"] == "describes"
+    assert (
+        _cell("It is unclear what was needed to bring the two sides back to the talks.", "talks")[
+            "stance"
+        ]
+        != "recommends"
+    )
+
+
+def test_double_negation_cancels() -> None:
+    assert _cell("It is not true that the talks made no progress.", "talks")["direction"] == 1
+    assert _cell("The talks made no progress.", "talks")["direction"] == -1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Summit?",
+        "Talks.",
+        "Will the summit with Kim happen this year?",
+        "Why would anyone believe the talks will resume?",
+        "TRUMP SAYS SUMMIT WITH KIM WILL GO AHEAD",
+    ],
+)
+def test_questions_fragments_and_headlines_carry_no_stance(text: str) -> None:
+    assert stance_text(text) == []
+    assert is_forward_claim(_sent(text))[0] is False
+
+
+def test_quotation_inside_quotation_keeps_offsets() -> None:
+    text = "He said: \"Kim told me 'the talks will resume' and I believe him.\""
+    corpus = dprkbrief.corpus_from_texts({"d": text})
+    for r in stance_records(corpus["d"], None):
+        assert r["quote"] == text[r["start"] : r["end"]]
+
+
+def test_forecasts_exclude_questions_narration_counterfactuals() -> None:
+    assert is_forward_claim(_sent("Negotiations will probably resume next year."))[0]
+    assert is_forward_claim(_sent("He said the talks would resume in May."))[0]
+    assert is_forward_claim(_sent("It was unclear whether the two leaders will meet."))[1] == (
+        "embedded question"
+    )
+    assert is_forward_claim(_sent("Without the deal they would have built 100 bombs."))[1] == (
+        "counterfactual"
+    )
+    assert not is_forward_claim(_sent("Kim would later travel to Hanoi by train."))[0]
+    assert not is_forward_claim(_sent("Washington should lift the sanctions."))[0]
+
+
+def test_bad_input_errors() -> None:
+    with pytest.raises(DprkbriefError):
+        stance_text(42)  # type: ignore[arg-type]
+    with pytest.raises(DprkbriefError):
+        dprkbrief.stance("not a corpus")  # type: ignore[arg-type]
+    with pytest.raises(RuleFileError):
+        load_stance_lexicon("/nonexistent/stance.toml")
+
+
+def test_user_lexicon_reaches_the_engine(tmp_path) -> None:
+    path = tmp_path / "stance.toml"
+    path.write_text('[[cue]]\nlabel = "warns"\nlemmas = ["perilous"]\n', encoding="utf-8")
+    cell = next(
+        c
+        for c in stance_text("Resuming talks now is perilous.", lexicon=path)
+        if c["topic"] == "talks"
+    )
+    assert cell["stance"] == "warns"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[cue]]\nlabel = "hopes"\nlemmas = ["x"]\n', encoding="utf-8")
+    with pytest.raises(RuleFileError, match="label"):
+        load_stance_lexicon(bad)
