@@ -171,9 +171,11 @@ class Corpus(Mapping[str, Document]):
         check_choice("level", level, LEVELS)
         if level not in self._seg_cache:
             every = list(self._docs.values())
-            self._seg_cache[level] = _segment_frame(every, level)
-            for d in every:  # the table now holds these rows
-                d._release(level)
+            try:
+                self._seg_cache[level] = _segment_frame(every, level, consume=True)
+            finally:
+                for d in every:  # the table now holds these rows (consumed while building)
+                    d._release(level)
         df = self._seg_cache[level]
         ids = self._check_docs(docs)
         if ids is not None:
@@ -198,9 +200,11 @@ class Corpus(Mapping[str, Document]):
         return ids
 
 
-def _segment_frame(docs: list[Document], level: str) -> pd.DataFrame:
+def _segment_frame(docs: list[Document], level: str, *, consume: bool = False) -> pd.DataFrame:
     """One level's segment table for ``docs``, built one column at a time from the compact
-    rows (no per-row dicts; each segment's text is sliced once, here)."""
+    rows (no per-row dicts; each segment's text is sliced once, here). With ``consume`` each
+    compact column is freed once the table holds it (the caller then releases the rows), so
+    the rows and the table never exist in full at the same time."""
     import numpy as np
     import pandas as pd
 
@@ -216,6 +220,9 @@ def _segment_frame(docs: list[Document], level: str) -> pd.DataFrame:
             values = [v for _, rows in rows_of for v in rows.cols[k]]
             data[name] = pd.Series(values, dtype=object, index=index)
             del values
+            if consume:
+                for _, rows in rows_of:
+                    rows.cols[k] = None
     texts = [text[a:b] for text, rows in rows_of for a, b in zip(rows.cols[3], rows.cols[4])]
     data["text"] = pd.Series(texts, dtype=object, index=index)
     del texts

@@ -87,17 +87,25 @@ def load_structure(path: str | None = None) -> Structure:
 
 @dataclass(slots=True)
 class Para:
-    """One paragraph: ``text[start:end]`` with no surrounding whitespace."""
+    """One paragraph: ``doc[start:end]`` with no surrounding whitespace.
+
+    ``doc`` is the whole document string, shared by every paragraph (no copy per paragraph),
+    so the paragraphs of a large document cost offsets, not a second copy of its text."""
 
     start: int
     end: int
-    text: str
+    doc: str = field(repr=False)
     kind: str = "body"
     speaker: str | None = None
     label_end: int | None = None  # absolute end offset of the "Name:" label (incl. colon)
     block: int = 0
     repeat_of: int | None = None  # index of the paragraph a pull-quote repeats
     notes: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text, sliced from the document on demand."""
+        return self.doc[self.start : self.end]
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -228,7 +236,7 @@ def parse_paragraphs(text: str, structure: Structure | None = None) -> list[Para
     paras: list[Para] = []
     for b, lines in enumerate(blocks):
         for s, e in _split_block(text, lines, st):
-            paras.append(Para(s, e, text[s:e], block=b))
+            paras.append(Para(s, e, text, block=b))
     _classify(paras, st)
     _assign_speakers(paras, st)
     _mark_pull_quotes(paras)
