@@ -180,7 +180,9 @@ class Corpus(Mapping[str, Document]):
         ids = self._check_docs(docs)
         if ids is not None:
             df = df[df["doc_id"].isin(ids)].reset_index(drop=True)
-        return df.copy()
+        # the caller may edit its table, never the cache: under copy-on-write (pandas >= 3)
+        # a shallow copy is enough and saves a second set of column arrays
+        return df.copy(deep=not _copy_on_write())
 
     def select(self, docs: list[str]) -> Corpus:
         """A corpus restricted to the given doc_ids."""
@@ -198,6 +200,18 @@ class Corpus(Mapping[str, Document]):
                 f"{', '.join(self._docs)}"
             )
         return ids
+
+
+def _copy_on_write() -> bool:
+    """Whether pandas copies a shared column before writing to it (always from pandas 3)."""
+    import pandas as pd
+
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    try:
+        return pd.get_option("mode.copy_on_write") is True
+    except (KeyError, ValueError):  # pragma: no cover - option absent
+        return False
 
 
 def _segment_frame(docs: list[Document], level: str, *, consume: bool = False) -> pd.DataFrame:

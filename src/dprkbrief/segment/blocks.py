@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from ..resources import load_toml, resource_path
 
@@ -85,6 +86,10 @@ def load_structure(path: str | None = None) -> Structure:
     return Structure(tables=tables, role_words=roles, not_name_words=not_names, genre_cues=genre)
 
 
+# the notes of a paragraph without any (read-only and shared: ``Para.set_note`` copies first)
+_NO_NOTES: Mapping[str, object] = MappingProxyType({})
+
+
 @dataclass(slots=True)
 class Para:
     """One paragraph: ``doc[start:end]`` with no surrounding whitespace.
@@ -100,7 +105,14 @@ class Para:
     label_end: int | None = None  # absolute end offset of the "Name:" label (incl. colon)
     block: int = 0
     repeat_of: int | None = None  # index of the paragraph a pull-quote repeats
-    notes: dict = field(default_factory=dict)
+    notes: Mapping[str, object] = field(default_factory=lambda: _NO_NOTES)  # see set_note
+
+    def set_note(self, key: str, value: object) -> None:
+        """Set one note, giving the paragraph its own dict first (most paragraphs have none,
+        so they share one empty read-only mapping instead of a dict each)."""
+        if type(self.notes) is not dict:
+            self.notes = dict(self.notes)
+        self.notes[key] = value
 
     @property
     def text(self) -> str:
@@ -260,7 +272,7 @@ def _classify(paras: list[Para], st: Structure) -> None:
         if email and one_line and _EMAIL_HEADER.match(t) and not seen_body:
             p.kind = "metadata"
             m = _EMAIL_HEADER.match(t)
-            p.notes["email_" + m.group("field").lower()] = m.group("value").strip()
+            p.set_note("email_" + m.group("field").lower(), m.group("value").strip())
             continue
         if in_signature and p.kind != "separator":
             p.kind = "signature" if _ALNUM.search(t) else "separator"
@@ -285,7 +297,7 @@ def _classify(paras: list[Para], st: Structure) -> None:
         elif one_line and st.match("metadata_label", t):
             p.kind = "metadata"
             if i + 1 < n and len(paras[i + 1].text) <= 120 and "\n" not in paras[i + 1].text:
-                paras[i + 1].notes["metadata_value"] = True
+                paras[i + 1].set_note("metadata_value", True)
         elif p.notes.get("metadata_value"):
             p.kind = "metadata"
         elif st.match("caption_mark", t):
@@ -327,7 +339,7 @@ def _classify(paras: list[Para], st: Structure) -> None:
             if not name or _LABEL.match(p.text):
                 break
             p.kind = "bio"
-            p.notes["bio_name"] = name
+            p.set_note("bio_name", name)
 
 
 def match_bio(st: Structure, text: str) -> str | None:
@@ -439,9 +451,10 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
         interviewer = max(order, key=lambda s: (asks[s], -rank[s])) if asks else None
         if len(order) < 2:
             interviewer = None
+    shared = MappingProxyType({"interviewer": interviewer})  # one mapping for every paragraph
     for p in paras:
         if interviewer:  # absent note = no interviewer (saves a dict entry per paragraph)
-            p.notes["interviewer"] = interviewer
+            p.notes = {**p.notes, "interviewer": interviewer} if p.notes else shared
         if interviewer and p.speaker == interviewer and p.kind == "body" and "?" in p.text:
             p.kind = "question"
 
