@@ -240,7 +240,8 @@ def _segment_frame(docs: list[Document], level: str, *, consume: bool = False) -
     texts = [text[a:b] for text, rows in rows_of for a, b in zip(rows.cols[3], rows.cols[4])]
     data["text"] = pd.Series(texts, dtype=object, index=index)
     del texts
-    return pd.DataFrame(data, columns=SEGMENT_COLUMNS, index=index)
+    # the columns are ours alone: the frame takes them as they are (no second set of arrays)
+    return pd.DataFrame(data, columns=SEGMENT_COLUMNS, index=index, copy=False)
 
 
 def _make_document(
