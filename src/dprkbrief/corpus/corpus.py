@@ -226,12 +226,17 @@ def _segment_frame(docs: list[Document], level: str, *, consume: bool = False) -
     n = sum(len(rows) for _, rows in rows_of)
     index = pd.RangeIndex(n)
     data: dict[str, Any] = {}
-    for k, name in enumerate(ROW_FIELDS):
+    # seg_id first: a derived id reads the doc_id and level columns, freed once converted
+    for name in sorted(ROW_FIELDS, key=lambda name: name != "seg_id"):
+        k = ROW_FIELDS.index(name)
         if name in ("start", "end"):
             parts = [np.frombuffer(rows.cols[k], dtype=np.int64) for _, rows in rows_of]
             data[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         else:
-            values = [v for _, rows in rows_of for v in rows.cols[k]]
+            if name == "seg_id":
+                values = [v for _, rows in rows_of for v in rows.seg_ids()]
+            else:
+                values = [v for _, rows in rows_of for v in rows.cols[k]]
             data[name] = pd.Series(values, dtype=object, index=index)
             del values
             if consume:
