@@ -231,7 +231,10 @@ def _segment_frame(docs: list[Document], level: str, *, consume: bool = False) -
         k = ROW_FIELDS.index(name)
         if name in ("start", "end"):
             parts = [np.frombuffer(rows.cols[k], dtype=np.int64) for _, rows in rows_of]
-            data[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            if consume and len(parts) == 1:  # the released rows' buffer becomes the column
+                data[name] = parts[0]
+            else:
+                data[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         else:
             if name == "seg_id":
                 values = [v for _, rows in rows_of for v in rows.seg_ids()]
