@@ -417,3 +417,13 @@ def test_two_names_that_sanitise_alike_are_refused(tmp_path):
 def test_corpus_from_texts_validates_metadata_values(meta, message):
     with pytest.raises(CorpusError, match=message):
         dprkbrief.corpus_from_texts({"a": "Text."}, metadata={"a": meta})
+
+
+def test_editing_a_returned_segment_table_leaves_the_corpus_unchanged():
+    c = dprkbrief.corpus_from_texts({"a": "One sentence here. Another one.\n\nA second paragraph."})
+    first = c.segments("sentence")
+    first.loc[0, "text"] = "edited"
+    first["kind"] = "edited"
+    again = c.segments("sentence")
+    assert again.loc[0, "text"] == "One sentence here."
+    assert "edited" not in set(again["kind"])

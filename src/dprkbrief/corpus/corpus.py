@@ -181,14 +181,18 @@ class Corpus(Mapping[str, Document]):
         check_choice("level", level, LEVELS)
         if level not in self._seg_cache:
             every = list(self._docs.values())
-            self._seg_cache[level] = _segment_frame(every, level)
-            for d in every:  # the table now holds these rows
-                d._release(level)
+            try:
+                self._seg_cache[level] = _segment_frame(every, level, consume=True)
+            finally:
+                for d in every:  # the table now holds these rows (consumed while building)
+                    d._release(level)
         df = self._seg_cache[level]
         ids = self._check_docs(docs)
         if ids is not None:
             df = df[df["doc_id"].isin(ids)].reset_index(drop=True)
-        return df.copy()
+        # the caller may edit its table, never the cache: under copy-on-write (pandas >= 3)
+        # a shallow copy is enough and saves a second set of column arrays
+        return df.copy(deep=not _copy_on_write())
 
     def select(self, docs: list[str]) -> Corpus:
         """A corpus restricted to the given doc_ids."""
@@ -208,9 +212,23 @@ class Corpus(Mapping[str, Document]):
         return ids
 
 
-def _segment_frame(docs: list[Document], level: str) -> pd.DataFrame:
+def _copy_on_write() -> bool:
+    """Whether pandas copies a shared column before writing to it (always from pandas 3)."""
+    import pandas as pd
+
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    try:
+        return pd.get_option("mode.copy_on_write") is True
+    except (KeyError, ValueError):  # pragma: no cover - option absent
+        return False
+
+
+def _segment_frame(docs: list[Document], level: str, *, consume: bool = False) -> pd.DataFrame:
     """One level's segment table for ``docs``, built one column at a time from the compact
-    rows (no per-row dicts; each segment's text is sliced once, here)."""
+    rows (no per-row dicts; each segment's text is sliced once, here). With ``consume`` each
+    compact column is freed once the table holds it (the caller then releases the rows), so
+    the rows and the table never exist in full at the same time."""
     import numpy as np
     import pandas as pd
 
@@ -218,18 +236,30 @@ def _segment_frame(docs: list[Document], level: str) -> pd.DataFrame:
     n = sum(len(rows) for _, rows in rows_of)
     index = pd.RangeIndex(n)
     data: dict[str, Any] = {}
-    for k, name in enumerate(ROW_FIELDS):
+    # seg_id first: a derived id reads the doc_id and level columns, freed once converted
+    for name in sorted(ROW_FIELDS, key=lambda name: name != "seg_id"):
+        k = ROW_FIELDS.index(name)
         if name in ("start", "end"):
             parts = [np.frombuffer(rows.cols[k], dtype=np.int64) for _, rows in rows_of]
-            data[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            if consume and len(parts) == 1:  # the released rows' buffer becomes the column
+                data[name] = parts[0]
+            else:
+                data[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
         else:
-            values = [v for _, rows in rows_of for v in rows.cols[k]]
+            if name == "seg_id":
+                values = [v for _, rows in rows_of for v in rows.seg_ids()]
+            else:
+                values = [v for _, rows in rows_of for v in rows.cols[k]]
             data[name] = pd.Series(values, dtype=object, index=index)
             del values
+            if consume:
+                for _, rows in rows_of:
+                    rows.cols[k] = None
     texts = [text[a:b] for text, rows in rows_of for a, b in zip(rows.cols[3], rows.cols[4])]
     data["text"] = pd.Series(texts, dtype=object, index=index)
     del texts
-    return pd.DataFrame(data, columns=SEGMENT_COLUMNS, index=index)
+    # the columns are ours alone: the frame takes them as they are (no second set of arrays)
+    return pd.DataFrame(data, columns=SEGMENT_COLUMNS, index=index, copy=False)
 
 
 def _make_document(

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 from ..names import byline_names, canonical_name
 from ..resources import load_toml, resource_path
@@ -86,19 +87,38 @@ def load_structure(path: str | None = None) -> Structure:
     return Structure(tables=tables, role_words=roles, not_name_words=not_names, genre_cues=genre)
 
 
+# the notes of a paragraph without any (read-only and shared: ``Para.set_note`` copies first)
+_NO_NOTES: Mapping[str, object] = MappingProxyType({})
+
+
 @dataclass(slots=True)
 class Para:
-    """One paragraph: ``text[start:end]`` with no surrounding whitespace."""
+    """One paragraph: ``doc[start:end]`` with no surrounding whitespace.
+
+    ``doc`` is the whole document string, shared by every paragraph (no copy per paragraph),
+    so the paragraphs of a large document cost offsets, not a second copy of its text."""
 
     start: int
     end: int
-    text: str
+    doc: str = field(repr=False)
     kind: str = "body"
     speaker: str | None = None
     label_end: int | None = None  # absolute end offset of the "Name:" label (incl. colon)
     block: int = 0
     repeat_of: int | None = None  # index of the paragraph a pull-quote repeats
-    notes: dict = field(default_factory=dict)
+    notes: Mapping[str, object] = field(default_factory=lambda: _NO_NOTES)  # see set_note
+
+    def set_note(self, key: str, value: object) -> None:
+        """Set one note, giving the paragraph its own dict first (most paragraphs have none,
+        so they share one empty read-only mapping instead of a dict each)."""
+        if type(self.notes) is not dict:
+            self.notes = dict(self.notes)
+        self.notes[key] = value
+
+    @property
+    def text(self) -> str:
+        """The paragraph's text, sliced from the document on demand."""
+        return self.doc[self.start : self.end]
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -237,7 +257,7 @@ def parse_paragraphs(text: str, structure: Structure | None = None) -> list[Para
     paras: list[Para] = []
     for b, lines in enumerate(blocks):
         for s, e in _split_block(text, lines, st):
-            paras.append(Para(s, e, text[s:e], block=b))
+            paras.append(Para(s, e, text, block=b))
     _classify(paras, st)
     _assign_speakers(paras, st)
     _mark_pull_quotes(paras)
@@ -261,7 +281,7 @@ def _classify(paras: list[Para], st: Structure) -> None:
         if email and one_line and _EMAIL_HEADER.match(t) and not seen_body:
             p.kind = "metadata"
             m = _EMAIL_HEADER.match(t)
-            p.notes["email_" + m.group("field").lower()] = m.group("value").strip()
+            p.set_note("email_" + m.group("field").lower(), m.group("value").strip())
             continue
         if in_signature and p.kind != "separator":
             p.kind = "signature" if _ALNUM.search(t) else "separator"
@@ -286,7 +306,7 @@ def _classify(paras: list[Para], st: Structure) -> None:
         elif one_line and st.match("metadata_label", t):
             p.kind = "metadata"
             if i + 1 < n and len(paras[i + 1].text) <= 120 and "\n" not in paras[i + 1].text:
-                paras[i + 1].notes["metadata_value"] = True
+                paras[i + 1].set_note("metadata_value", True)
         elif p.notes.get("metadata_value"):
             p.kind = "metadata"
         elif st.match("caption_mark", t):
@@ -328,7 +348,7 @@ def _classify(paras: list[Para], st: Structure) -> None:
             if not name or label_match(st, p.text):
                 break
             p.kind = "bio"
-            p.notes["bio_name"] = name
+            p.set_note("bio_name", name)
 
 
 def match_bio(st: Structure, text: str) -> str | None:
@@ -445,9 +465,10 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
         interviewer = max(order, key=lambda s: (asks[s], -rank[s])) if asks else None
         if len(order) < 2:
             interviewer = None
+    shared = MappingProxyType({"interviewer": interviewer})  # one mapping for every paragraph
     for p in paras:
         if interviewer:  # absent note = no interviewer (saves a dict entry per paragraph)
-            p.notes["interviewer"] = interviewer
+            p.notes = {**p.notes, "interviewer": interviewer} if p.notes else shared
         if interviewer and p.speaker == interviewer and p.kind == "body" and "?" in p.text:
             p.kind = "question"
 

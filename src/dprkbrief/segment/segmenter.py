@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Iterator
 
 from .blocks import PROSE_KINDS, Para, Structure, find_repeats, parse_paragraphs
 from .sentences import sentence_spans
@@ -61,10 +62,23 @@ class Rows:
             col.append(value)
 
     def __len__(self) -> int:
-        return len(self.cols[0])
+        return len(self.cols[_START])
 
     def get(self, r: int, k: int) -> object:
+        if k == _SEG:
+            return self._seg_id(r)
         return self.cols[k][r]
+
+    def _seg_id(self, r: int) -> str:
+        sid = self.cols[_SEG][r]
+        return sid if sid is not None else seg_id(self.cols[0][r], self.cols[1][r], r)
+
+    def seg_ids(self) -> Iterator[str]:
+        """The ``seg_id`` column. A row whose id nothing else refers to (a sentence) stores
+        None and gets ``seg_id(doc_id, level, row)`` here, so a large document's rows do not
+        hold a string per sentence until the table is built."""
+        for r in range(len(self)):
+            yield self._seg_id(r)
 
     def set(self, r: int, k: int, value: object) -> None:
         self.cols[k][r] = value
@@ -72,7 +86,9 @@ class Rows:
     def dicts(self, text: str) -> list[dict]:
         """The rows as dicts, each with its ``text`` (``text[start:end]``)."""
         out = []
-        for values in zip(*self.cols):
+        cols = list(self.cols)
+        cols[_SEG] = self.seg_ids()
+        for values in zip(*cols):
             d = dict(zip(ROW_FIELDS, values))
             d["text"] = text[d["start"] : d["end"]]
             out.append(d)
@@ -82,7 +98,8 @@ class Rows:
 def _row(doc_id, level, n, s, e, kind, section, speaker, sec_id, turn_id, par_id, rep):
     # the row's own id is the same string object as its section/turn/paragraph id
     sid = {"section": sec_id, "turn": turn_id, "paragraph": par_id}.get(level)
-    sid = sid or seg_id(doc_id, level, n)
+    if sid is None and level != "sentence":  # a sentence's id is derived when needed
+        sid = seg_id(doc_id, level, n)
     return (doc_id, level, sid, s, e, kind, section, speaker, sec_id, turn_id, par_id, rep)
 
 
