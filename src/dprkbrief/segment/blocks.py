@@ -447,10 +447,10 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
             # trim the whitespace after the colon out of the label
             while p.label_end > p.start and p.text[p.label_end - p.start - 1].isspace():
                 p.label_end -= 1
-            p.notes["label_span"] = (p.start + m.start("label"), p.start + m.end("label"))
+            p.set_note("label_span", (p.start + m.start("label"), p.start + m.end("label")))
             role = m.groupdict().get("role") or m.groupdict().get("paren")
             if role:
-                p.notes["speaker_role"] = role.strip()
+                p.set_note("speaker_role", role.strip())
         elif p.kind in PROSE_KINDS and current is not None:
             p.speaker = current
         elif p.kind in ("bio", "boilerplate", "credit"):
