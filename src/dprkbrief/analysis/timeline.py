@@ -420,15 +420,7 @@ def timeline(
         r["occurrence"] = _is_occurrence(r)
     df = pd.DataFrame(rows, columns=TIMELINE_COLUMNS, dtype=object)
     if len(df):
-        los = df["date_start"].map(lambda v: _dates.interval(v)[0])
-        his = df["date_end"].map(lambda v: _dates.interval(v)[1])
-        keep = pd.Series(True, index=df.index)
-        if lo is not None:
-            keep &= his >= lo
-        if hi is not None:
-            keep &= los <= hi
-        df = df.assign(_lo=los)[keep].sort_values(["_lo", "doc_id", "start", "cue_start"])
-        df = df.drop(columns="_lo").reset_index(drop=True)
+        df = in_date_range(df, lo, hi)
     elif len(sents):
         warnings.warn(
             f"the timeline is empty: no catalog event and no date found in the prose of "
@@ -439,6 +431,23 @@ def timeline(
     return df.astype(
         {**{c: "int64" for c in ("start", "end", "cue_start", "cue_end")}, "occurrence": bool}
     )
+
+
+def in_date_range(df: pd.DataFrame, lo: Any, hi: Any) -> pd.DataFrame:
+    """Timeline rows whose date interval meets ``[lo, hi]`` (``_bounds`` values; None = open),
+    in chronological order (then document and offset). Shared by ``timeline`` and the index's
+    stored-mentions path, so both select and order rows the same way."""
+    import pandas as pd
+
+    los = df["date_start"].map(lambda v: _dates.interval(v)[0])
+    his = df["date_end"].map(lambda v: _dates.interval(v)[1])
+    keep = pd.Series(True, index=df.index)
+    if lo is not None:
+        keep &= his >= lo
+    if hi is not None:
+        keep &= los <= hi
+    df = df.assign(_lo=los)[keep].sort_values(["_lo", "doc_id", "start", "cue_start"])
+    return df.drop(columns="_lo").reset_index(drop=True)
 
 
 def _is_occurrence(row: dict[str, Any]) -> bool:

@@ -584,24 +584,14 @@ def _index_corpus_type() -> type:
             catalog and date rules), filtered to ``start``/``end`` as ``dprkbrief.timeline``
             filters and sorted the same way, without recomputing it. For other events or
             kinds, call ``dprkbrief.timeline(index, ...)``."""
-            import pandas as pd
 
-            from ..analysis.timeline import TIMELINE_COLUMNS, _bounds
-            from ..events import dates as _cal
+            from ..analysis.timeline import TIMELINE_COLUMNS, _bounds, in_date_range
 
             lo, hi = _bounds(start, end)
             df = self.records("mentions", docs=docs).reindex(columns=TIMELINE_COLUMNS)
             if not len(df):
                 return df
-            los = df["date_start"].map(lambda v: _cal.interval(v)[0])
-            his = df["date_end"].map(lambda v: _cal.interval(v)[1])
-            keep = pd.Series(True, index=df.index)
-            if lo is not None:
-                keep &= his >= lo
-            if hi is not None:
-                keep &= los <= hi
-            df = df.assign(_lo=los)[keep].sort_values(["_lo", "doc_id", "start", "cue_start"])
-            df = df.drop(columns="_lo").reset_index(drop=True).astype(object)
+            df = in_date_range(df, lo, hi).astype(object)
             df = df.where(df.notna(), None)
             return df.astype({c: "int64" for c in ("start", "end", "cue_start", "cue_end")})
 
