@@ -258,8 +258,8 @@ def build_index(
     ``BuildError`` (after writing everything else) when documents failed.
     """
     from .. import __version__
+    from .._provenance import now, versions
     from ..resources.bundle import Resources
-    from ..runner.manifest import now, versions
     from .annotate import _resources, check_steps
     from .sources import read_source
 

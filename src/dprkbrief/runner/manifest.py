@@ -3,48 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import platform
-import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
-DEPENDENCIES = (
-    "dprkbrief",
-    "pandas",
-    "numpy",
-    "matplotlib",
-    "papermill",
-    "nbconvert",
-    "nbformat",
-    "nbclient",
-    "ipykernel",
-    "jupyter_client",
-    "ipywidgets",
-    "pyyaml",
-    "tqdm",
-)
+from .._provenance import DEPENDENCIES, now, versions
+
+__all__ = ["DEPENDENCIES", "CORPUS_SUFFIXES", "fingerprint", "now", "versions"]
+
 CORPUS_SUFFIXES = {".txt", ".md", ".toml", ".csv"}
-
-
-def now() -> str:
-    """The current UTC time as an ISO string with seconds."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def versions() -> dict[str, str | None]:
-    """Python, platform and the installed version of each dependency (None if missing)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    out: dict[str, str | None] = {
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-    }
-    for dist in DEPENDENCIES:
-        try:
-            out[dist] = version(dist)
-        except PackageNotFoundError:
-            out[dist] = None
-    return out
 
 
 def fingerprint(directory: str | Path, *, suffixes: set[str] | None = None) -> dict:
