@@ -138,3 +138,28 @@ def test_long_text_is_parsed_in_chunks_with_offsets_kept(res, monkeypatch):
 def test_bad_document_type_is_a_clear_error(res):
     with pytest.raises(dprkbrief.errors.ParameterError, match="'document'"):
         p.parse(42, res)
+
+
+def test_parse_spans_keep_ordinary_paragraphs_together_and_cut_long_ones(monkeypatch):
+    monkeypatch.setattr(p, "_LONG_PARAGRAPH", 50)
+    monkeypatch.setattr(p, "_PIECE", 20)
+    short = "Kim met Trump.\n\nThey talked."
+    long_para = "word " * 30  # 150 characters in one paragraph
+    text = short + "\n\n" + long_para + "\n\n" + short
+    spans = p.parse_spans(text, 10_000)
+    assert spans[0] == (0, len(short) + 2) and spans[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+    start = text.index("word")
+    inside = [(s, e) for s, e in spans if start <= s and e <= start + len(long_para)]
+    assert len(inside) >= 7 and all(e - s <= 20 for s, e in inside)
+    # a text of ordinary paragraphs is one span
+    assert p.parse_spans(short, 10_000) == [(0, len(short))]
+
+
+def test_a_long_unbroken_paragraph_is_parsed_in_pieces_with_offsets_kept(res, monkeypatch):
+    monkeypatch.setattr(p, "_LONG_PARAGRAPH", 60)
+    monkeypatch.setattr(p, "_PIECE", 30)
+    text = "Kim said no.\n\n" + "(" * 80 + "“talks”" + ")" * 80 + "\n\nTrump said yes."
+    doc = p.parse(text, res, cache=False)
+    _check_offsets(doc, text)
+    assert doc.text == text

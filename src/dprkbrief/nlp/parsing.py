@@ -34,11 +34,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 CACHE_ENV = "DPRKBRIEF_CACHE"
 SWITCH_ENV = "DPRKBRIEF_PARSE_CACHE"
-PARSE_FORMAT = "1"  # bump when what is stored changes
+PARSE_FORMAT = "2"  # bump when what is stored changes (2: long paragraphs parsed in pieces)
 _MEMO_SIZE = 512
 _MEMO: OrderedDict[str, Any] = OrderedDict()
 _MEMO_LOCK = threading.Lock()
-_BREAKS = (re.compile(r"\n[ \t]*\n\s*"), re.compile(r"\n\s*"), re.compile(r"\s+"))
+_BREAKS = (
+    re.compile(r"\n[ \t]*\n\s*"),
+    re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]*[A-Z])"),
+    re.compile(r"\n\s*"),
+    re.compile(r"\s+"),
+)
 
 
 def cache_dir() -> Path:
@@ -119,7 +124,7 @@ def parse_many(
     if todo:
         nlp = res.nlp
         order = list(todo)
-        short = [k for k in order if len(texts[todo[k][0]]) <= nlp.max_length]
+        short = [k for k in order if _whole(texts[todo[k][0]], nlp.max_length)]
         parsed: dict[str, Doc] = {}
         for key, doc in zip(
             short, nlp.pipe((texts[todo[k][0]] for k in short), batch_size=batch_size)
@@ -154,8 +159,8 @@ def clear_memory_cache() -> None:
 def chunk_spans(text: str, limit: int) -> list[tuple[int, int]]:
     """Consecutive ``(start, end)`` spans covering ``text``, each at most ``limit`` chars.
 
-    Cuts fall after a paragraph break where possible, else after a line break, else after a
-    space, else at ``limit`` (a single run of that many non-space characters).
+    Cuts fall after a paragraph break where possible, else after a sentence end, else after a
+    line break, else after a space, else at ``limit`` (a single run of that many non-space characters).
     """
     if limit < 1:
         raise ValueError("limit must be positive")
@@ -179,10 +184,59 @@ def chunk_spans(text: str, limit: int) -> list[tuple[int, int]]:
     return spans
 
 
+# A paragraph longer than this is parsed in pieces of at most _PIECE characters: the
+# dependency parser's cost grows faster than linearly on one long unbroken run (12,000
+# brackets: 20 s in one piece), and prose paragraphs are far shorter.
+_LONG_PARAGRAPH = 5_000
+_PIECE = 1_000
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
+
+
+def _whole(text: str, limit: int) -> bool:
+    """True when ``text`` can go to the pipeline in one piece."""
+    if len(text) > limit:
+        return False
+    if len(text) <= _LONG_PARAGRAPH:
+        return True
+    start = 0
+    for m in _PARAGRAPHS.finditer(text):
+        if m.start() - start > _LONG_PARAGRAPH:
+            return False
+        start = m.end()
+    return len(text) - start <= _LONG_PARAGRAPH
+
+
+def parse_spans(text: str, limit: int) -> list[tuple[int, int]]:
+    """Consecutive spans covering ``text`` to parse one by one: runs of ordinary paragraphs
+    together (each run at most ``limit`` characters), a paragraph over ``_LONG_PARAGRAPH``
+    characters in pieces of at most ``_PIECE``."""
+    spans: list[tuple[int, int]] = []
+    run_start = 0
+
+    def flush(end: int) -> None:
+        if end > run_start:
+            spans.extend(
+                (run_start + s, run_start + e) for s, e in chunk_spans(text[run_start:end], limit)
+            )
+
+    start = 0
+    bounds = [(m.start(), m.end()) for m in _PARAGRAPHS.finditer(text)] + [(len(text), len(text))]
+    for para_end, next_start in bounds:
+        if para_end - start > _LONG_PARAGRAPH:
+            flush(start)
+            spans.extend(
+                (start + s, start + e) for s, e in chunk_spans(text[start:para_end], _PIECE)
+            )
+            run_start = para_end
+        start = next_start
+    flush(len(text))
+    return spans or [(0, len(text))]
+
+
 def _parse_long(nlp: Any, text: str, batch_size: int) -> Doc:
     from spacy.tokens import Doc
 
-    spans = chunk_spans(text, nlp.max_length)
+    spans = parse_spans(text, nlp.max_length)
     docs = list(nlp.pipe((text[s:e] for s, e in spans), batch_size=batch_size))
     joined = Doc.from_docs(docs, ensure_whitespace=False)
     if joined.text != text:  # pragma: no cover - guarded by tests
