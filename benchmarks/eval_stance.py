@@ -120,24 +120,17 @@ def evaluate_stance(docs: list[dict], corpus) -> dict:
 
 
 def forecast_rows(corpus) -> list[dict]:
-    from dprkbrief.analysis.experts import build_people
-    from dprkbrief.analysis.quotes import _corpus_quotes
-    from dprkbrief.analysis.stance import forecast_claims
+    from dprkbrief.analysis.stance import document_inputs, forecast_claims
     from dprkbrief.corpus.corpus import doc_date
 
-    people = build_people(corpus)
-    by_doc: dict[str, list[dict]] = {}
-    for q in _corpus_quotes(corpus, people=people):
-        by_doc.setdefault(q["doc_id"], []).append(q)
     rows = []
-    for doc_id in corpus.doc_ids:
-        authors = [people.name(k) for k in people.doc_authors.get(doc_id, [])]
+    for doc_id, quotes, authors in document_inputs(corpus)[1]:
         dct = doc_date(corpus, doc_id)
         rows.extend(
             forecast_claims(
                 corpus[doc_id],
                 None,
-                quotes=by_doc.get(doc_id, []),
+                quotes=quotes,
                 authors=authors,
                 dct=str(dct) if dct else None,
             )

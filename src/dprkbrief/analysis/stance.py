@@ -598,6 +598,28 @@ def stance_records(
     return rows
 
 
+def document_inputs(corpus: Corpus) -> tuple[Any, list[tuple[str, list[dict], list[str]]]]:
+    """The people registry and, per document, ``(doc_id, quotes, authors)``: what
+    :func:`stance_records` and :func:`forecast_claims` take besides the document (the one
+    cross-document step, people and quotes, done once)."""
+    from .experts import build_people
+    from .quotes import _corpus_quotes
+
+    people = build_people(corpus)
+    by_doc: dict[str, list[dict]] = {}
+    for q in _corpus_quotes(corpus, people=people):
+        by_doc.setdefault(q["doc_id"], []).append(q)
+    inputs = [
+        (
+            doc_id,
+            by_doc.get(doc_id, []),
+            [people.name(k) for k in people.doc_authors.get(doc_id, [])],
+        )
+        for doc_id in corpus.doc_ids
+    ]
+    return people, inputs
+
+
 def stance(
     corpus: Corpus,
     *,
@@ -619,8 +641,7 @@ def stance(
 
     from ..corpus.corpus import Corpus
     from .codebook import check_topics, topic_rules
-    from .experts import build_people, name_key
-    from .quotes import _corpus_quotes
+    from .experts import name_key
     from .statements import _expert_filter
 
     check_type("corpus", corpus, Corpus)
@@ -629,21 +650,12 @@ def stance(
         corpus = corpus.select(docs)
     wanted_topics = check_topics(topics)
     rules = tuple(t for t in topic_rules() if wanted_topics is None or t.id in wanted_topics)
-    people = build_people(corpus)
-    by_doc: dict[str, list[dict]] = {}
-    for q in _corpus_quotes(corpus, people=people):
-        by_doc.setdefault(q["doc_id"], []).append(q)
+    people, inputs = document_inputs(corpus)
     rows = []
-    for doc_id in corpus.doc_ids:
-        authors = [people.name(k) for k in people.doc_authors.get(doc_id, [])]
+    for doc_id, quotes, authors in inputs:
         rows.extend(
             stance_records(
-                corpus[doc_id],
-                None,
-                quotes=by_doc.get(doc_id, []),
-                authors=authors,
-                topics=rules,
-                lexicon=lexicon,
+                corpus[doc_id], None, quotes=quotes, authors=authors, topics=rules, lexicon=lexicon
             )
         )
     df = pd.DataFrame(rows, columns=STANCE_COLUMNS)
