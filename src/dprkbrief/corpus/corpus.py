@@ -48,21 +48,10 @@ DOCUMENT_COLUMNS = [
     "interviewer",
     "date_updated",
 ]
-SEGMENT_COLUMNS = [
-    "doc_id",
-    "level",
-    "seg_id",
-    "start",
-    "end",
-    "text",
-    "kind",
-    "section",
-    "speaker",
-    "section_id",
-    "turn_id",
-    "paragraph_id",
-    "repeat_of",
-]
+# the segment table: the compact row's fields with the segment's ``text`` after ``end``
+SEGMENT_COLUMNS = [*ROW_FIELDS[: ROW_FIELDS.index("end") + 1], "text"] + list(
+    ROW_FIELDS[ROW_FIELDS.index("end") + 1 :]
+)
 _DOC_ID = re.compile(r"[\w.\-]+")
 _NOT_DOC_ID = re.compile(r"[^\w.\-]+")
 
