@@ -568,8 +568,8 @@ def people(
     ``doc_id, start, end, quote``. Anonymous sources are kept per document.
     """
     from .._validate import as_str_list, check_type
-    from ..nlp.parsing import parse_many
-    from ..nlp.people import merge_people, people_records
+    from ..nlp.people import merge_people
+    from ..pipeline.fold import corpus_records, decode_json
     from ..resources.bundle import default_resources
 
     check_type("corpus", corpus, _corpus_type())
@@ -581,16 +581,18 @@ def people(
         unknown = sorted(set(wanted) - set(corpus.doc_ids))
         raise ParameterError(f"invalid value for 'docs': unknown doc_id(s) {unknown}")
     res = resources or default_resources()
-    key = ("people", tuple(ids), res.fingerprint)
-    cached = corpus._analysis_cache.get(key)
-    if cached is not None:
-        return cached.copy()
-    documents = [corpus[d] for d in ids]
-    parse_many(documents, res)  # one batched pass; people_records reads the cache
-    records = [r for d in documents for r in people_records(d, res)]
-    table = merge_people(records)
-    corpus._analysis_cache[key] = table
-    return table.copy()
+    # a fold over the per-document ``people`` records (stored in an index, memoised per
+    # document in memory), then the one cross-document step: the merge
+    todo = [corpus[d] for d in ids if getattr(corpus, "_index", None) is None]
+    if todo:
+        from ..nlp.parsing import parse_many
+
+        parse_many(todo, res)  # one batched pass for the documents not parsed yet
+    table = corpus_records(corpus, "people", res, docs=ids)
+    records = decode_json(table.to_dict("records"), ("mentions",))
+    for r in records:
+        r["mentions"] = [tuple(m) for m in r.get("mentions") or []]
+    return merge_people(records)
 
 
 def experts(

@@ -324,6 +324,15 @@ def timeline(
     check_type("corpus", corpus, Corpus, hint="load one with dprkbrief.load_corpus(...)")
     ids = as_str_list("docs", docs)
     lo, hi = _bounds(start, end)
+    # a fold over the per-document ``mentions`` records (stored in an index, memoised on
+    # each document in memory); the loop below is the per-document step itself
+    from ..pipeline.fold import folded_timeline
+
+    folded = folded_timeline(
+        corpus, start=start, end=end, events=events, docs=ids, kinds=kinds, dates=dates
+    )
+    if folded is not None:
+        return folded
     if dates is not None:  # compile a user's rule files once, with a clear error if wrong
         from ..temporal.rules import as_dates
 

@@ -73,6 +73,9 @@ class Document:
     _structure: Structure | None = field(default=None, repr=False)
     _paras: list[Para] | None = field(default=None, repr=False)
     _segs: dict[str, Rows | None] | None = field(default=None, repr=False)
+    # per-document records of the annotate steps, keyed by (step, its rule fingerprint);
+    # filled by dprkbrief.pipeline.fold.document_records
+    _records: dict[tuple[str, str], list[dict]] | None = field(default=None, repr=False)
 
     @property
     def paragraphs(self) -> list[Para]:
@@ -125,8 +128,12 @@ class Corpus(Mapping[str, Document]):
         # the date-line rules the documents were read with (the timeline reuses them)
         self.datelines = datelines
         self._seg_cache: dict[str, pd.DataFrame] = {}
-        # memo for derived analyses (statements, …) keyed by the rule files that produced
-        # them; a Corpus does not change after loading, so results can be shared
+        # user rule files the documents were read with ({"structure"|"datelines": path});
+        # corpus functions pass them on to the per-document steps (pipeline.fold)
+        self.rule_files: dict[str, str] = {}
+        # memo of whole-corpus results still computed outside the per-document fold
+        # (statements, quotes); per-document records live on each Document instead
+        # (``Document._records``, see dprkbrief.pipeline.fold)
         self._analysis_cache: dict[tuple, Any] = {}
 
     # Mapping protocol
@@ -186,7 +193,9 @@ class Corpus(Mapping[str, Document]):
     def select(self, docs: list[str]) -> Corpus:
         """A corpus restricted to the given doc_ids."""
         ids = self._check_docs(docs) or []
-        return Corpus([self._docs[i] for i in ids], path=self.path, datelines=self.datelines)
+        sub = Corpus([self._docs[i] for i in ids], path=self.path, datelines=self.datelines)
+        sub.rule_files = dict(self.rule_files)
+        return sub
 
     def _check_docs(self, docs: Any) -> list[str] | None:
         ids = as_str_list("docs", docs)
@@ -345,7 +354,9 @@ def load_corpus(
         _make_document(doc_id, _io.read_text(f), f, entries.get(doc_id, {}), st, infer_dates, dl)
         for doc_id, f in ids.items()
     ]
-    return Corpus(docs, path=directory, datelines=dl)
+    corpus = Corpus(docs, path=directory, datelines=dl)
+    corpus.rule_files = _given_rules(structure=structure, datelines=datelines)
+    return corpus
 
 
 def corpus_from_texts(
@@ -392,7 +403,13 @@ def corpus_from_texts(
             _catalog.check_value(name, value, f"metadata for {doc_id!r} field {name!r}")
         entry = {k: (v, "curated: corpus_from_texts") for k, v in extra.items()}
         docs.append(_make_document(doc_id, text, None, entry, st, infer_dates, dl))
-    return Corpus(docs, datelines=dl)
+    corpus = Corpus(docs, datelines=dl)
+    corpus.rule_files = _given_rules(datelines=datelines)
+    return corpus
+
+
+def _given_rules(**paths: str | Path | None) -> dict[str, str]:
+    return {k: str(Path(v).resolve()) for k, v in paths.items() if v is not None}
 
 
 def _datelines(path: str | Path | None) -> DatelineRules:

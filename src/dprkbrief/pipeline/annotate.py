@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._validate import as_str_list
 from ..errors import ParameterError
+from .fold import direct
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..corpus.corpus import Document
@@ -173,8 +174,9 @@ def _dates(document: Document, resources: Resources) -> list[dict]:
 def _mentions(document: Document, resources: Resources) -> list[dict]:
     from ..analysis.timeline import timeline
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "the timeline is empty" is not news for one document
+    with warnings.catch_warnings(), direct():
+        # "the timeline is empty" is not news for one document; other warnings pass on
+        warnings.filterwarnings("ignore", message="the timeline is empty")
         df = timeline(
             _single(document, resources),
             events=_rule_arg(resources, "events"),
@@ -198,11 +200,12 @@ def _quotations(document: Document, resources: Resources) -> list[dict]:
 def _statements(document: Document, resources: Resources) -> list[dict]:
     from ..analysis.statements import statements
 
-    df = statements(
-        _single(document, resources),
-        codebook=_rule_arg(resources, "codebook"),
-        attribution=_rule_arg(resources, "attribution"),
-    )
+    with direct():
+        df = statements(
+            _single(document, resources),
+            codebook=_rule_arg(resources, "codebook"),
+            attribution=_rule_arg(resources, "attribution"),
+        )
     return _frame_records(df, document.doc_id)
 
 

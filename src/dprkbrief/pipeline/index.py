@@ -582,18 +582,13 @@ def _index_corpus_type() -> type:
         def timeline(self, *, start=None, end=None, docs=None) -> pd.DataFrame:
             """The timeline stored by the build's ``mentions`` step (the build's event
             catalog and date rules), filtered to ``start``/``end`` as ``dprkbrief.timeline``
-            filters and sorted the same way, without recomputing it. For other events or
-            kinds, call ``dprkbrief.timeline(index, ...)``."""
+            filters (pushed down to Parquet) and sorted the same way, without recomputing it.
+            For other events or kinds, call ``dprkbrief.timeline(index, ...)``."""
+            from .fold import folded_timeline
 
-            from ..analysis.timeline import TIMELINE_COLUMNS, _bounds, in_date_range
-
-            lo, hi = _bounds(start, end)
-            df = self.records("mentions", docs=docs).reindex(columns=TIMELINE_COLUMNS)
-            if not len(df):
-                return df
-            df = in_date_range(df, lo, hi).astype(object)
-            df = df.where(df.notna(), None)
-            return df.astype({c: "int64" for c in ("start", "end", "cue_start", "cue_end")})
+            rules = self.manifest.get("rules", {})
+            given = {k: rules.get(k, {}).get("path") for k in ("events", "dates")}
+            return folded_timeline(self, start=start, end=end, docs=docs, **given)
 
         def dask_table(self, table: str, *, columns=None):
             """A table as a Dask DataFrame (one partition per file) for aggregations that do
