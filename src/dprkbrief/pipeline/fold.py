@@ -244,7 +244,7 @@ def _apply_filters(df: pd.DataFrame, filters: list[tuple]) -> pd.DataFrame:
         if op in ("in", "not in"):
             cond = _OPS[op](c, value)
         else:
-            cond = c.notna() & c.map(lambda x, op=op: x is not None and _OPS[op](x, value))
+            cond = c.notna() & c.map(lambda x, op=op, v=value: x is not None and _OPS[op](x, v))
         keep = cond if keep is None else keep & cond
     return df[keep.astype(bool)]
 
@@ -278,8 +278,6 @@ def folded_timeline(
     """``dprkbrief.timeline`` as a fold over the ``mentions`` records (None when it must be
     computed directly: inside ``direct()``, for ``kinds``, for an events DataFrame or compiled
     date rules, or for a corpus read with date-line rules whose file is unknown)."""
-    import pandas as pd
-
     from ..analysis.timeline import TIMELINE_COLUMNS, _bounds, in_date_range
     from ..segment.datelines import load_dateline_rules
 
