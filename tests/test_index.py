@@ -104,6 +104,50 @@ def test_rebuild_of_an_unchanged_source_recomputes_nothing(tmp_path):
     assert len(parts) == 3  # the replaced partition's old file is gone
 
 
+def _tables(index_path, names=("documents", *RULE_STEPS)):
+    index = open_index(index_path)
+    out = {}
+    for name in names:
+        df = index.records(name)
+        out[name] = df.sort_values("doc_id", kind="stable").reset_index(drop=True)
+    return out
+
+
+def test_a_one_document_edit_recomputes_one_document(tmp_path, monkeypatch):
+    src = tmp_path / "src"
+    shutil.copytree(USER_DOCS, src)
+    calls: list[str] = []
+    real = annotate_mod.STEPS["dates"]
+
+    def counted(document, resources):
+        calls.append(document.doc_id)
+        return real.func(document, resources)
+
+    monkeypatch.setitem(
+        annotate_mod.STEPS, "dates", annotate_mod.Step("dates", counted, ("dates",))
+    )
+    n_docs = len(dprkbrief.load_corpus(src))
+    first = _build(src, tmp_path / "idx", partition_size=32)  # one partition holds them all
+    assert first["recomputed_documents"] == n_docs == len(calls)
+    doc = sorted(src.glob("*.txt"))[3]
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nTalks resumed on 5 May 2021.\n", "utf-8")
+    calls.clear()
+    second = _build(src, tmp_path / "idx", partition_size=32)
+    assert second["recomputed"] == 1 and second["recomputed_documents"] == 1
+    assert calls == [doc.stem]  # the other documents' records were copied, not recomputed
+    # a new document shifts every later partition boundary: still only it is annotated
+    (src / "0000_new.txt").write_text("On 12 June 2018 the leaders met in Singapore.\n", "utf-8")
+    calls.clear()
+    third = _build(src, tmp_path / "idx", partition_size=3)
+    assert calls == ["0000_new"] and third["recomputed_documents"] == 1
+    # the index equals a fresh build of the same source, table by table
+    _build(src, tmp_path / "fresh", partition_size=3)
+    got, want = _tables(tmp_path / "idx"), _tables(tmp_path / "fresh")
+    for name in want:
+        _same(want[name], got[name])
+    assert "5 May 2021" in open_index(tmp_path / "idx")[doc.stem].text
+
+
 def test_a_poisoned_document_goes_to_errors_and_the_build_goes_on(tmp_path, monkeypatch):
     victim = dprkbrief.load_corpus(FIXTURE).doc_ids[1]
     real = annotate_mod.STEPS["dates"]

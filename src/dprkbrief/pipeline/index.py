@@ -9,12 +9,17 @@ Layout (docs/architecture.md, "Index")::
                                          dates, mentions, people, quotations, statements, errors)
     INDEX/parts/<key>.json               written last for a partition: its counts and errors
 
-A partition is up to ``partition_size`` documents in doc_id order; its ``key`` hashes the
-steps, the fingerprints of the rule files (and model) the steps read, and each document's
-doc_id and text fingerprint. A partition whose ``parts/<key>.json`` exists is not recomputed,
-so re-building an unchanged source recomputes nothing and a re-run after a crash finishes the
-job. Every file is written under a temporary name and renamed, so a killed worker leaves no
-half-written partition behind.
+A partition is up to ``partition_size`` documents in doc_id order. Each document has a
+``doc key``: a hash of the steps, the fingerprints of the rule files (and model) the steps
+read, its doc_id and the fingerprint of its text and metadata; a partition's ``key`` hashes
+its documents' keys. A partition whose ``parts/<key>.json`` exists is not recomputed, so
+re-building an unchanged source recomputes nothing and a re-run after a crash finishes the
+job. In a partition that is recomputed, a document whose doc key an earlier partition of the
+index already holds is copied from that partition's files, not annotated again: a re-build
+recomputes exactly the documents whose text, metadata or rules changed. The driver streams
+the source (``sources.scan_source``) and keeps no text; a worker reads its partition's
+documents itself. Every file is written under a temporary name and renamed, so a killed
+worker leaves no half-written partition behind.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..resources.bundle import Resources
-    from .sources import SourceDoc
+    from .sources import SourceRef
 
 INDEX_FORMAT = "dprkbrief-index-1"
 MANIFEST = "manifest.json"
@@ -69,14 +74,18 @@ def _rules_key(resources: Resources, steps: list[str]) -> dict[str, str]:
     return out
 
 
-def _partition_key(docs: list[SourceDoc], steps: list[str], rules: dict[str, str]) -> str:
+def _doc_key(doc: SourceRef, steps: list[str], rules: dict[str, str]) -> str:
+    """What one document's records depend on: format, version, steps, rules, id, text."""
     from .. import __version__
 
     h = hashlib.sha256(f"{INDEX_FORMAT}\0{__version__}\0{','.join(steps)}".encode())
     h.update(json.dumps(rules, sort_keys=True).encode())
-    for d in docs:
-        h.update(f"\0{d.doc_id}\0{d.fingerprint}".encode())
+    h.update(f"\0{doc.doc_id}\0{doc.fingerprint}".encode())
     return h.hexdigest()[:24]
+
+
+def _partition_key(doc_keys: list[str]) -> str:
+    return hashlib.sha256("\0".join(doc_keys).encode()).hexdigest()[:24]
 
 
 def _read_manifest(path: Path) -> dict | None:
@@ -147,20 +156,48 @@ def _process_resources(resources: Resources) -> Resources:
 
 
 def run_partition(
-    docs: list[SourceDoc], key: str, out: str, steps: list[str], resources: Resources
+    refs: list[SourceRef],
+    key: str,
+    out: str,
+    steps: list[str],
+    resources: Resources,
+    doc_keys: list[str] | None = None,
+    reuse: dict[str, str] | None = None,
 ) -> dict:
     """Annotate one partition and write its tables; returns its counts, errors, warnings
-    (the first 20 distinct messages) and time."""
+    (the first 20 distinct messages) and time. ``reuse`` maps doc_ids whose records an
+    earlier partition (its key) of this index holds to that key: those are copied, the
+    others read from the source and annotated."""
+    from .sources import load_documents
+
     t0 = time.perf_counter()
     resources = _process_resources(resources)
+    reuse = reuse or {}
+    root = Path(out)
+    old = _old_records(root, steps, reuse)
     tables: dict[str, list[dict]] = {s: [] for s in steps}
     errors: list[dict] = []
-    structure = resources.load_rules("structure")
-    datelines = resources.load_rules("datelines")
-    with warnings.catch_warnings(record=True) as caught:  # kept in the partition's record
-        warnings.simplefilter("always")
-        _annotate_all(docs, steps, resources, structure, datelines, tables, errors)
-    root = Path(out)
+    todo = [r for r in refs if r.doc_id not in old]
+    fresh_tables: dict[str, list[dict]] = {s: [] for s in steps}
+    fresh_errors: list[dict] = []
+    if todo:
+        structure = resources.load_rules("structure")
+        datelines = resources.load_rules("datelines")
+        with warnings.catch_warnings(record=True) as caught:  # kept in the partition's record
+            warnings.simplefilter("always")
+            docs = load_documents(todo)
+            _annotate_all(docs, steps, resources, structure, datelines, fresh_tables, fresh_errors)
+    else:
+        caught = []
+    by_doc: dict[str, dict[str, list[dict]]] = {}
+    for name, rows in [*fresh_tables.items(), ("errors", fresh_errors)]:
+        for r in rows:
+            by_doc.setdefault(r["doc_id"], {}).setdefault(name, []).append(r)
+    for r in refs:  # every table in the partition's document order
+        recs = old.get(r.doc_id) or by_doc.get(r.doc_id, {})
+        for name in steps:
+            tables[name] += recs.get(name, [])
+        errors += recs.get("errors", [])
     counts = {}
     for name, rows in [*tables.items(), ("errors", errors)]:
         counts[name] = len(rows)
@@ -169,16 +206,47 @@ def run_partition(
     shown = sorted({str(w.message) for w in caught})
     info = {
         "key": key,
-        "doc_ids": [d.doc_id for d in docs],
+        "doc_ids": [d.doc_id for d in refs],
+        "doc_keys": dict(zip([d.doc_id for d in refs], doc_keys or [])),
         "counts": counts,
         "errors": errors,
         "warnings": shown[:20],
         "n_warnings": len(caught),
         "seconds": round(time.perf_counter() - t0, 3),
-        "n_chars": sum(len(d.text) for d in docs),
+        "n_chars": sum(d.n_chars for d in refs),
+        "recomputed": [d.doc_id for d in todo],
     }
     _write_json(root / "parts" / f"{key}.json", info)  # last: the partition is complete
     return info
+
+
+def _old_records(root: Path, steps: list[str], reuse: dict[str, str]) -> dict[str, dict]:
+    """doc_id -> {table: rows} copied from the earlier partitions named in ``reuse``."""
+    import pyarrow.parquet as pq
+
+    out: dict[str, dict[str, list[dict]]] = {}
+    by_part: dict[str, list[str]] = {}
+    for doc_id, part in reuse.items():
+        by_part.setdefault(part, []).append(doc_id)
+    for part, ids in by_part.items():
+        try:
+            info = json.loads((root / "parts" / f"{part}.json").read_text(encoding="utf-8"))
+            found: dict[str, dict[str, list[dict]]] = {d: {} for d in ids}
+            for name in steps:
+                f = root / name / f"part-{part}.parquet"
+                if info["counts"].get(name) and not f.is_file():
+                    raise OSError(f"{f} missing")
+                if f.is_file():
+                    t = pq.read_table(f, filters=[("doc_id", "in", ids)])
+                    for r in t.to_pylist():
+                        found[r["doc_id"]].setdefault(name, []).append(r)
+            for e in info.get("errors", []):
+                if e["doc_id"] in found:
+                    found[e["doc_id"]].setdefault("errors", []).append(e)
+        except (OSError, ValueError, KeyError):
+            continue  # the earlier partition is gone or damaged: annotate these again
+        out.update(found)
+    return out
 
 
 def _annotate_all(docs, steps, resources, structure, datelines, tables, errors) -> None:
@@ -261,7 +329,7 @@ def build_index(
     from .._provenance import now, versions
     from ..resources.bundle import Resources
     from .annotate import _resources, check_steps
-    from .sources import read_source
+    from .sources import scan_source
 
     t0 = time.perf_counter()
     stream = progress if progress is not None else sys.stderr
@@ -274,11 +342,12 @@ def build_index(
     names = check_steps(steps)
     res = _resources(resources) if resources is not None else Resources()
     outp = Path(out).expanduser()
-    docs = read_source(source)
+    docs = scan_source(source)  # streamed: ids, fingerprints, where to read; no texts
     _claim(outp)
     rules = _rules_key(res, names)
     parts = [docs[i : i + partition_size] for i in range(0, len(docs), partition_size)]
-    keys = [_partition_key(p, names, rules) for p in parts]
+    doc_keys = [[_doc_key(d, names, rules) for d in p] for p in parts]
+    keys = [_partition_key(dk) for dk in doc_keys]
     manifest = {
         "format": INDEX_FORMAT,
         "complete": False,
@@ -295,19 +364,26 @@ def build_index(
     _write_json(outp / MANIFEST, manifest)
     _copy_sidecars(Path(source), outp)
     done = {k for k in keys if (outp / "parts" / f"{k}.json").is_file()}
-    todo = [(p, k) for p, k in zip(parts, keys) if k not in done]
-    fresh = {k for _, k in todo}
+    earlier = _earlier_doc_keys(outp, set(keys))
+    todo = []
+    for p, dk, k in zip(parts, doc_keys, keys):
+        if k not in done:
+            reuse = {d.doc_id: earlier[x] for d, x in zip(p, dk) if x in earlier}
+            todo.append((p, k, dk, reuse))
+    fresh = {t[1] for t in todo}
     failed: list[str] = []
     t1 = time.perf_counter()
     if todo and scheduler == "synchronous":
-        for p, k in todo:
-            run_partition(p, k, str(outp), names, res)
+        for p, k, dk, reuse in todo:
+            run_partition(p, k, str(outp), names, res, dk, reuse)
     elif todo:
         client, cluster = _client(workers, scheduler)
         try:
             futures = [
-                client.submit(run_partition, p, k, str(outp), names, res, key=f"part-{k}")
-                for p, k in todo
+                client.submit(
+                    run_partition, p, k, str(outp), names, res, dk, reuse, key=f"part-{k}"
+                )
+                for p, k, dk, reuse in todo
             ]
             for fut in _progress(futures, len(futures), stream):
                 if fut.status != "finished":
@@ -323,7 +399,7 @@ def build_index(
             infos.append(json.loads((outp / "parts" / f"{k}.json").read_text(encoding="utf-8")))
         except (OSError, ValueError):
             failed.append(f"part-{k}: not written")
-    keep = set(keys)
+    keep = set(keys) if not failed else set(keys) | _part_keys(outp)
     for folder in [outp / "parts", *[outp / t for t in (*names, "errors")]]:
         for f in folder.glob("*") if folder.is_dir() else []:
             k = f.stem.removeprefix("part-")
@@ -345,6 +421,7 @@ def build_index(
         n_chars=sum(i["n_chars"] for i in infos),
         recomputed=len(todo),
         reused=len(done),
+        recomputed_documents=sum(len(i.get("recomputed", [])) for i in infos if i["key"] in fresh),
         timings={
             "total_s": round(time.perf_counter() - t0, 3),
             "compute_s": round(compute_s, 3),
@@ -368,6 +445,24 @@ def build_index(
             manifest,
         )
     return manifest
+
+
+def _part_keys(out: Path) -> set[str]:
+    folder = out / "parts"
+    return {f.stem for f in folder.glob("*.json") if not f.name.startswith(".tmp-")}
+
+
+def _earlier_doc_keys(out: Path, current: set[str]) -> dict[str, str]:
+    """doc key -> key of an earlier partition of this index that holds its records."""
+    found: dict[str, str] = {}
+    for k in sorted(_part_keys(out) - current):
+        try:
+            info = json.loads((out / "parts" / f"{k}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for doc_key in (info.get("doc_keys") or {}).values():
+            found.setdefault(doc_key, k)
+    return found
 
 
 def _versions(dists: tuple[str, ...]) -> dict[str, str | None]:
