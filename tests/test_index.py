@@ -86,6 +86,39 @@ def test_user_documents_from_a_jsonl_source(tmp_path):
     assert index.records("dates")["doc_id"].isin(corpus.doc_ids).all()
 
 
+def test_csv_and_parquet_sources_are_streamed_and_read_back_exactly(tmp_path):
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dprkbrief.pipeline.sources import load_documents, scan_source
+
+    texts = {
+        "a1": 'He said: "we will talk"\r\nagain, in 2019.\n\nA second paragraph, “curly”.',
+        "b2": "Singapore, June 12, 2018 — the leaders met.",
+        "c3": 'Multi\nline, with a comma and a "quote".',
+    }
+    with (tmp_path / "docs.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["doc_id", "text", "date"])
+        for d, t in texts.items():
+            w.writerow([d, t, "2019-03-01"])
+        fh.write("\r\n")  # a blank line is skipped, as csv.DictReader does
+    table = pa.table({"doc_id": list(texts), "text": list(texts.values())})
+    pq.write_table(table, tmp_path / "docs.parquet", row_group_size=2)
+    for name in ("docs.csv", "docs.parquet"):
+        refs = scan_source(tmp_path / name)
+        assert [r.doc_id for r in refs] == sorted(texts)
+        assert all(not hasattr(r, "text") for r in refs)  # the scan keeps no text
+        docs = load_documents(refs[1:])  # a worker reads only its own documents
+        assert {d.doc_id: d.text for d in docs} == {d: texts[d] for d in sorted(texts)[1:]}
+        _build(tmp_path / name, tmp_path / f"idx-{name}", partition_size=2)
+        index = open_index(tmp_path / f"idx-{name}")
+        assert {d: index[d].text for d in index.doc_ids} == texts
+    assert open_index(tmp_path / "idx-docs.csv")["b2"].meta["date"] == "2019-03-01"
+
+
 def test_rebuild_of_an_unchanged_source_recomputes_nothing(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(FIXTURE, src)
