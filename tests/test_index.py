@@ -69,8 +69,10 @@ def test_index_reads_back_equal_to_the_corpus(fixture_index):
     assert sub.doc_ids == [d] and set(sub.segments("sentence")["doc_id"]) == {d}
     _same(dprkbrief.experts(corpus), dprkbrief.experts(index))
     _same(dprkbrief.statements(corpus), dprkbrief.statements(index))
-    kw = dprkbrief.kwic(index, "summit")
-    assert len(kw) == len(dprkbrief.kwic(corpus, "summit"))
+    _same(dprkbrief.kwic(corpus, "summit"), dprkbrief.kwic(index, "summit"))
+    _same(dprkbrief.kwic(corpus, "talks", docs=[d]), dprkbrief.kwic(index, "talks", docs=[d]))
+    _same(dprkbrief.segment_counts(corpus), dprkbrief.segment_counts(index))
+    _same(dprkbrief.speaker_shares(corpus), dprkbrief.speaker_shares(index))
 
 
 def test_user_documents_from_a_jsonl_source(tmp_path):
@@ -83,6 +85,11 @@ def test_user_documents_from_a_jsonl_source(tmp_path):
     index = open_index(tmp_path / "idx")
     for level in ("paragraph", "sentence"):
         _same(corpus.segments(level), index.segments(level))
+    # corpus functions read the stored records and equal the in-memory results
+    _same(dprkbrief.timeline(corpus), dprkbrief.timeline(index))
+    _same(dprkbrief.timeline(corpus, start=2018, end=2019), index.timeline(start=2018, end=2019))
+    _same(dprkbrief.kwic(corpus, "Kim"), dprkbrief.kwic(index, "Kim"))
+    _same(dprkbrief.segment_counts(corpus), dprkbrief.segment_counts(index))
     assert index.records("dates")["doc_id"].isin(corpus.doc_ids).all()
 
 

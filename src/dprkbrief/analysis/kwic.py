@@ -97,10 +97,30 @@ def kwic(
     check_type("timeout", timeout, (int, float))
     if isinstance(timeout, bool) or not timeout > 0:
         raise ParameterError(f"invalid value for 'timeout': {timeout!r}; use seconds > 0")
+    from ..pipeline.fold import batches
+
     rx = compile_pattern(pattern, valuetype, case=case)
+    rows: list[dict] = []
+    deadline = time.monotonic() + timeout
+    for part, ids in batches(corpus, docs):  # an index: one stored partition at a time
+        rows += _kwic_rows(part, ids, rx, window, repeats, deadline, pattern, timeout)
+    df = pd.DataFrame(rows, columns=KWIC_COLUMNS, dtype=object)
+    return df.astype({"start": "int64", "end": "int64"})
+
+
+def _kwic_rows(
+    corpus: Corpus,
+    docs: list[str] | None,
+    rx: Any,
+    window: str | int,
+    repeats: bool,
+    deadline: float,
+    pattern: str,
+    timeout: float,
+) -> list[dict]:
+    """The kwic rows of every document of ``corpus`` (a per-document loop)."""
     sents = corpus.segments("sentence", docs=docs)
     rows = []
-    deadline = time.monotonic() + timeout
     for doc_id, group in sents.groupby("doc_id", sort=True):
         text = corpus[doc_id].text
         starts = group["start"].tolist()
@@ -132,8 +152,7 @@ def kwic(
                     "right": " ".join(text[m.end() : hi].split()),
                 }
             )
-    df = pd.DataFrame(rows, columns=KWIC_COLUMNS, dtype=object)
-    return df.astype({"start": "int64", "end": "int64"})
+    return rows
 
 
 def _finditer(rx: Any, text: str, deadline: float, pattern: str, timeout: float):

@@ -18,8 +18,14 @@ def segment_counts(corpus: Corpus, *, docs: list[str] | None = None) -> pd.DataF
 
     ids = corpus._check_docs(docs) or corpus.doc_ids
     table = pd.DataFrame({"doc_id": ids})
+    if getattr(corpus, "_index", None) is not None:  # an index: two stored columns, no text
+        seg = corpus.records("segments", docs=ids, columns=["doc_id", "level"])
+        sizes = seg.groupby(["level", "doc_id"]).size()
     for level in LEVELS:
-        counts = corpus.segments(level, docs=ids).groupby("doc_id").size()
+        if getattr(corpus, "_index", None) is not None:
+            counts = sizes[level] if level in sizes.index.get_level_values(0) else {}
+        else:
+            counts = corpus.segments(level, docs=ids).groupby("doc_id").size()
         table[level] = table["doc_id"].map(counts).fillna(0).astype("int64")
     return table
 
@@ -32,9 +38,23 @@ def speaker_shares(corpus: Corpus, *, docs: list[str] | None = None) -> pd.DataF
     """
     import pandas as pd
 
+    from ..pipeline.fold import batches
+
+    cols = ["doc_id", "speaker", "n_turns", "n_sentences", "n_words", "share"]
+    # a per-document table: on an index, one stored partition at a time
+    parts = [_speaker_shares(part, ids, cols) for part, ids in batches(corpus, docs)]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    return out.reset_index(drop=True)
+
+
+def _speaker_shares(corpus: Corpus, docs: list[str] | None, cols: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
     sents = corpus.segments("sentence", docs=docs)
     sents = sents[sents["kind"].isin(PROSE_KINDS)].copy()
-    cols = ["doc_id", "speaker", "n_turns", "n_sentences", "n_words", "share"]
     if sents.empty:
         return pd.DataFrame(columns=cols)
     sents["speaker"] = sents["speaker"].astype(object).where(sents["speaker"].notna(), None)

@@ -324,3 +324,23 @@ def folded_timeline(
             "occurrence": bool,
         }
     )
+
+
+# -- batches of documents ----------------------------------------------------------------------
+
+
+def batches(corpus: Corpus, docs: list[str] | None = None) -> Iterator[tuple[Corpus, Any]]:
+    """``(corpus, docs)`` pieces of ``corpus`` restricted to ``docs`` that a per-document fold
+    can run on one at a time: an in-memory corpus whole (with ``docs``, so its cached
+    segment tables serve), an index one stored partition at a time (only that partition's
+    texts and segments are read; ``docs`` None)."""
+    ids = corpus._check_docs(docs)
+    index = getattr(corpus, "_index", None)
+    if index is None:
+        yield corpus, ids
+        return
+    wanted = set(corpus.doc_ids if ids is None else ids)
+    for part in index.manifest["partitions"]:
+        part_ids = [d for d in part["doc_ids"] if d in wanted]
+        if part_ids:
+            yield corpus.select(part_ids), None

@@ -535,6 +535,7 @@ class _Index:
         self.path = path
         self.manifest = m
         self.part_of = {d: p["key"] for p in m["partitions"] for d in p["doc_ids"]}
+        self.part_docs = {p["key"]: p["doc_ids"] for p in m["partitions"]}
 
     def files(self, table: str, docs: list[str] | None) -> list[Path]:
         keys = (
@@ -595,10 +596,13 @@ class _LazyDocs(dict):
 
     def __getitem__(self, doc_id: str) -> Any:
         value = super().__getitem__(doc_id)
-        if value is None:
-            df = self._index.read("documents", docs=[doc_id])
-            value = _document_from_row(df.iloc[0].to_dict())
-            super().__setitem__(doc_id, value)
+        if value is None:  # read every wanted document of its partition at once
+            part = self._index.part_docs.get(self._index.part_of.get(doc_id), [doc_id])
+            ids = [d for d in part if d in self and dict.get(self, d) is None]
+            df = self._index.read("documents", docs=ids)
+            for row in df.to_dict("records"):
+                super().__setitem__(row["doc_id"], _document_from_row(row))
+            value = super().__getitem__(doc_id)
         return value
 
     def values(self) -> Any:  # type: ignore[override]
