@@ -343,3 +343,66 @@ def test_cli_build_and_open_corpus(tmp_path, capsys):
     rc = main(["build", str(tmp_path / "missing"), "--out", str(out)])
     assert rc == 2
     assert "build source not found" in capsys.readouterr().err
+
+
+def test_nlp_tables_of_an_index_equal_the_corpus(tmp_path):
+    from dprkbrief.analysis.experts import people
+
+    _build(FIXTURE, tmp_path / "idx", steps=["people", "quotations"], partition_size=2)
+    corpus, index = dprkbrief.load_corpus(FIXTURE), open_index(tmp_path / "idx")
+    _same(people(corpus), people(index))  # merged from the stored per-partition tables
+    _same(dprkbrief.quotes(corpus), dprkbrief.quotes(index))
+    every = ("person", "anonymous", "institution")
+    _same(dprkbrief.experts(corpus, kinds=every), dprkbrief.experts(index, kinds=every))
+
+
+def test_corpus_records_reads_an_index_only_when_its_rules_match(tmp_path, fixture_index):
+    from dprkbrief.errors import DprkbriefWarning
+    from dprkbrief.pipeline.fold import corpus_records, resources_for
+
+    index = open_index(fixture_index)
+    stored = corpus_records(index, "dates")
+    corpus = dprkbrief.load_corpus(FIXTURE)
+    _same(corpus_records(corpus, "dates"), stored)
+    # a user's date rules: the stored table was built with others, so it is recomputed
+    mine = tmp_path / "dates.toml"
+    from dprkbrief.resources.bundle import RULE_KINDS
+
+    mine.write_text(RULE_KINDS["dates"].packaged.read_text(encoding="utf-8") + "\n# mine\n")
+    res = resources_for({"dates": mine})
+    with pytest.warns(DprkbriefWarning, match="other dates rules; computing 'dates' per document"):
+        again = corpus_records(index, "dates", res)
+    _same(stored, again)  # same rules in a different file: same records
+    with pytest.raises(ParameterError, match="invalid value for 'table': 'nope'"):
+        corpus_records(index, "nope")
+
+
+def test_per_document_records_are_memoised_under_the_rule_fingerprint(tmp_path, monkeypatch):
+    from dprkbrief.pipeline.fold import corpus_records, resources_for
+    from dprkbrief.resources.bundle import RULE_KINDS
+
+    corpus = dprkbrief.corpus_from_texts(
+        {"a": "The summit in Singapore on June 12, 2018 ended.", "b": "Talks in 2019 failed."}
+    )
+    calls: list[str] = []
+    real = annotate_mod.STEPS["dates"]
+
+    def counted(document, resources):
+        calls.append(document.doc_id)
+        return real.func(document, resources)
+
+    monkeypatch.setitem(
+        annotate_mod.STEPS, "dates", annotate_mod.Step("dates", counted, ("dates",))
+    )
+    first = corpus_records(corpus, "dates")
+    assert calls == ["a", "b"] and set(first["doc_id"]) == {"a", "b"}
+    _same(first, corpus_records(corpus, "dates"))
+    assert calls == ["a", "b"]  # the second call is a lookup
+    sub = corpus.select(["b"])  # documents are shared: so is their memo
+    assert list(corpus_records(sub, "dates")["doc_id"].unique()) == ["b"] and len(calls) == 2
+    mine = tmp_path / "dates.toml"
+    mine.write_text(RULE_KINDS["dates"].packaged.read_text(encoding="utf-8") + "\n# mine\n")
+    corpus_records(corpus, "dates", resources_for({"dates": mine}))
+    assert calls == ["a", "b", "a", "b"]  # other rules: computed afresh
+    only = corpus_records(corpus, "dates", filters=[("value", "=", "2018-06-12")])
+    assert list(only["doc_id"]) == ["a"]

@@ -1015,7 +1015,14 @@ def quotes(
     docs = corpus._check_docs(docs)
     if docs is not None:
         corpus = corpus.select(docs)
-    rows = _corpus_quotes(corpus)
+    if getattr(corpus, "_index", None) is not None:  # a fold over the stored records
+        from ..pipeline.fold import corpus_records
+        from ..resources.bundle import default_resources
+
+        rows = corpus_records(corpus, "quotations", default_resources()).to_dict("records")
+        _link_experts(rows, corpus, None, None)  # the cross-document step
+    else:
+        rows = _corpus_quotes(corpus)
     df = pd.DataFrame(rows, columns=QUOTE_COLUMNS, dtype=object)
     items = as_str_list("experts", experts)
     if items is not None:

@@ -575,6 +575,10 @@ class _Index:
         for c in df.columns:  # lists back as Python lists, missing values as None
             if df[c].dtype == object:
                 df[c] = df[c].map(lambda v: v.tolist() if hasattr(v, "tolist") else v)
+        for c in t.column_names:  # integers with gaps as ints and None, not floats and NaN
+            col = t.column(c)
+            if pa.types.is_integer(col.type) and col.null_count:
+                df[c] = pd.Series(col.to_pylist(), index=df.index, dtype=object)
         return df
 
 
@@ -655,6 +659,8 @@ def _index_corpus_type() -> type:
             from ..segment.segmenter import LEVELS
 
             check_choice("level", level, LEVELS)
+            if "segments" not in self.manifest["steps"]:  # not stored: segment the texts
+                return Corpus.segments(self, level, docs=docs)
             ids = self._check_docs(docs)
             if ids is None:
                 ids = self._subset()
