@@ -72,7 +72,8 @@ def _build(args: argparse.Namespace) -> int:
         return 1
     counts = ", ".join(f"{k} {v}" for k, v in m["counts"].items())
     print(
-        f"index {args.out}: {m['n_documents']} documents, {m['recomputed']} partition(s) "
-        f"computed, {m['reused']} reused, {m['timings']['total_s']} s; {counts}"
+        f"index {args.out}: {m['n_documents']} documents, {m['recomputed_documents']} "
+        f"annotated ({m['recomputed']} partition(s) written, {m['reused']} unchanged), "
+        f"{m['timings']['total_s']} s; {counts}"
     )
     return 0
