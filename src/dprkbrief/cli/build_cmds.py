@@ -17,6 +17,8 @@ RULE_OPTIONS = {
     "titles": "titles",
     "gazetteer": "gazetteer",
     "sources": "sources",
+    "certainty": "certainty",
+    "claims": "claims",
 }
 
 

@@ -205,6 +205,8 @@ def _statements(document: Document, resources: Resources) -> list[dict]:
             _single(document, resources),
             codebook=_rule_arg(resources, "codebook"),
             attribution=_rule_arg(resources, "attribution"),
+            lexicon=_rule_arg(resources, "certainty"),
+            claims=_rule_arg(resources, "claims"),
         )
     return _frame_records(df, document.doc_id)
 
@@ -219,7 +221,7 @@ STEPS: dict[str, Step] = {
         Step("mentions", _mentions, ("structure", "datelines", "dates", "events")),
         Step("people", _people, _NLP_KINDS, nlp=True),
         Step("quotations", _quotations, _NLP_KINDS, nlp=True),
-        Step("statements", _statements, (*_NLP_KINDS, "codebook"), nlp=True),
+        Step("statements", _statements, (*_NLP_KINDS, "codebook", "certainty", "claims"), nlp=True),
     )
 }
 RULE_STEPS = tuple(n for n, s in STEPS.items() if not s.nlp)

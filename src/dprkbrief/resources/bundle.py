@@ -51,6 +51,9 @@ RULE_KINDS: dict[str, RuleKind] = {
     "dates": RuleKind("dates", "patterns.toml", "dprkbrief.temporal.rules:load_dates"),
     "events": RuleKind("events", "catalog.toml", "dprkbrief.events.catalog:load_events"),
     "codebook": RuleKind("topics", "codebook.toml", "dprkbrief.analysis.codebook:load_codebook"),
+    # the statements step's certainty lexicon and claim-type cues (statements(lexicon=, claims=))
+    "certainty": RuleKind("lexicons", "certainty.toml", "dprkbrief.resources:load_toml"),
+    "claims": RuleKind("lexicons", "claim_types.toml", "dprkbrief.resources:load_toml"),
 }
 LANGUAGES = ("en",)
 
