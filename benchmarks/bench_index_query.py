@@ -79,6 +79,19 @@ def main() -> None:
         lambda: build_index(src2, out2, steps=STEPS, scheduler="synchronous", partition_size=32),
     )
     rows.append((label, wall, cpu, f"{m['recomputed_documents']} document(s) recomputed"))
+    # driver memory: the streaming scan (what build_index keeps) against every text
+    import tracemalloc
+
+    from dprkbrief.pipeline.sources import read_source, scan_source
+
+    for name, func in (("scan_source", scan_source), ("read_source", read_source)):
+        tracemalloc.start()
+        held = func(source)
+        cur, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        shown = f"held {cur / 2**20:.1f} MiB, peak {peak / 2**20:.1f} MiB"
+        rows.append((f"driver memory, {name}", 0.0, 0.0, f"{len(held)} docs, {shown}"))
+        del held
     print(f"load average {os.getloadavg()[0]:.1f}; {index!r}")
     print("| query | wall s | CPU s | result |\n| --- | --- | --- | --- |")
     for label, wall, cpu, res in rows:
