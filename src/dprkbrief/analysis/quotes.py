@@ -338,6 +338,14 @@ def _content_tokens(verb: Any, cue_verbs: frozenset[str]) -> list[Any] | None:
             if child.i < verb.i and child.dep_ == "csubj":
                 continue
             return list(child.subtree)
+    for obj in verb.children:  # "convinced one another that ...": the parser may hang the
+        if obj.dep_ not in ("dobj", "dative"):  # that-clause on the object as a relative
+            continue
+        for clause in obj.children:
+            if clause.dep_ == "relcl" and any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+            ):
+                return list(clause.subtree)
     cleft = _cleft_content(verb)
     if cleft is not None:
         return cleft
@@ -768,7 +776,12 @@ def attach(
         content = text[q.start : q.end]
         sentence = content[:1].isupper() and content.rstrip("\"”»’' ")[-1:] in ".!?"
         if len(content.split()) < rules.min_floating_words and not sentence:
-            continue  # a scare quote or a title, not speech
+            frag = _fragment_of(q, records)
+            if frag is not None:
+                claimed[j] = frag
+                records.append(frag)
+                by_pos = sorted(records, key=lambda r: r["start"])
+            continue  # else a scare quote or a title, not speech
         prev = [r for r in by_pos if r["end"] <= q.outer_start and r["kind"] != "according_to"]
         if not prev:
             continue
@@ -787,13 +800,40 @@ def attach(
     return records
 
 
+def _fragment_of(q: Quotation, records: list[dict]) -> dict | None:
+    """A short quoted fragment in a sentence that reports one source's speech is that
+    source's wording ("Dazzled by the 'friendly and open' officials, Carter said he
+    ..."): a ``direct`` record with the sentence's cue; None when the sentence has no
+    speech attribution or more than one source."""
+    found = []
+    for r in records:
+        tok = r.get("_source_token")
+        if tok is None or r.get("stance") or r["kind"] == "according_to":
+            continue
+        sent = tok.sent
+        if sent.start_char <= q.outer_start and q.outer_end <= sent.end_char:
+            if r["start"] is not None and r["start"] <= q.start and q.end <= r["end"]:
+                return None  # part of that content already
+            found.append(r)
+    if not found or len({r["_source_token"].i for r in found}) != 1:
+        return None
+    rec = dict(found[0])
+    rec.update(kind="direct", start=q.start, end=q.end, stance=False)
+    return rec
+
+
 def _drop_nested(records: list[dict]) -> list[dict]:
     """Attributions inside the content of another ("Trump said he wants a wall": "he wants"
-    is part of what Trump said) are part of that content, not rows of their own."""
+    is part of what Trump said) are part of that content, not rows of their own, unless
+    they name a source of their own (a noun, not a pronoun) and report speech."""
     spans = sorted((r["start"], r["end"]) for r in records)
     starts = [s for s, _ in spans]
     out = []
     for r in records:
+        tok = r.get("_source_token")
+        if tok is not None and tok.pos_ in ("PROPN", "NOUN") and not r.get("stance"):
+            out.append(r)  # "He said the North Koreans told the U.S. that ...": a source of
+            continue  # its own, reported inside the outer content, is a row of its own
         s, e, cue = r["start"], r["end"], r["cue_start"]
         k = bisect.bisect_right(starts, cue)
         inside = any(
@@ -876,7 +916,7 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
         ss, se = rec["source_start"], rec["source_end"]
         lower = tok.lower_
         name, kind = None, "unknown"
-        if lower in rules.anonymous_heads and lower not in rules.third_person:
+        if tok.pos_ == "PRON" and lower in rules.anonymous_heads:
             name, kind = _describe(rec, doc.text, tok), "anonymous"  # "almost everyone"
         elif tok.pos_ == "PRON" or lower in rules.first_person or lower in rules.third_person:
             if lower in rules.first_person:
@@ -908,8 +948,19 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
             span_ents = [e for e in span_ents if e.start_char >= ss and e.end_char <= se]
             person = next((e for e in span_ents if e.label_ == "PERSON"), None)
             head_is_ent = tok.i in ents
+            named = next(  # "North Korea's chief negotiator, Kang Sok Ju, described ..."
+                (
+                    ents[c.i]
+                    for c in tok.children
+                    if c.dep_ == "appos" and c.i in ents and ents[c.i].label_ == "PERSON"
+                ),
+                None,
+            )
             if person is not None and (head_is_ent and ents[tok.i].label_ == "PERSON"):
                 name = _full_name(clean_name(person.text, rules), persons, ss)
+                kind = "person"
+            elif named is not None and not head_is_ent:
+                name = _full_name(clean_name(named.text, rules), persons, ss)
                 kind = "person"
             elif tok.lemma_.lower() in rules.anonymous_heads and not head_is_ent:
                 name, kind = _describe(rec, doc.text, tok), "anonymous"
@@ -1184,7 +1235,7 @@ def quotes(
     return df.reset_index(drop=True)
 
 
-RECORDS_FORMAT = "quotes-13"  # bump when the records or the code producing them change
+RECORDS_FORMAT = "quotes-14"  # bump when the records or the code producing them change
 
 
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:

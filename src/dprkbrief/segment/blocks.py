@@ -466,12 +466,50 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
         interviewer = max(order, key=lambda s: (asks[s], -rank[s])) if asks else None
         if len(order) < 2:
             interviewer = None
+    if interviewer and interviewer in caps and valid & set(caps) == valid:
+        _host_opening(paras, labelled, interviewer)
+    if interviewer == "Q":
+        named = _addressed_interviewer(paras, st)
+        if named:
+            for p in paras:
+                if p.speaker == "Q":
+                    p.speaker = named
+            interviewer = named
     shared = MappingProxyType({"interviewer": interviewer})  # one mapping for every paragraph
     for p in paras:
         if interviewer:  # absent note = no interviewer (saves a dict entry per paragraph)
             p.notes = {**p.notes, "interviewer": interviewer} if p.notes else shared
         if interviewer and p.speaker == interviewer and p.kind == "body" and "?" in p.text:
             p.kind = "question"
+
+
+def _host_opening(paras: list[Para], labelled: dict[int, re.Match[str]], host: str) -> None:
+    """A broadcast transcript (capitals labels) opens with the host reading the story
+    before the first label: the run of body paragraphs right before the first labelled
+    paragraph (back to a heading, list or repeated teaser) is the host's turn."""
+    first = min((i for i in labelled if paras[i].speaker), default=None)
+    if first is None:
+        return
+    i = first - 1
+    while i >= 0 and paras[i].kind == "body" and paras[i].speaker is None:
+        key = _norm(paras[i].text)
+        if len(key) >= 25 and any(key in _norm(q.text) for q in paras if q is not paras[i]):
+            break  # a teaser repeating the headline or the story: page furniture
+        paras[i].speaker = host
+        i -= 1
+
+
+def _addressed_interviewer(paras: list[Para], st: Structure) -> str | None:
+    """The name the interviewee greets the anonymous interviewer ("Q") with in the first
+    answer ("Good morning, Bryant."): the ``[vocative]`` patterns of structure.toml."""
+    for k, p in enumerate(paras):
+        if p.speaker == "Q" or p.speaker is None or p.label_end is None:
+            continue
+        if not any(q.speaker == "Q" for q in paras[:k]):
+            return None  # the first answer must follow a question
+        m = st.match("vocative", p.doc[p.label_end : p.end].lstrip(" \t:"))
+        return m.group("name") if m else None
+    return None
 
 
 _YOU = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
