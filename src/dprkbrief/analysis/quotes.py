@@ -825,15 +825,15 @@ def _fragment_of(q: Quotation, records: list[dict]) -> dict | None:
 def _drop_nested(records: list[dict]) -> list[dict]:
     """Attributions inside the content of another ("Trump said he wants a wall": "he wants"
     is part of what Trump said) are part of that content, not rows of their own, unless
-    they name a source of their own (a noun, not a pronoun) and report speech."""
+    they name a source of their own (a proper noun) and report speech."""
     spans = sorted((r["start"], r["end"]) for r in records)
     starts = [s for s, _ in spans]
     out = []
     for r in records:
         tok = r.get("_source_token")
-        if tok is not None and tok.pos_ in ("PROPN", "NOUN") and not r.get("stance"):
-            out.append(r)  # "He said the North Koreans told the U.S. that ...": a source of
-            continue  # its own, reported inside the outer content, is a row of its own
+        if tok is not None and tok.pos_ == "PROPN" and not r.get("stance"):
+            out.append(r)  # "He said the North Koreans told the U.S. that ...": a named source
+            continue  # reported inside the outer content is a row of its own
         s, e, cue = r["start"], r["end"], r["cue_start"]
         k = bisect.bisect_right(starts, cue)
         inside = any(
