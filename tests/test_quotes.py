@@ -199,3 +199,21 @@ def test_per_document_records_match_the_corpus_table():
         zip(table["start"], table["end"], table["source"])
     )
     assert all(r["expert"] is None for r in records)
+
+
+def test_unlabelled_interview_answers_belong_to_the_interviewee():
+    text = (
+        "interview: jane roe\n\n"
+        "Roe led the talks in 1994. This interview was conducted in March.\n\n"
+        "What did they want when you first met them?\n\n"
+        "They wanted guarantees. I told them that we had no hostile intent at all.\n\n"
+        "Did you trust them?\n\n"
+        "Not at first, but trust grew as each side kept its word on small steps.\n"
+    )
+    table = _quotes(text)
+    _evidence_ok(table, {"d": text})
+    told = table[table["cue"] == "told"]
+    assert told["source"].tolist() == ["Jane Roe"]  # "I" in her answer is Roe, not the author
+    assert (told["voice"] == "reported").all()
+    turns = table[table["quote"].str.startswith("Not at first")]
+    assert turns["source"].tolist() == ["Jane Roe"]

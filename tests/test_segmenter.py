@@ -176,6 +176,57 @@ def test_hard_wrapped_transcript_with_bare_q_labels():
     assert all(p.speaker is None for p in parse_paragraphs("Q Street is closed.\n\nIt rained."))
 
 
+_UNLABELLED = (
+    "interview: jane roe\n\n"
+    "Roe led the talks in 1994. This interview was conducted in March.\n\n"
+    "What did they want when you first met them?\n\n"
+    "They wanted guarantees. I told them we had no hostile intent at all.\n\n"
+    "That was not enough for them, and the talks went on for months.\n\n"
+    "Did you trust them?\n\n"
+    "Not at first, but trust grew as each side kept its word on small steps.\n"
+)
+
+
+def test_unlabelled_interview_questions_and_answers_get_speakers():
+    paras = parse_paragraphs(_UNLABELLED)
+    assert [(p.speaker, p.kind) for p in paras] == [
+        (None, "body"),
+        (None, "body"),
+        ("Q", "question"),
+        ("Jane Roe", "body"),
+        ("Jane Roe", "body"),
+        ("Q", "question"),
+        ("Jane Roe", "body"),
+    ]
+    assert paras[2].notes["interviewer"] == "Q"
+    # the same paragraphs without a stated interview genre are an essay's questions
+    essay = _UNLABELLED.replace("interview: jane roe", "Notes").replace("This interview", "It")
+    assert all(p.speaker is None for p in parse_paragraphs(essay))
+
+
+def test_broadcast_host_opening_and_addressed_interviewer():
+    text = (
+        "Talks Resume\n\n"
+        "Talks Resume With The North\n\n"
+        "We begin with news from the peninsula, where talks resumed today after a year.\n\n"
+        "JANE ROE, BYLINE: The envoys met for three hours.\n\n"
+        "INSKEEP: What happens next?\n\n"
+        "ROE: Another round next month.\n"
+    )
+    paras = parse_paragraphs(text)
+    assert [p.speaker for p in paras] == [None, None, "Inskeep", "Jane Roe", "Inskeep", "Roe"]
+    qa = (
+        "Q Welcome to the studio, sir. What brings you here today?\n\n"
+        "THE PRESIDENT: Good morning, Bryant. The talks bring me here.\n\n"
+        "Q Will they succeed?\n\n"
+        "THE PRESIDENT: I hope so.\n"
+    )
+    speakers = [p.speaker for p in parse_paragraphs(qa)]
+    assert speakers == ["Bryant", "The President", "Bryant", "The President"]
+    plain = qa.replace("Good morning, Bryant.", "Good morning.")
+    assert [p.speaker for p in parse_paragraphs(plain)][0] == "Q"
+
+
 def test_colon_headings_and_single_labels_are_not_speakers():
     text = (
         "The Pueblo: A Symbolic Victory\n\nThe ship was seized in 1968. It remains in "

@@ -86,6 +86,8 @@ class QuoteRules:
     factive_verbs: frozenset[str]
     bare_cue_verbs: frozenset[str]
     object_cue_verbs: frozenset[str]
+    complement_verbs: frozenset[str]
+    attitude_words: frozenset[str]
     cue_nouns: frozenset[str]
     content_preps: frozenset[str]
     prepositional_cues: tuple[tuple[str, ...], ...]
@@ -122,6 +124,8 @@ def _quote_rules(path: str, mtime: float) -> QuoteRules:
     return QuoteRules(
         cue_verbs=frozenset(v.lower() for v in table["cue_verbs"]),
         object_cue_verbs=frozenset(v.lower() for v in table.get("object_cue_verbs", [])),
+        complement_verbs=frozenset(v.lower() for v in table.get("complement_verbs", [])),
+        attitude_words=frozenset(v.lower() for v in table.get("attitude_words", [])),
         factive_verbs=frozenset(v.lower() for v in table.get("factive_verbs", [])),
         colon_stop=frozenset(v.lower() for v in table.get("colon_stop", [])),
         hedge_verbs=frozenset(v.lower() for v in table.get("hedge_verbs", [])),
@@ -334,10 +338,26 @@ def _content_tokens(verb: Any, cue_verbs: frozenset[str]) -> list[Any] | None:
             if child.i < verb.i and child.dep_ == "csubj":
                 continue
             return list(child.subtree)
+    for obj in verb.children:  # "convinced one another that ...": the parser may hang the
+        if obj.dep_ not in ("dobj", "dative"):  # that-clause on the object as a relative
+            continue
+        for clause in obj.children:
+            if clause.dep_ == "relcl" and any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+            ):
+                return list(clause.subtree)
     cleft = _cleft_content(verb)
     if cleft is not None:
         return cleft
     head = verb.head
+    if (
+        verb.dep_ == "advcl"
+        and head.i > verb.i
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    ):
+        # "As Trump said, sometimes you have to walk alone": the host clause is the content
+        inner = set(t.i for t in verb.subtree)
+        return [t for t in head.subtree if t.i not in inner and t.i > verb.i]
     if (
         verb.dep_ in ("parataxis", "ccomp", "advcl")
         and head is not verb
@@ -381,7 +401,13 @@ def _object_content(verb: Any, rules: QuoteRules) -> tuple[list[Any] | None, lis
             return list(child.subtree), []
     for child in verb.children:
         if child.dep_ == "dobj" and child.lower_ not in ("it", "that", "this", "so"):
-            return list(child.subtree), []
+            # "thanked Kim for taking the first step": the reason phrase goes with the object
+            reason = [
+                c
+                for c in verb.children
+                if c.dep_ == "prep" and c.i > child.i and c.lower_ in ("for", "of", "over")
+            ]
+            return list(child.subtree) + [t for c in reason for t in c.subtree], []
     for child in verb.children:  # "calling for the United States to step up"
         if child.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in rules.content_preps for c in child.children
@@ -395,6 +421,53 @@ def _object_content(verb: Any, rules: QuoteRules) -> tuple[list[Any] | None, lis
     return None, []
 
 
+def _complement_content(verb: Any) -> list[Any] | None:
+    """Object and predicate complement of a naming or judging verb ("called Trump a
+    dotard", "deems it a success", "views the pact as a threat", "what he styled as a
+    historic achievement"); a relative word as object is left out. None without a
+    complement."""
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.tag_ not in _WH]
+    comps = [c for c in verb.children if c.dep_ == "oprd"]
+    comps += [
+        c
+        for c in verb.children
+        if c.dep_ == "prep" and c.lower_ == "as" and any(g.dep_ == "pobj" for g in c.children)
+    ]
+    if not comps and len(objs) >= 2:  # "deems it a success": the parser reads two objects
+        comps = objs[1:]
+        objs = objs[:1]
+    if not comps and len(objs) == 1 and any(c.dep_ == "nsubj" for c in objs[0].children):
+        comps, objs = objs, []  # "deems the deal a success" read as a small clause
+    if not comps:
+        return None
+    toks = [t for c in objs + comps for t in c.subtree]
+    if not objs:  # "styled as X": the content is X
+        toks = [
+            t for t in toks if not (t.dep_ == "prep" and t.lower_ == "as" and t.head.i == verb.i)
+        ]
+    return toks or None
+
+
+_WH = frozenset({"WP", "WDT", "WRB"})
+
+
+def _colon_content(verb: Any, text: str) -> list[Any] | None:
+    """What follows a colon ending the verb's clause when a quotation opens right after it
+    ("Pompeo formulated it like this: “...”", "Colbert posed the question: “...?”")."""
+    doc, sent = verb.doc, verb.sent
+    clause = {t.i for t in verb.subtree}
+    for tok in doc[verb.i + 1 : sent.end]:
+        if tok.text == ":":
+            nxt = tok.i + 1
+            if nxt < sent.end and doc[nxt].text[:1] in '"“«„':
+                toks = [t for t in doc[nxt : sent.end] if not t.is_space]
+                return toks or None
+            return None
+        if tok.i not in clause and not tok.is_space:
+            return None  # the verb's clause ends before the colon
+    return None
+
+
 def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
     """Reporting verbs with their subject (and content clause, when the parse gives one)."""
     for tok in doc:
@@ -402,7 +475,8 @@ def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
             continue
         lemma = tok.lemma_.lower()
         stance = lemma in rules.object_cue_verbs
-        if lemma not in rules.cue_verbs and not stance:
+        naming = lemma in rules.complement_verbs
+        if lemma not in rules.cue_verbs and not stance and not naming:
             continue
         if any(c.dep_ == "auxpass" for c in tok.children):
             continue  # "it is expected that", "he was told": no source speaks
@@ -417,6 +491,13 @@ def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
         cue = _cue_tokens(tok)
         content = _content_tokens(tok, rules.cue_verbs) if lemma in rules.cue_verbs else None
         is_stance = False
+        if content is None:
+            content = _colon_content(tok, doc.text)
+        if content is None and naming:
+            content = _complement_content(tok)
+            if content is None and not stance:
+                continue
+            is_stance = lemma not in rules.cue_verbs
         if content is None and stance:
             content, extra = _object_content(tok, rules)
             if content is None:
@@ -446,6 +527,35 @@ def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
                     start, end = _span_of(_trim(side)) if side else (None, None)
         lo, hi = min(ss, cs), max(se, ce)
         yield Attribution("indirect", start, end, ss, se, subj, cs, ce, lo, hi, is_stance)
+
+
+def attitude_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
+    """A passive participle or adjective of conviction with a that-clause ("almost everyone
+    in Washington is convinced that ...", "officials are confident that ..."): the subject
+    holds the view, the clause is the content (an attitude: ``stance``)."""
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "ADJ") or (
+            tok.lemma_.lower() not in rules.attitude_words
+            and tok.lower_ not in rules.attitude_words
+        ):
+            continue
+        clause = next((c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i), None)
+        if clause is None:
+            continue
+        holder = tok.head if tok.dep_ == "acomp" else tok
+        subj = next((c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or subj.lower_ in ("it", "there", "which", "that", "this"):
+            continue
+        if subj.lower_ in rules.first_person:
+            continue  # "I am convinced that ...": the writer's own view
+        content = _trim([t for t in clause.subtree if not t.is_space])
+        if not content:
+            continue
+        ss, se = _span_of(source_tokens(subj))
+        cue = [t for t in holder.children if t.dep_ in ("aux", "auxpass") and t.i < tok.i]
+        cs, ce = _span_of(cue + [tok])
+        start, end = _span_of(content)
+        yield Attribution("indirect", start, end, ss, se, subj, cs, ce, min(ss, cs), ce, True)
 
 
 def _trim(tokens: list[Any]) -> list[Any]:
@@ -666,7 +776,12 @@ def attach(
         content = text[q.start : q.end]
         sentence = content[:1].isupper() and content.rstrip("\"”»’' ")[-1:] in ".!?"
         if len(content.split()) < rules.min_floating_words and not sentence:
-            continue  # a scare quote or a title, not speech
+            frag = _fragment_of(q, records)
+            if frag is not None:
+                claimed[j] = frag
+                records.append(frag)
+                by_pos = sorted(records, key=lambda r: r["start"])
+            continue  # else a scare quote or a title, not speech
         prev = [r for r in by_pos if r["end"] <= q.outer_start and r["kind"] != "according_to"]
         if not prev:
             continue
@@ -685,13 +800,40 @@ def attach(
     return records
 
 
+def _fragment_of(q: Quotation, records: list[dict]) -> dict | None:
+    """A short quoted fragment in a sentence that reports one source's speech is that
+    source's wording ("Dazzled by the 'friendly and open' officials, Carter said he
+    ..."): a ``direct`` record with the sentence's cue; None when the sentence has no
+    speech attribution or more than one source."""
+    found = []
+    for r in records:
+        tok = r.get("_source_token")
+        if tok is None or r.get("stance") or r["kind"] == "according_to":
+            continue
+        sent = tok.sent
+        if sent.start_char <= q.outer_start and q.outer_end <= sent.end_char:
+            if r["start"] is not None and r["start"] <= q.start and q.end <= r["end"]:
+                return None  # part of that content already
+            found.append(r)
+    if not found or len({r["_source_token"].i for r in found}) != 1:
+        return None
+    rec = dict(found[0])
+    rec.update(kind="direct", start=q.start, end=q.end, stance=False)
+    return rec
+
+
 def _drop_nested(records: list[dict]) -> list[dict]:
     """Attributions inside the content of another ("Trump said he wants a wall": "he wants"
-    is part of what Trump said) are part of that content, not rows of their own."""
+    is part of what Trump said) are part of that content, not rows of their own, unless
+    they name a source of their own (a proper noun) and report speech."""
     spans = sorted((r["start"], r["end"]) for r in records)
     starts = [s for s, _ in spans]
     out = []
     for r in records:
+        tok = r.get("_source_token")
+        if tok is not None and tok.pos_ == "PROPN" and not r.get("stance"):
+            out.append(r)  # "He said the North Koreans told the U.S. that ...": a named source
+            continue  # reported inside the outer content is a row of its own
         s, e, cue = r["start"], r["end"], r["cue_start"]
         k = bisect.bisect_right(starts, cue)
         inside = any(
@@ -732,9 +874,10 @@ def _person_names(doc: Any, rules: QuoteRules) -> list[tuple[int, str]]:
 
 
 def clean_name(name: str, rules: QuoteRules) -> str:
-    """``name`` without titles, possessive and surrounding punctuation."""
+    """``name`` without titles, possessive, surrounding punctuation and page furniture glued
+    to a lower-case word ("robert gallucciHome" -> "robert gallucci")."""
     name = re.sub(r"['’]s?\Z", "", name.strip(' \t\n,.:;"“”'))
-    words = name.split()
+    words = [re.sub(r"\A([a-z]+)[A-Z]\w*\Z", r"\1", w) for w in name.split()]
     while len(words) > 1 and words[0].rstrip(".").lower() in rules.titles:
         words = words[1:]
     return " ".join(words)
@@ -773,7 +916,9 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
         ss, se = rec["source_start"], rec["source_end"]
         lower = tok.lower_
         name, kind = None, "unknown"
-        if tok.pos_ == "PRON" or lower in rules.first_person or lower in rules.third_person:
+        if tok.pos_ == "PRON" and lower in rules.anonymous_heads:
+            name, kind = _describe(rec, doc.text, tok), "anonymous"  # "almost everyone"
+        elif tok.pos_ == "PRON" or lower in rules.first_person or lower in rules.third_person:
             if lower in rules.first_person:
                 name, kind = "author", "author"
             elif lower in rules.third_person:
@@ -784,8 +929,11 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
                     and r["source_kind"] != "author"
                     and r["start"] <= ss < r["end"]
                 ]
+                matrix = _matrix_subject(tok)
                 if outer:  # "The president said he wants a deal": he is the president
                     name, kind = outer[-1]["source"], outer[-1]["source_kind"]
+                elif matrix is not None:  # "Trump held forth on what he styled as ..."
+                    name, kind = _full_name(clean_name(matrix, rules), persons, ss), "person"
                 else:
                     if last_person is None:
                         k = bisect.bisect_left(person_starts, ss) - 1
@@ -800,8 +948,19 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
             span_ents = [e for e in span_ents if e.start_char >= ss and e.end_char <= se]
             person = next((e for e in span_ents if e.label_ == "PERSON"), None)
             head_is_ent = tok.i in ents
+            named = next(  # "North Korea's chief negotiator, Kang Sok Ju, described ..."
+                (
+                    ents[c.i]
+                    for c in tok.children
+                    if c.dep_ == "appos" and c.i in ents and ents[c.i].label_ == "PERSON"
+                ),
+                None,
+            )
             if person is not None and (head_is_ent and ents[tok.i].label_ == "PERSON"):
                 name = _full_name(clean_name(person.text, rules), persons, ss)
+                kind = "person"
+            elif named is not None and not head_is_ent:
+                name = _full_name(clean_name(named.text, rules), persons, ss)
                 kind = "person"
             elif tok.lemma_.lower() in rules.anonymous_heads and not head_is_ent:
                 name, kind = _describe(rec, doc.text, tok), "anonymous"
@@ -831,6 +990,28 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
         if origin is not None:
             rec["source"] = origin.get("source")
             rec["source_kind"] = origin.get("source_kind", "unknown")
+
+
+_EMBEDDED = frozenset({"relcl", "pcomp", "pobj", "prep", "advcl", "ccomp", "xcomp", "acl"})
+
+
+def _matrix_subject(pronoun: Any) -> str | None:
+    """The person named as subject of a clause that embeds the pronoun's clause, before the
+    pronoun ("Trump held forth on what he styled ...": he = Trump); None across a
+    coordination or when no such person subject exists."""
+    node = pronoun.head
+    while node.dep_ in _EMBEDDED and node.head.i != node.i:
+        node = node.head
+        if node.ent_type_ == "PERSON" and node.i < pronoun.i:  # "an ebullient Trump held ..."
+            ent = next((e for e in pronoun.doc.ents if e.start <= node.i < e.end), None)
+            return ent.text if ent is not None else node.text
+        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+        if subj is not None and subj.i < pronoun.i and subj.ent_type_ == "PERSON":
+            ent = next((e for e in pronoun.doc.ents if e.start <= subj.i < e.end), None)
+            return ent.text if ent is not None else subj.text
+        if subj is not None:
+            return None
+    return None
 
 
 def _is_name_like(tok: Any) -> bool:
@@ -880,6 +1061,7 @@ def records_from_parse(document: Document, doc: Any, rules: QuoteRules) -> list[
     quotations = quotation_marks(text, paragraphs)
     attributions = list(verb_attributions(doc, rules)) + list(according_to(doc, rules))
     attributions += list(noun_attributions(doc, rules))
+    attributions += list(attitude_attributions(doc, rules))
     attributions += list(colon_attributions(doc, quotations, rules))
     speaking = [
         (int(t["start"]), int(t["end"])) for t in document.segment_rows("turn") if t.get("speaker")
@@ -899,6 +1081,7 @@ def records_from_parse(document: Document, doc: Any, rules: QuoteRules) -> list[
     quotations = [q for q in quotations if in_prose(q.start)]
     records = attach(text, quotations, attributions, paragraphs, rules)
     resolve_sources(records, doc, rules)
+    _speaker_for_first_person(records, document)
     sent_starts = [int(r["start"]) for r in sents]
     out = []
     for rec in records:
@@ -924,9 +1107,32 @@ def records_from_parse(document: Document, doc: Any, rules: QuoteRules) -> list[
                 "stance": bool(rec.get("stance")),
             }
         )
+        if rec.get("turn"):
+            out[-1]["turn"] = True  # the speaker's own words: attributed by the label
     out.extend(turn_records(document, sents))
     out.sort(key=lambda r: (r["start"], r["end"]))
     return out
+
+
+def _speaker_for_first_person(records: list[dict], document: Document) -> None:
+    """In a speaker's turn of an interview or transcript "I" is the speaker, not the
+    author: a first-person source inside a turn becomes the turn's speaker (flag ``turn``:
+    resolved through the speaker labels like the turn rows)."""
+    turns = [
+        (int(t["start"]), int(t["end"]), t["speaker"])
+        for t in document.segment_rows("turn")
+        if t.get("speaker")
+    ]
+    if not turns:
+        return
+    starts = [s for s, _, _ in turns]
+    for rec in records:
+        if rec.get("source_kind") != "author":
+            continue
+        pos = rec["cue_start"] if rec["cue_start"] is not None else rec["start"]
+        k = bisect.bisect_right(starts, pos) - 1
+        if k >= 0 and turns[k][0] <= pos < turns[k][1]:
+            rec["source"], rec["source_kind"], rec["turn"] = turns[k][2], "person", True
 
 
 def turn_records(document: Document, sents: list[dict] | None = None) -> list[dict]:
@@ -1036,7 +1242,7 @@ def quotes(
     return df.reset_index(drop=True)
 
 
-RECORDS_FORMAT = "quotes-12"  # bump when the records or the code producing them change
+RECORDS_FORMAT = "quotes-14"  # bump when the records or the code producing them change
 
 
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:

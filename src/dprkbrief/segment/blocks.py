@@ -434,6 +434,7 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
     if valid:
         valid |= {c for c in cands if c not in valid and len(c.split()) >= 2 and not caps}
     if not valid:
+        _unlabelled_interview(paras, st)
         return
     current: str | None = None
     for i, p in enumerate(paras):
@@ -465,12 +466,113 @@ def _assign_speakers(paras: list[Para], st: Structure) -> None:
         interviewer = max(order, key=lambda s: (asks[s], -rank[s])) if asks else None
         if len(order) < 2:
             interviewer = None
+    if interviewer and interviewer in caps and valid & set(caps) == valid:
+        _host_opening(paras, labelled, interviewer)
+    if interviewer == "Q":
+        named = _addressed_interviewer(paras, st)
+        if named:
+            for p in paras:
+                if p.speaker == "Q":
+                    p.speaker = named
+            interviewer = named
     shared = MappingProxyType({"interviewer": interviewer})  # one mapping for every paragraph
     for p in paras:
         if interviewer:  # absent note = no interviewer (saves a dict entry per paragraph)
             p.notes = {**p.notes, "interviewer": interviewer} if p.notes else shared
         if interviewer and p.speaker == interviewer and p.kind == "body" and "?" in p.text:
             p.kind = "question"
+
+
+def _host_opening(paras: list[Para], labelled: dict[int, re.Match[str]], host: str) -> None:
+    """A broadcast transcript (capitals labels) opens with the host reading the story
+    before the first label: the run of body paragraphs right before the first labelled
+    paragraph (back to a heading, list or repeated teaser) is the host's turn."""
+    first = min((i for i in labelled if paras[i].speaker), default=None)
+    if first is None:
+        return
+    i = first - 1
+    while i >= 0 and paras[i].kind == "body" and paras[i].speaker is None:
+        key = _norm(paras[i].text)
+        if len(key) >= 25 and any(key in _norm(q.text) for q in paras if q is not paras[i]):
+            break  # a teaser repeating the headline or the story: page furniture
+        paras[i].speaker = host
+        i -= 1
+
+
+def _addressed_interviewer(paras: list[Para], st: Structure) -> str | None:
+    """The name the interviewee greets the anonymous interviewer ("Q") with in the first
+    answer ("Good morning, Bryant."): the ``[vocative]`` patterns of structure.toml."""
+    for k, p in enumerate(paras):
+        if p.speaker == "Q" or p.speaker is None or p.label_end is None:
+            continue
+        if not any(q.speaker == "Q" for q in paras[:k]):
+            return None  # the first answer must follow a question
+        m = st.match("vocative", p.doc[p.label_end : p.end].lstrip(" \t:"))
+        return m.group("name") if m else None
+    return None
+
+
+_YOU = re.compile(r"\byou(?:r|rs|rself)?\b", re.IGNORECASE)
+_GLUED = re.compile(r"\b([a-z]+)[A-Z]\w*")  # "robert gallucciHome": page furniture glued on
+
+
+def _unlabelled_interview(paras: list[Para], st: Structure) -> None:
+    """Speakers of an interview printed without labels (see ``[unlabelled_interview]`` of
+    structure.toml): a question paragraph is the interviewer's ("Q"), the paragraphs up to
+    the next question the interviewee's (named in the front matter, else "A")."""
+    prose = [i for i, p in enumerate(paras) if p.kind in PROSE_KINDS]
+    questions = []
+    for k, i in enumerate(prose[:-1]):
+        t = paras[i].text.rstrip()
+        nxt = paras[prose[k + 1]].text.rstrip()
+        if (
+            len(t) <= 300
+            and t[:1].isupper()  # a sentence, not page furniture ("who are they?")
+            and t.endswith("?")
+            and not nxt.endswith("?")
+            and len(nxt) > len(t)
+        ):
+            questions.append(i)
+    if len(questions) < 2 or 2 * sum(bool(_YOU.search(paras[i].text)) for i in questions) < len(
+        questions
+    ):
+        return
+    front = [p.text for p in paras[: questions[0]]]
+    if not any(st.match("unlabelled_interview", t) for t in front):
+        return
+    interviewee = "A"
+    for t in front:
+        m = st.match("interviewee_intro", _GLUED.sub(r"\1", t))
+        if m:
+            raw = m.group("name")
+            words = raw.split()
+            if raw == raw.lower():
+                words = [w[:1].upper() + w[1:] for w in words]
+            else:  # keep the capitalised run ("with Jane Roe about ..." -> "Jane Roe")
+                run = []
+                for w in words:
+                    if not w[:1].isupper():
+                        break
+                    run.append(w)
+                words = run
+            if len(words) >= 2:
+                interviewee = " ".join(words)
+                break
+    asks = set(questions)
+    current: str | None = None
+    for i, p in enumerate(paras[questions[0] :], start=questions[0]):
+        if i in asks:
+            current = "Q"
+            p.kind = "question"
+        elif p.kind in ("bio", "boilerplate", "credit"):
+            current = None
+        elif p.kind in PROSE_KINDS and current is not None:
+            current = interviewee
+        if p.kind in PROSE_KINDS:
+            p.speaker = current
+    shared = MappingProxyType({"interviewer": "Q"})
+    for p in paras:
+        p.notes = {**p.notes, "interviewer": "Q"} if p.notes else shared
 
 
 def find_repeats(
