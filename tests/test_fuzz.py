@@ -3,14 +3,17 @@
 Hypothesis builds documents from pieces that have made text processors hang or crash: very
 long tokens (a 200 KB capitalised one among them), deep nesting of quotes and brackets,
 100k-character lines, runs of quotation marks, speaker labels, abbreviations and dates. Each
-public function that takes a corpus or a text runs in a forked child process with a limit
-(a regex stuck in backtracking holds the GIL, so a thread or an alarm could not stop it); a
-call that does not finish, or that fails with anything but a DprkbriefError, fails the test.
+public function that takes a corpus or a text runs in a forked child process with a limit on
+its CPU time (a regex stuck in backtracking holds the GIL, so a thread or an alarm could not
+stop it; CPU time, not wall time, so a busy shared machine does not fail the test); a call that
+does not finish, or that fails with anything but a DprkbriefError, fails the test.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import resource
+import signal
 import sys
 import traceback
 
@@ -22,9 +25,11 @@ pytestmark = pytest.mark.skipif(
     sys.platform == "win32", reason="the time limit forks a child process"
 )
 
-# seconds per call: the hangs this guards against take minutes; the margin is for a busy
-# shared machine (a 200 KB document takes ~5 s there, imports included)
+# CPU seconds per call: the hangs this guards against take minutes; the slowest public
+# function on the worst text here takes ~13 CPU s (statements on 3,000-deep nesting)
 LIMIT = 20.0
+# wall-clock backstop per call (a child blocked on something other than the CPU)
+WALL_LIMIT = 300.0
 
 # one piece of adversarial text, built from a small drawn number so big pieces are cheap
 _PIECES = st.one_of(
@@ -106,8 +111,13 @@ FUNCTIONS = [
 ]
 
 
-def _child(queue, name, text):
+def _child(queue, name, text, limit):
     from dprkbrief.errors import DprkbriefError
+
+    # the kernel stops the child with SIGXCPU once it has used ``limit`` CPU seconds
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = int(used.ru_utime + used.ru_stime)
+    resource.setrlimit(resource.RLIMIT_CPU, (spent + int(limit), spent + int(limit) + 5))
 
     try:
         _call(name, text)
@@ -119,16 +129,19 @@ def _child(queue, name, text):
 
 
 def run_limited(name: str, text: str, limit: float = LIMIT) -> tuple[str, str]:
-    """Run one public function on ``text`` in a forked child; fail if it takes > limit s."""
+    """Run one public function on ``text`` in a forked child; fail if it uses more than
+    ``limit`` CPU seconds (or hangs for WALL_LIMIT seconds)."""
     ctx = multiprocessing.get_context("fork")
     queue = ctx.SimpleQueue()
-    proc = ctx.Process(target=_child, args=(queue, name, text))
+    proc = ctx.Process(target=_child, args=(queue, name, text, limit))
     proc.start()
-    proc.join(limit)
+    proc.join(WALL_LIMIT)
     if proc.is_alive():
         proc.kill()
         proc.join()
-        pytest.fail(f"{name} ran longer than {limit:g} s on a {len(text):,}-character text")
+        pytest.fail(f"{name} ran longer than {WALL_LIMIT:g} s on a {len(text):,}-character text")
+    if proc.exitcode == -signal.SIGXCPU:
+        pytest.fail(f"{name} used more than {limit:g} CPU s on a {len(text):,}-character text")
     if queue.empty():
         pytest.fail(f"{name} died (exit code {proc.exitcode}) on a {len(text):,}-character text")
     status, detail = queue.get()
