@@ -29,6 +29,7 @@ from ..events.linking import (
 )
 from ..segment import PROSE_KINDS
 from ..segment.datelines import is_occasion
+from ..temporal.resolve import sentence_tense
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -284,6 +285,100 @@ def _document_rows(
     return out
 
 
+def _headline_repeats(rows: list[dict[str, Any]], front_end: int) -> list[dict[str, Any]]:
+    """The rows of one document without those of a headline that the story repeats: a
+    heading before the first long prose paragraph ("Powell Says 1994 Accord With North
+    Korea Null, Void", "PUEBLO CREW BACK WITH FAMILIES", a programme name "CNN Sunday
+    Morning") whose event or date another row of the document carries adds nothing but a
+    second row for the same fact."""
+
+    def headline(r: dict[str, Any]) -> bool:
+        return r["seg_kind"] == "heading" and r["start"] < front_end
+
+    told = {v for r in rows if not headline(r) for v in (r["event_id"], r["date"], r["timex"])}
+    return [r for r in rows if not (headline(r) and (r["event_id"] or r["date"]) in told)]
+
+
+# sentences that narrate the story's day in a news report: past tense, no date of their own
+_NARRATIVE_GENRES = frozenset({"news"})
+_QUOTE_OPEN = tuple("\"“‘'")
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+
+def _narrative_rows(
+    seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]],
+    meta: dict[str, Any],
+    ref: str | None,
+    *,
+    dct: str | None,
+    rules: Any,
+) -> list[dict[str, Any]]:
+    """``how="narrative"`` rows of one news report (genre ``news`` in its metadata, not the
+    record of a spoken event): HeidelTime's news mode read at sentence level. The lead --
+    the first prose sentence -- tells the news of the story's day when it states no date
+    ("The United States has unveiled a United Nations resolution ..."); a sentence that
+    states the story's day ("... left Singapore Tuesday") sets the reference time, and the
+    past-tense sentences after it that state no date of their own ("Both leaders expressed
+    optimism throughout roughly five hours of talks", "Then he was off to Guam") narrate
+    that day, until a sentence states another date or stops narrating (no past cue).
+    The story's day is ``ref`` (the dateline's day, else the document date, at day
+    precision) or the lead's own date when that lies within a day of it ("early Wednesday
+    local time" in a report dated Tuesday). Direct quotations and questions are skipped;
+    a sentence that already has a dated row gets none. Op-eds, analyses, interviews and
+    transcripts get none: their narrative is not of one day."""
+    if meta.get("genre") not in _NARRATIVE_GENRES or meta.get("spoken") or not ref:
+        return []
+    iv = _dates.interval(ref)
+    if iv is None or iv[0] != iv[1]:
+        return []
+    story = iv[0]
+    prose = [x for x in seq if x[0].kind == "body"]
+    out: list[dict[str, Any]] = []
+    carry = False
+    for n, (s, local, srows) in enumerate(prose):
+        text = str(s.text).strip()
+        if n == 0 and local:
+            days = [t.lo for t in local if t.lo == t.hi and abs((t.lo - story).days) <= 1]
+            story = days[0] if days else story
+        if local:
+            carry = any(t.lo == t.hi == story for t in local)
+            continue
+        if text.startswith(_QUOTE_OPEN) or text.endswith("?") or len(text.split()) < 5:
+            continue
+        # the narrator's tense: quoted words ("promised: “The world will see ...”") are
+        # another speaker's
+        tense, cue = sentence_tense(_QUOTED.sub(lambda m: " " * len(m.group(0)), text), rules)
+        if tense != "past":
+            carry = False
+            if n:
+                continue
+        if not (n == 0 or carry) or cue is None:
+            continue
+        if any(_is_occurrence(r) for r in srows):
+            continue  # the sentence is dated already (a catalog event it names)
+        out.append(
+            dict(
+                _base(s, s.doc_id, dct),
+                event_id=None,
+                label=_excerpt(s.text, cue.start(), cue.end()),
+                date=story.isoformat(),
+                precision="day",
+                category=None,
+                kind="dated_mention",
+                cue=cue.group(0),
+                cue_kind="narrative",
+                cue_start=int(s.start + cue.start()),
+                cue_end=int(s.start + cue.end()),
+                how="narrative",
+                timex=None,
+                date_start=story.isoformat(),
+                date_end=story.isoformat(),
+                event_date=None,
+            )
+        )
+    return out
+
+
 def timeline(
     corpus: Corpus,
     *,
@@ -336,6 +431,9 @@ def timeline(
     allowed = set(FACT_KINDS) if kinds is None else _check_kinds(kinds)
     allowed -= {"pull_quote"}
     year_kinds = load_year_kinds()
+    from ..temporal.rules import as_dates
+
+    rules = as_dates(dates)
     dl = getattr(corpus, "datelines", None)  # the date-line rules the corpus was read with
     all_sents = corpus.segments("sentence", docs=ids)
     sents = all_sents[all_sents["kind"].isin(allowed)]
@@ -360,6 +458,8 @@ def timeline(
                 DprkbriefWarning,
                 stacklevel=2,
             )
+        seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]] = []
+        doc_first = len(rows)
         for s in group.itertuples(index=False):
             local = [
                 dataclasses.replace(t, start=t.start - s.start, end=t.end - s.start)
@@ -375,6 +475,7 @@ def timeline(
                 s.text, compiled, local, context=context, year_kinds=year_kinds
             )
             base = _base(s, doc_id, dct)
+            first = len(rows)
             for link in links:
                 row = dict(base, **link, kind="catalog")
                 row["cue_start"] += s.start
@@ -410,6 +511,9 @@ def timeline(
                         event_date=None,
                     )
                 )
+            seq.append((s, local, rows[first:]))
+        rows += _narrative_rows(seq, corpus[doc_id].meta, ref, dct=dct, rules=rules)
+        rows[doc_first:] = _headline_repeats(rows[doc_first:], front_end.get(doc_id, len(text)))
         lead = leads.get(doc_id)
         if lead is not None and kinds is not None:
             lead = lead[lead["kind"].isin(allowed)]
@@ -417,7 +521,7 @@ def timeline(
             linked = {r["event_id"] for r in rows if r["doc_id"] == doc_id and r["event_id"]}
             rows += _document_rows(lead, doc_id, dct, compiled, spans, linked, year_kinds)
     for r in rows:
-        r["occurrence"] = _is_occurrence(r)
+        r["occurrence"] = _is_occurrence(r, rules)
     df = pd.DataFrame(rows, columns=TIMELINE_COLUMNS, dtype=object)
     if len(df):
         df = in_date_range(df, lo, hi)
@@ -450,12 +554,17 @@ def in_date_range(df: pd.DataFrame, lo: Any, hi: Any) -> pd.DataFrame:
     return df.drop(columns="_lo").reset_index(drop=True)
 
 
-def _is_occurrence(row: dict[str, Any]) -> bool:
+def _is_occurrence(row: dict[str, Any], rules: Any = None) -> bool:
     """False for a catalog link without a date in its sentence to a long-running event
     ("the prolonged stalemate of the six-party talks", "troops in the Kursk region"):
-    the sentence names the process, it does not date something that happened."""
+    the sentence names the process, it does not date something that happened; and for
+    one in a sentence that narrates nothing (no past or future cue of ``tense.toml``: "The
+    Singapore summit does remain very relevant"): the event is the topic, not an
+    occurrence."""
     if row["kind"] != "catalog" or row["how"] != "catalog":
         return True
+    if rules is not None and sentence_tense(row["quote"], rules)[0] == "present":
+        return False
     lo = _dates.interval(row["date_start"])[0]
     hi = _dates.interval(row["date_end"])[1]
     return (hi - lo).days <= PROCESS_DAYS

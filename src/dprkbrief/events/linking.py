@@ -41,7 +41,7 @@ LINK_COLUMNS = [
     "event_date",
 ]
 _KINDS = ("alias", "pattern", "context", "dated", "year_kind")
-HOWS = ("explicit", "relative", "catalog", "differs", "document")
+HOWS = ("explicit", "relative", "catalog", "differs", "document", "narrative")
 
 
 @dataclass(frozen=True)
@@ -238,7 +238,29 @@ def _start(ev: _Event) -> date:
     return _dates.interval(ev.date)[0]
 
 
-def _link(ev: _Event, m: re.Match | tuple[str, int, int], kind: str, timexes, support) -> dict:
+# the words that may join an event's name to its date: "the summit in 2016", "the talks of
+# March 2019", "the summit on June 12", "2016's summit"
+_JOIN = re.compile(r"^[\s,]*(?:(?:in|of|on|held\s+in|held\s+on|from)\s+)?$|^['’]s\s+$", re.I)
+
+
+def _attached(text: str, cs: int, ce: int, t: Timex) -> bool:
+    """True if date ``t`` is written right next to the cue [cs, ce) ("the Singapore summit in
+    2016", "the June 2018 summit" is inside the cue), so it dates the named occurrence."""
+    if t.start >= ce:
+        return bool(_JOIN.match(text[ce : t.start]))
+    if t.end <= cs:
+        return bool(_JOIN.match(text[t.end : cs])) and not text[t.end : cs].strip(" ,")
+    return False
+
+
+def _link(
+    ev: _Event,
+    m: re.Match | tuple[str, int, int],
+    kind: str,
+    timexes,
+    support,
+    text: str = "",
+) -> dict:
     cue, cs, ce = (m.group(0), m.start(), m.end()) if isinstance(m, re.Match) else m
     date, precision, how, timex = ev.date, ev.precision, "catalog", None
     chosen = None
@@ -257,8 +279,13 @@ def _link(ev: _Event, m: re.Match | tuple[str, int, int], kind: str, timexes, su
         if not t.lo <= _start(ev) <= t.hi:  # the sentence's own date is another day
             date, precision = t.value, t.precision
     elif timexes:  # the sentence states a date the catalog does not have: say so
-        t = min(timexes, key=lambda x: abs(x.start - cs))
+        near = min(range(len(timexes)), key=lambda i: abs(timexes[i].start - cs))
+        t = timexes[near]
         how, timex = "differs", t.value
+        if cs <= t.start and t.end <= ce:  # the cue itself names the date ("the September
+            chosen = near  # agreement"): the catalog resolves it, no mention of its own
+        elif _attached(text, cs, ce, t):  # "the Singapore summit in 2016": the date the
+            chosen, date, precision = near, t.value, t.precision  # sentence states wins
     return {
         "event_id": ev.event_id,
         "label": ev.label,
@@ -299,7 +326,7 @@ def match_sentence(
             if kind == "context" and not compatible:
                 if timexes or not any(r.search(ctx) for r in ev.requires):
                     continue
-            found.append((ev, _link(ev, m, kind, timexes, compatible), compatible))
+            found.append((ev, _link(ev, m, kind, timexes, compatible, text), compatible))
             break
     # a date that names one linked event exactly does not support generic cues of others
     exact = {

@@ -86,6 +86,7 @@ class Context:
         self.stated_pos = -(10**9)
         self.last_day: _dt.date | None = None  # the last explicit day (narrative reference)
         self.narrating = False  # resolving against last_day, not the DCT
+        self.weekdays: dict[int, _dt.date] = {}  # ISO weekday -> the day it last named
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         if self._bounds is None:
@@ -153,6 +154,21 @@ class Context:
                 if best:
                     return best[1]
         return None
+
+
+def sentence_tense(text: str, dr: DateRules) -> tuple[str, re.Match | None]:
+    """The tense of a whole sentence from the cues of ``tense.toml``: ``future`` (a future
+    cue anywhere), ``past`` (a strong past cue, else a weak one: "-ed" forms, irregular past
+    forms) or ``present`` (none), with the cue that decided it (None for present). Used to
+    tell a sentence that narrates ("Both leaders expressed optimism") from one that names
+    a topic ("The Singapore summit does remain relevant")."""
+    m = dr.future.search(text)
+    if m:
+        return "future", m
+    m = dr.past.search(text) or dr.weak_past.search(text)
+    if m:
+        return "past", m
+    return "present", None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -451,10 +467,21 @@ def _fn_weekday(args: list[str], ctx: Context, start: int, end: int) -> str | No
         return f"XXXX-WXX-{wd}"
     if mode == "local" and (wd - dct.isoweekday()) % 7 == 1:
         # "Wednesday local time" in a piece dated Tuesday: tomorrow where it happened
-        return cal.format_date(cal.add_days(dct, 1) or dct)
+        day = cal.add_days(dct, 1) or dct
+        ctx.weekdays[wd] = day
+        return cal.format_date(day)
+    tense = ctx.tense(start, end) if mode in ("tense", "local", "last") else None
+    seen = ctx.weekdays.get(wd) if mode in ("tense", "local", "last") else None
+    if seen is not None and seen > dct:
+        # one story, one Wednesday: a bare weekday named again ("Before Wednesday's test")
+        # is the coming day its last mention was resolved to ("early Wednesday local
+        # time", "will meet Thursday"), not the one a week before
+        return seen.isoformat()
     if mode in ("tense", "local"):
-        mode = WEEKDAY_BY_TENSE.get(ctx.tense(start, end), "near")
+        mode = WEEKDAY_BY_TENSE.get(tense, "near")
     day = cal.add_days(dct, cal.weekday_shift(dct, wd, mode))
+    if day is not None:
+        ctx.weekdays[wd] = day
     return day.isoformat() if day else None
 
 
