@@ -286,3 +286,16 @@ def test_sentence_tense_reads_the_whole_sentence():
         "present",
         None,
     )
+
+
+def test_today_quoted_from_where_it_happened_is_the_local_day():
+    text = (
+        "North Korea fired a missile early Wednesday local time.\n"
+        "“It fired a missile early this morning,” an official in Seoul said. "
+        "Officials here spoke this morning."
+    )
+    got = [r["value"] for r in tag_dates_records(text, dct="2017-11-28")]
+    assert got == ["2017-11-29", "2017-11-29TMO", "2017-11-28TMO"]
+    # without a local-time date the quoted morning is the DCT's
+    got = [r["value"] for r in tag_dates_records(text.split("\n", 1)[1], dct="2017-11-28")]
+    assert got == ["2017-11-28TMO", "2017-11-28TMO"]

@@ -498,11 +498,12 @@ def test_a_long_running_event_named_without_a_date_is_not_an_occurrence():
     assert em.at["six_party_talks", "n_mentions"] == 2
 
 
-NEWS = (
+SUMMIT_NEWS = (
     "SINGAPORE (AP) — The two leaders left Singapore Tuesday after their summit. "
     "Both leaders expressed optimism throughout five hours of talks. "
     "Kim, for his part, said: “The world will see a major change.” "
-    "Then he was off to Guam on the way back.\n\n"
+    "Then he was off to Guam on the way back. "
+    "The official, who spoke on condition of anonymity, said they had not yet met.\n\n"
     "The details appear yet to be determined. "
     "During his press conference, Trump acknowledged that it would take time.\n"
 )
@@ -510,20 +511,21 @@ NEWS = (
 
 def test_news_narrative_takes_the_story_day():
     corpus = dprkbrief.corpus_from_texts(
-        {"n": NEWS}, metadata={"n": {"date": "2018-06-12", "genre": "news"}}
+        {"n": SUMMIT_NEWS}, metadata={"n": {"date": "2018-06-12", "genre": "news"}}
     )
     tl = _timeline(corpus)
     nar = tl[tl["how"] == "narrative"]
     assert set(nar["date"]) == {"2018-06-12"}
     assert set(nar["cue_kind"]) == {"narrative"} and set(nar["kind"]) == {"dated_mention"}
     assert [q[:10] for q in nar["quote"]] == ["Both leade", "Kim, for h", "Then he wa"]
-    # a present-tense sentence ends the narrative: the press conference gets no row
+    # a negated sentence reports no occurrence; a present-tense one ends the narrative: the
+    # press conference gets no row
     assert not nar["quote"].str.startswith("During").any()
     for r in nar.itertuples():  # the cue is the verb that makes it narrative
-        assert NEWS[r.cue_start : r.cue_end] == r.cue
+        assert SUMMIT_NEWS[r.cue_start : r.cue_end] == r.cue
     # an op-ed or analysis tells no day's story; nor does a news report without a day
     for meta in ({"date": "2018-06-12", "genre": "analysis"}, {"date": "2018-06", "genre": "news"}):
-        other = _timeline(dprkbrief.corpus_from_texts({"n": NEWS}, metadata={"n": meta}))
+        other = _timeline(dprkbrief.corpus_from_texts({"n": SUMMIT_NEWS}, metadata={"n": meta}))
         assert "narrative" not in set(other["how"])
 
 

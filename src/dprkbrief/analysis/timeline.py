@@ -302,6 +302,7 @@ def _headline_repeats(rows: list[dict[str, Any]], front_end: int) -> list[dict[s
 # sentences that narrate the story's day in a news report: past tense, no date of their own
 _NARRATIVE_GENRES = frozenset({"news"})
 _QUOTE_OPEN = tuple("\"“‘'")
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\b|n['’]t\b", re.I)
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 
 
@@ -325,7 +326,8 @@ def _narrative_rows(
     precision) or the lead's own date when that lies within a day of it ("early Wednesday
     local time" in a report dated Tuesday). Direct quotations and questions are skipped;
     a sentence that already has a dated row gets none. Op-eds, analyses, interviews and
-    transcripts get none: their narrative is not of one day."""
+    transcripts get none: their narrative is not of one day. A negated sentence ("had not
+    yet joined the fighting") reports no occurrence and gets none."""
     if meta.get("genre") not in _NARRATIVE_GENRES or meta.get("spoken") or not ref:
         return []
     iv = _dates.interval(ref)
@@ -345,6 +347,8 @@ def _narrative_rows(
             continue
         if text.startswith(_QUOTE_OPEN) or text.endswith("?") or len(text.split()) < 5:
             continue
+        if _NEGATED.search(_QUOTED.sub(" ", text)):
+            continue  # "had not yet joined the fighting": no occurrence (TimeML polarity NEG)
         # the narrator's tense: quoted words ("promised: “The world will see ...”") are
         # another speaker's
         tense, cue = sentence_tense(_QUOTED.sub(lambda m: " " * len(m.group(0)), text), rules)

@@ -87,6 +87,7 @@ class Context:
         self.last_day: _dt.date | None = None  # the last explicit day (narrative reference)
         self.narrating = False  # resolving against last_day, not the DCT
         self.weekdays: dict[int, _dt.date] = {}  # ISO weekday -> the day it last named
+        self.local_day: _dt.date | None = None  # "Wednesday local time" a day after the DCT
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         if self._bounds is None:
@@ -313,8 +314,19 @@ def occurrences(rec: Recurrence, years: range) -> list[_dt.date]:
 ValueFn = Callable[[list[str], Context, int, int], "str | None"]
 
 
+def _in_quote(text: str, start: int) -> bool:
+    """Whether ``start`` lies inside a direct quotation opened earlier in its paragraph."""
+    para = text[text.rfind("\n", 0, start) + 1 : start]
+    return para.count("“") > para.count("”") or para.count('"') % 2 == 1
+
+
 def _fn_ref(args: list[str], ctx: Context, start: int, end: int) -> str | None:
-    return ref(args[0], _int_or_none(args[1]) if len(args) > 1 else 0, ctx.dct, ctx.prec)
+    off = _int_or_none(args[1]) if len(args) > 1 else 0
+    if args[0] == "D" and off == 0 and ctx.local_day is not None and _in_quote(ctx.text, start):
+        # "early this morning" quoted from where it happened, the story dated by "Wednesday
+        # local time" a day after the DCT: that speaker's today is the local day
+        return ref("D", 0, ctx.local_day, "day")
+    return ref(args[0], off, ctx.dct, ctx.prec)
 
 
 def _fn_dur(args: list[str], ctx: Context, start: int, end: int) -> str | None:
@@ -468,7 +480,7 @@ def _fn_weekday(args: list[str], ctx: Context, start: int, end: int) -> str | No
     if mode == "local" and (wd - dct.isoweekday()) % 7 == 1:
         # "Wednesday local time" in a piece dated Tuesday: tomorrow where it happened
         day = cal.add_days(dct, 1) or dct
-        ctx.weekdays[wd] = day
+        ctx.weekdays[wd] = ctx.local_day = day
         return cal.format_date(day)
     tense = ctx.tense(start, end) if mode in ("tense", "local", "last") else None
     seen = ctx.weekdays.get(wd) if mode in ("tense", "local", "last") else None
