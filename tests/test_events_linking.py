@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+import dprkbrief
 from dprkbrief.errors import DprkbriefWarning, ParameterError
 from dprkbrief.events import dates, linking
 from dprkbrief.events.linking import LINK_COLUMNS, alias_regex, find_dates, link_events
@@ -231,3 +232,28 @@ def test_time_expressions_give_their_day_only_with_a_part_of_the_day():
     assert [(t.text, t.value, t.precision) for t in timexes] == [
         ("This morning", "2002-10-20", "day")
     ]
+
+
+_MK = [ex for e in _YK for ex in e.get("month_examples", [])]
+
+
+@pytest.mark.parametrize("ex", _MK, ids=[ex["text"][:40] + ex["dct"] for ex in _MK])
+def test_month_kind_examples(ex):
+    from dprkbrief.events.linking import find_dates, month_kind_links, resolve_events
+
+    _, compiled = resolve_events(None)
+    timexes, _ = find_dates(ex["text"], ex["dct"])
+    rows, used = month_kind_links(ex["text"], compiled, timexes, ex["dct"])
+    assert [r["event_id"] for r in rows] == ([ex["event"]] if ex["event"] else [])
+    if rows:  # the month's own timex (the tagger's nearest September) is replaced
+        assert used and rows[0]["cue_kind"] == "month_kind" and rows[0]["how"] == "relative"
+
+
+def test_month_kind_in_the_timeline_replaces_the_month_mention():
+    tl = dprkbrief.timeline(
+        dprkbrief.corpus_from_texts(
+            {"h": "It involves the complete implementation of the September agreement.\n"},
+            metadata={"h": {"date": "2006-11-29"}},
+        )
+    )
+    assert list(zip(tl["event_id"], tl["date"])) == [("joint_statement_2005", "2005-09-19")]

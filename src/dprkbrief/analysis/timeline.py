@@ -25,6 +25,7 @@ from ..events.linking import (
     find_dates,
     load_year_kinds,
     match_sentence,
+    month_kind_links,
     resolve_events,
 )
 from ..segment import PROSE_KINDS
@@ -478,6 +479,15 @@ def timeline(
             links, used = match_sentence(
                 s.text, compiled, local, context=context, year_kinds=year_kinds
             )
+            more, more_used = month_kind_links(
+                s.text,
+                compiled,
+                local,
+                dct,
+                linked={x["event_id"] for x in links},
+                year_kinds=year_kinds,
+            )
+            links, used = links + more, used | more_used
             base = _base(s, doc_id, dct)
             first = len(rows)
             for link in links:
