@@ -502,6 +502,7 @@ SUMMIT_NEWS = (
     "SINGAPORE (AP) — The two leaders left Singapore Tuesday after their summit. "
     "Both leaders expressed optimism throughout five hours of talks. "
     "Kim, for his part, said: “The world will see a major change.” "
+    "“The talks went well. We agreed on much of the text,” an aide said. "
     "Then he was off to Guam on the way back. "
     "The official, who spoke on condition of anonymity, said they had not yet met.\n\n"
     "The details appear yet to be determined. "

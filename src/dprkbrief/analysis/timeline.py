@@ -30,7 +30,7 @@ from ..events.linking import (
 )
 from ..segment import PROSE_KINDS
 from ..segment.datelines import is_occasion
-from ..temporal.resolve import sentence_tense
+from ..temporal.resolve import in_quotation, sentence_tense
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -314,6 +314,7 @@ def _narrative_rows(
     *,
     dct: str | None,
     rules: Any,
+    doc_text: str = "",
 ) -> list[dict[str, Any]]:
     """``how="narrative"`` rows of one news report (genre ``news`` in its metadata, not the
     record of a spoken event): HeidelTime's news mode read at sentence level. The lead --
@@ -348,6 +349,8 @@ def _narrative_rows(
             continue
         if text.startswith(_QUOTE_OPEN) or text.endswith("?") or len(text.split()) < 5:
             continue
+        if in_quotation(doc_text, int(s.start)):
+            continue  # the second sentence of a quotation: another speaker's words
         if _NEGATED.search(_QUOTED.sub(" ", text)):
             continue  # "had not yet joined the fighting": no occurrence (TimeML polarity NEG)
         # the narrator's tense: quoted words ("promised: “The world will see ...”") are
@@ -526,7 +529,7 @@ def timeline(
                     )
                 )
             seq.append((s, local, rows[first:]))
-        rows += _narrative_rows(seq, corpus[doc_id].meta, ref, dct=dct, rules=rules)
+        rows += _narrative_rows(seq, corpus[doc_id].meta, ref, dct=dct, rules=rules, doc_text=text)
         rows[doc_first:] = _headline_repeats(rows[doc_first:], front_end.get(doc_id, len(text)))
         lead = leads.get(doc_id)
         if lead is not None and kinds is not None:

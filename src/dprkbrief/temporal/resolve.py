@@ -314,7 +314,7 @@ def occurrences(rec: Recurrence, years: range) -> list[_dt.date]:
 ValueFn = Callable[[list[str], Context, int, int], "str | None"]
 
 
-def _in_quote(text: str, start: int) -> bool:
+def in_quotation(text: str, start: int) -> bool:
     """Whether ``start`` lies inside a direct quotation opened earlier in its paragraph."""
     para = text[text.rfind("\n", 0, start) + 1 : start]
     return para.count("“") > para.count("”") or para.count('"') % 2 == 1
@@ -322,7 +322,7 @@ def _in_quote(text: str, start: int) -> bool:
 
 def _fn_ref(args: list[str], ctx: Context, start: int, end: int) -> str | None:
     off = _int_or_none(args[1]) if len(args) > 1 else 0
-    if args[0] == "D" and off == 0 and ctx.local_day is not None and _in_quote(ctx.text, start):
+    if args[0] == "D" and off == 0 and ctx.local_day is not None and in_quotation(ctx.text, start):
         # "early this morning" quoted from where it happened, the story dated by "Wednesday
         # local time" a day after the DCT: that speaker's today is the local day
         return ref("D", 0, ctx.local_day, "day")
@@ -567,7 +567,17 @@ def _fn_year_end(args: list[str], ctx: Context, start: int, end: int) -> str | N
     return f"{y:04d}" if first < y <= cal.MAX_YEAR else None
 
 
+def _fn_daysago(args: list[str], ctx: Context, start: int, end: int) -> str | None:
+    """The ISO week holding the day N days before the reference day: "the other night" is
+    a few days back, and a week is as precise as those words are."""
+    if ctx.dct is None or ctx.prec != "day":
+        return "PAST_REF"
+    day = cal.add_days(ctx.dct, -int(args[0]))
+    return cal.iso_week(day) if day else None
+
+
 FUNCTIONS: dict[str, ValueFn] = {
+    "daysago": _fn_daysago,
     "ref": _fn_ref,
     "dur": _fn_dur,
     "weekof": _fn_weekof,
@@ -587,7 +597,9 @@ FUNCTIONS: dict[str, ValueFn] = {
 }
 # value functions resolved against a reference date: in narrative genre that is the last
 # explicit day mentioned, not the DCT
-_RELATIVE = frozenset({"ref", "weekday", "month", "monthday", "season", "holiday", "weekof"})
+_RELATIVE = frozenset(
+    {"ref", "weekday", "month", "monthday", "season", "holiday", "weekof", "daysago"}
+)
 
 _COMPLETE = re.compile(r"(\d{4})-(\d\d)-(\d\d)(T.*)?")
 _YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d\d))?")
