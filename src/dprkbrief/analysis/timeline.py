@@ -286,6 +286,38 @@ def _document_rows(
     return out
 
 
+def _term_row(s: Any, base: dict[str, Any], dct: str | None, previous: Any) -> Any:
+    """A ``dated_mention`` row for a period of an office-holder's term the sentence names
+    ("In its first six months, the Obama Administration ...": 2009), with the period (for a
+    "later six months" after it), or None. See ``dprkbrief.events.terms``."""
+    from ..events.terms import term_period
+
+    got = term_period(str(s.text), dct, previous=previous)
+    if got is None:
+        return None
+    m, value, precision, period = got
+    iv = _dates.interval(value)
+    row = dict(
+        base,
+        event_id=None,
+        label=_excerpt(s.text, m.start(), m.end()),
+        date=value,
+        precision=precision,
+        category=None,
+        kind="dated_mention",
+        cue=m.group(0),
+        cue_kind="term",
+        cue_start=int(s.start + m.start()),
+        cue_end=int(s.start + m.end()),
+        how="relative",
+        timex=value,
+        date_start=iv[0].isoformat(),
+        date_end=iv[1].isoformat(),
+        event_date=None,
+    )
+    return row, period
+
+
 def _headline_repeats(rows: list[dict[str, Any]], front_end: int) -> list[dict[str, Any]]:
     """The rows of one document without those of a headline that the story repeats: a
     heading before the first long prose paragraph ("Powell Says 1994 Accord With North
@@ -409,10 +441,13 @@ def timeline(
     date the sentence states, else the catalog date), precision, kind
     (catalog|dated_mention), doc_id, doc_date, speaker, seg_id (the sentence), start, end,
     quote (== text[start:end], the sentence), cue (the matched text), how
-    (explicit|relative|catalog|differs|document, see ``link_events``; ``document``: the
-    title or first paragraph names the event the report is about), cue_kind
-    (alias|pattern|context|dated|year_kind|date), cue_start, cue_end (absolute offsets of
-    the cue), timex (date value found in the sentence, or None), category, date_start,
+    (explicit|relative|catalog|differs|document|narrative, see ``link_events``;
+    ``document``: the title or first paragraph names the event the report is about;
+    ``narrative``: a news report's sentence without a date of its own narrating the story's
+    day, see ``_narrative_rows``), cue_kind (alias|pattern|context|dated|year_kind|
+    month_kind|date|term|narrative; ``term``: "in its first six months" of a named
+    administration; ``narrative``: the verb that makes the sentence narrate), cue_start,
+    cue_end (absolute offsets of the cue), timex (date value found in the sentence, or None), category, date_start,
     date_end (ISO bounds of the row's date, spans for span events), seg_kind (the segment
     kind of the sentence), event_date (the catalog date of a linked event, else None),
     occurrence (False when a sentence names a long-running catalog event -- longer than
@@ -467,6 +502,7 @@ def timeline(
                 stacklevel=2,
             )
         seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]] = []
+        term_prev: dict[Any, Any] = {}  # per paragraph: the term period named last
         doc_first = len(rows)
         for s in group.itertuples(index=False):
             local = [
@@ -528,6 +564,10 @@ def timeline(
                         event_date=None,
                     )
                 )
+            term = _term_row(s, base, dct, term_prev.get(s.paragraph_id))
+            if term is not None and not any(r["kind"] == "dated_mention" for r in rows[first:]):
+                rows.append(term[0])
+                term_prev[s.paragraph_id] = term[1]
             seq.append((s, local, rows[first:]))
         rows += _narrative_rows(seq, corpus[doc_id].meta, ref, dct=dct, rules=rules, doc_text=text)
         rows[doc_first:] = _headline_repeats(rows[doc_first:], front_end.get(doc_id, len(text)))
