@@ -592,3 +592,30 @@ def test_the_date_written_next_to_an_event_name_wins_and_is_no_second_row():
         "2018-06-12",
         "differs",
     )
+
+
+def test_a_past_sentence_dated_after_the_document_warns_and_keeps_the_row():
+    text = "KIM AND TRUMP IN HANOI\n\nThe envoys met in Hanoi on March 5, 2031, officials said.\n"
+    corpus = dprkbrief.corpus_from_texts({"f": text}, metadata={"f": {"date": "2019-03-07"}})
+    with pytest.warns(DprkbriefWarning, match=r"'f'.*after the document date 2019-03-07.*2031"):
+        tl = dprkbrief.timeline(corpus)
+    assert "2031-03-05" in set(tl["date"])
+    # a future sentence about a later date is no error
+    ok = "Talks\n\nThe envoys will meet in Hanoi on March 5, 2031, officials said.\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dprkbrief.timeline(
+            dprkbrief.corpus_from_texts({"g": ok}, metadata={"g": {"date": "2019-03-07"}})
+        )
+
+
+def test_a_headline_without_a_verb():
+    # no verb, no tense: the headline names the event (document pass); the story's own
+    # sentence dates it; the headline adds no second row
+    text = (
+        "KIM AND TRUMP IN HANOI\n\nTrump and Kim met in Hanoi on February 27, 2019, for "
+        "a second summit that ended without a deal the next day, officials said.\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"h": text}, metadata={"h": {"date": "2019-03-01"}}))
+    assert list(tl["seg_kind"]).count("title") == 0
+    assert (tl["event_id"] == "hanoi_summit").sum() == 1

@@ -318,6 +318,23 @@ def _term_row(s: Any, base: dict[str, Any], dct: str | None, previous: Any) -> A
     return row, period
 
 
+def _future_in_past(rows: list[dict[str, Any]], dct: str | None, rules: Any) -> list[str]:
+    """Dates a past-tense sentence states that lie after the document date ("The envoys
+    met in Hanoi on March 5, 2031" in a 2019 report): the text or the document date is
+    wrong; the caller warns and keeps the rows (never a silent drop)."""
+    iv = _dates.interval(dct) if dct else None
+    if iv is None:
+        return []
+    out = []
+    for r in rows:
+        if r["how"] != "explicit" or r["kind"] != "dated_mention":
+            continue
+        lo = _dates.interval(r["date_start"])[0]
+        if lo > iv[1] and sentence_tense(r["quote"], rules)[0] == "past":
+            out.append(f"{r['cue']!r} in {_excerpt(r['quote'], 0, 0, 60)!r}")
+    return out
+
+
 def _headline_repeats(rows: list[dict[str, Any]], front_end: int) -> list[dict[str, Any]]:
     """The rows of one document without those of a headline that the story repeats: a
     heading before the first long prose paragraph ("Powell Says 1994 Accord With North
@@ -571,6 +588,15 @@ def timeline(
             seq.append((s, local, rows[first:]))
         rows += _narrative_rows(seq, corpus[doc_id].meta, ref, dct=dct, rules=rules, doc_text=text)
         rows[doc_first:] = _headline_repeats(rows[doc_first:], front_end.get(doc_id, len(text)))
+        late = _future_in_past(rows[doc_first:], dct, rules)
+        if late:
+            warnings.warn(
+                f"document {doc_id!r}: {len(late)} past-tense sentence(s) state a date after the "
+                f"document date {dct} ({'; '.join(late[:3])}); the rows keep the stated date: "
+                "check the text (a typo?) or the document date in the corpus catalog.toml",
+                DprkbriefWarning,
+                stacklevel=2,
+            )
         lead = leads.get(doc_id)
         if lead is not None and kinds is not None:
             lead = lead[lead["kind"].isin(allowed)]
