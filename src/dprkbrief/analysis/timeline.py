@@ -179,7 +179,12 @@ def _check_kinds(kinds: Any) -> set[str]:
 
 
 def _front_date(
-    text: str, t: Timex, spoken: bool = False, rules: Any = None, front: bool = True
+    text: str,
+    t: Timex,
+    spoken: bool = False,
+    rules: Any = None,
+    front: bool = True,
+    cache: dict[str, Any] | None = None,
 ) -> bool:
     """True if ``t`` dates the document rather than an event: on its line, a line that is
     little more than a date ("03/23/2010 05:12 am ET", "By Jane Roe, March 3, 2020"), a date
@@ -196,11 +201,18 @@ def _front_date(
     hi = text.find("\n", t.end)
     line = text[lo : hi if hi >= 0 else len(text)]
     s, e = t.start - lo, t.end - lo
-    span = dateline_span(line, rules)
+    # one reading per line (``cache``): a line holding many dates is read once, not once
+    # per date
+    got = cache.get(line) if cache is not None else None
+    if got is None:
+        got = (dateline_span(line, rules), list(stated_dates(line, rules)))
+        if cache is not None:
+            cache[line] = got
+    span, stated = got
     if span is not None and s < span[1]:
         return True
     words = re.compile(r"[A-Za-z]{2,}")
-    for i, d in enumerate(stated_dates(line, rules)):
+    for i, d in enumerate(stated):
         if d.start < e and s < d.end:
             rest = words.findall(line[: d.start] + " " + line[d.end :])
             # a bare date line in the front matter (a chronology line further down,
@@ -520,6 +532,7 @@ def timeline(
             )
         seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]] = []
         term_prev: dict[Any, Any] = {}  # per paragraph: the term period named last
+        line_cache: dict[str, Any] = {}  # date-line readings of this document's lines
         doc_first = len(rows)
         for s in group.itertuples(index=False):
             local = [
@@ -528,7 +541,7 @@ def timeline(
                 if t.start >= s.start and t.end <= s.end
             ]
             front = s.start < front_end.get(doc_id, len(text)) and s.kind not in _LIST_KINDS
-            local = [t for t in local if not _front_date(s.text, t, spoken, dl, front)]
+            local = [t for t in local if not _front_date(s.text, t, spoken, dl, front, line_cache)]
             if spoken and local and dct and is_occasion(s.text, dl):  # "thanks for coming today"
                 local = [t for t in local if not (t.relative and t.value == str(dct)[:10])]
             context = para_text.get(s.paragraph_id) if s.paragraph_id else None
