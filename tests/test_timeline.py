@@ -619,3 +619,13 @@ def test_a_headline_without_a_verb():
     tl = _timeline(dprkbrief.corpus_from_texts({"h": text}, metadata={"h": {"date": "2019-03-01"}}))
     assert list(tl["seg_kind"]).count("title") == 0
     assert (tl["event_id"] == "hanoi_summit").sum() == 1
+
+
+def test_a_forecast_in_reported_speech_is_no_future_date_error():
+    text = "Talks\n\nAn analyst said sanctions relief was unlikely before 2024, officials said.\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tl = dprkbrief.timeline(
+            dprkbrief.corpus_from_texts({"f": text}, metadata={"f": {"date": "2022-05-05"}})
+        )
+    assert "2024" in set(tl["date"])

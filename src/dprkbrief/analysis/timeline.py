@@ -342,9 +342,19 @@ def _future_in_past(rows: list[dict[str, Any]], dct: str | None, rules: Any) -> 
         if r["how"] != "explicit" or r["kind"] != "dated_mention":
             continue
         lo = _dates.interval(r["date_start"])[0]
-        if lo > iv[1] and sentence_tense(r["quote"], rules)[0] == "past":
+        before = r["quote"][: r["cue_start"] - r["start"]]
+        # only the date of the occurrence itself ("met ... on March 5, 2031"), not a
+        # deadline or forecast in reported speech ("unlikely before 2024")
+        if (
+            lo > iv[1]
+            and _OCCURRENCE_DATE.search(before)
+            and sentence_tense(r["quote"], rules)[0] == "past"
+        ):
             out.append(f"{r['cue']!r} in {_excerpt(r['quote'], 0, 0, 60)!r}")
     return out
+
+
+_OCCURRENCE_DATE = re.compile(r"\b(?:on|in)\s+(?:the\s+)?$", re.I)
 
 
 def _headline_repeats(rows: list[dict[str, Any]], front_end: int) -> list[dict[str, Any]]:
