@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+import dprkbrief
 from dprkbrief.errors import DprkbriefWarning, ParameterError
 from dprkbrief.events import dates, linking
 from dprkbrief.events.linking import LINK_COLUMNS, alias_regex, find_dates, link_events
@@ -231,3 +232,74 @@ def test_time_expressions_give_their_day_only_with_a_part_of_the_day():
     assert [(t.text, t.value, t.precision) for t in timexes] == [
         ("This morning", "2002-10-20", "day")
     ]
+
+
+_MK = [ex for e in _YK for ex in e.get("month_examples", [])]
+
+
+@pytest.mark.parametrize("ex", _MK, ids=[ex["text"][:40] + ex["dct"] for ex in _MK])
+def test_month_kind_examples(ex):
+    from dprkbrief.events.linking import find_dates, month_kind_links, resolve_events
+
+    _, compiled = resolve_events(None)
+    timexes, _ = find_dates(ex["text"], ex["dct"])
+    rows, used = month_kind_links(ex["text"], compiled, timexes, ex["dct"])
+    assert [r["event_id"] for r in rows] == ([ex["event"]] if ex["event"] else [])
+    if rows:  # the month's own timex (the tagger's nearest September) is replaced
+        assert used and rows[0]["cue_kind"] == "month_kind" and rows[0]["how"] == "relative"
+
+
+def test_month_kind_in_the_timeline_replaces_the_month_mention():
+    tl = dprkbrief.timeline(
+        dprkbrief.corpus_from_texts(
+            {"h": "It involves the complete implementation of the September agreement.\n"},
+            metadata={"h": {"date": "2006-11-29"}},
+        )
+    )
+    assert list(zip(tl["event_id"], tl["date"])) == [("joint_statement_2005", "2005-09-19")]
+
+
+_TERM = load_toml(resource_path("events", "linking.toml"))["term"]
+
+
+@pytest.mark.parametrize("ex", _TERM["examples"], ids=[e["text"][:30] for e in _TERM["examples"]])
+def test_term_examples(ex):
+    import re as _re
+
+    from dprkbrief.events.terms import term_period
+
+    sents = _re.split(r"(?<=\.)\s+(?=[A-Z])", ex["text"])
+    previous = None
+    if len(sents) > 1:
+        previous = term_period(sents[0], ex["dct"])[3]
+    got = term_period(sents[-1], ex["dct"], previous=previous)
+    assert (got[1] if got else "") == ex["value"]
+
+
+def test_bad_term_rules_name_the_fix(tmp_path):
+    from dprkbrief.errors import RuleFileError
+    from dprkbrief.events.terms import load_term_rules
+
+    path = tmp_path / "linking.toml"
+    path.write_text("[term]\nperiod = '(unclosed'\noffice = 'x'\n")
+    with pytest.raises(RuleFileError, match=r"\[term\] needs"):
+        load_term_rules(str(path))
+    path.write_text("[[year_kind]]\nnouns = ['pact']\ncategories = ['treaty']\n")
+    assert load_term_rules(str(path)) is None
+
+
+def test_term_rows_in_the_timeline():
+    text = (
+        "In its first six months, the Obama Administration met provocations with sanctions. "
+        "In the later six months, the Administration responded with patience.\n\n"
+        "In the later six months, nothing happened.\n"
+    )
+    tl = dprkbrief.timeline(
+        dprkbrief.corpus_from_texts({"t": text}, metadata={"t": {"date": "2010-03-23"}})
+    )
+    assert list(zip(tl["date"], tl["cue_kind"], tl["how"])) == [
+        ("2009", "term", "relative"),
+        ("2009", "term", "relative"),
+    ]  # the third paragraph's "later six months" follows nothing
+    for r in tl.itertuples():
+        assert text[r.cue_start : r.cue_end] == r.cue

@@ -254,3 +254,48 @@ def test_bad_dates_argument_names_the_fix(tmp_path):
         load_dates(tmp_path / "missing.toml")
     with pytest.raises(ParameterError, match="load_dates"):
         tag_dates_records("in 2019", dates=42)
+
+
+def test_a_weekday_named_again_is_the_day_it_named_before():
+    text = (
+        "North Korea fired a missile early Wednesday local time. Before Wednesday's test, "
+        "it had fired 22 missiles."
+    )
+    got = [r["value"] for r in tag_dates_records(text, dct="2017-11-28")]
+    assert got == ["2017-11-29", "2017-11-29"]
+    # an explicit "last Friday" in between moves the reference: a later bare Friday follows it
+    text = "It will expire Friday. It mailed a notice last Friday. Shares fell on Friday."
+    got = [r["value"] for r in tag_dates_records(text, dct="1989-10-30")]
+    assert got == ["1989-11-03", "1989-10-27", "1989-10-27"]
+
+
+def test_last_weekday_is_never_yesterday():
+    assert cal.weekday_shift(dt.date(2010, 3, 23), 1, "lastnamed") == -8  # Tue -> Monday
+    assert cal.weekday_shift(dt.date(2010, 3, 23), 5, "lastnamed") == -4  # Tue -> Friday
+    assert cal.weekday_shift(dt.date(2010, 3, 22), 1, "lastnamed") == -7  # Mon -> Monday
+
+
+def test_sentence_tense_reads_the_whole_sentence():
+    from dprkbrief.temporal.resolve import sentence_tense
+
+    dr = load_dates()
+    assert sentence_tense("Both leaders expressed optimism.", dr)[0] == "past"
+    assert sentence_tense("Then he was off to Guam.", dr)[1].group(0) == "was"
+    assert sentence_tense("The talks will resume.", dr)[0] == "future"
+    assert sentence_tense("The Singapore summit does remain very relevant.", dr) == (
+        "present",
+        None,
+    )
+
+
+def test_today_quoted_from_where_it_happened_is_the_local_day():
+    text = (
+        "North Korea fired a missile early Wednesday local time.\n"
+        "“It fired a missile early this morning,” an official in Seoul said. "
+        "Officials here spoke this morning."
+    )
+    got = [r["value"] for r in tag_dates_records(text, dct="2017-11-28")]
+    assert got == ["2017-11-29", "2017-11-29TMO", "2017-11-28TMO"]
+    # without a local-time date the quoted morning is the DCT's
+    got = [r["value"] for r in tag_dates_records(text.split("\n", 1)[1], dct="2017-11-28")]
+    assert got == ["2017-11-28TMO", "2017-11-28TMO"]

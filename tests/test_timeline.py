@@ -392,6 +392,11 @@ def test_news_datelines_and_headlines_are_not_mentions():
         "Talks went on.\n"
     )
     tl = _timeline(dprkbrief.corpus_from_texts({"d": text}))
+    # the lead tells the news of the dateline's day (a narrative row, not a dateline mention)
+    narrative = tl[tl["how"] == "narrative"]
+    assert list(narrative["date"]) == ["2024-12-26"]
+    assert narrative.iloc[0]["quote"].startswith("SEOUL, Dec. 26, 2024 (Reuters) - North Korea")
+    tl = tl[tl["how"] != "narrative"].reset_index(drop=True)
     assert list(tl["date"]) == ["1994-10-21", "2019-06"]
     assert tl.iloc[0]["how"] == "document" and tl.iloc[0]["seg_kind"] == "title"
     with_title = _timeline(dprkbrief.corpus_from_texts({"d": text}), kinds=["title", "body"])
@@ -406,7 +411,9 @@ def test_a_transcript_header_date_is_the_broadcast_event():
     row = tl[tl["date"] == "2002-10-20"]
     assert len(row) == 1 and row.iloc[0]["cue"] == "October 20, 2002"
     news = "Powell on the accord\nPublished: October 20, 2002\n\nThe deal is off, he said.\n"
-    assert _timeline(dprkbrief.corpus_from_texts({"t": news})).empty
+    got = _timeline(dprkbrief.corpus_from_texts({"t": news}))
+    # the publication line is no event; the lead is the news of that day (narrative)
+    assert list(zip(got["how"], got["quote"])) == [("narrative", "The deal is off, he said.")]
 
 
 def test_other_dates_of_a_linked_sentence_stay_mentions():
@@ -453,6 +460,9 @@ def test_chronology_lines_further_down_are_facts():
         "- June 12, 2018: Singapore summit\n- March 3, 2021: envoys meet again\n"
     )
     tl = _timeline(dprkbrief.corpus_from_texts({"k": text}))
+    # the publication line is no mention (the lead, read as news, is: how="narrative")
+    assert set(tl.loc[tl["how"] == "narrative", "quote"].str[:9]) <= {"The talks"}
+    tl = tl[tl["how"] != "narrative"]
     assert set(tl["date"]) == {"2018-06-12", "2021-03-03"}
     assert "2023-05-03" not in set(tl["date"])
 
@@ -486,3 +496,136 @@ def test_a_long_running_event_named_without_a_date_is_not_an_occurrence():
     # event_matrix still counts every mention of the process
     em = event_matrix(tl).set_index("event_id")
     assert em.at["six_party_talks", "n_mentions"] == 2
+
+
+SUMMIT_NEWS = (
+    "SINGAPORE (AP) — The two leaders left Singapore Tuesday after their summit. "
+    "Both leaders expressed optimism throughout five hours of talks. "
+    "Kim, for his part, said: “The world will see a major change.” "
+    "“The talks went well. We agreed on much of the text,” an aide said. "
+    "Then he was off to Guam on the way back. "
+    "The official, who spoke on condition of anonymity, said they had not yet met.\n\n"
+    "The details appear yet to be determined. "
+    "During his press conference, Trump acknowledged that it would take time.\n"
+)
+
+
+def test_news_narrative_takes_the_story_day():
+    corpus = dprkbrief.corpus_from_texts(
+        {"n": SUMMIT_NEWS}, metadata={"n": {"date": "2018-06-12", "genre": "news"}}
+    )
+    tl = _timeline(corpus)
+    nar = tl[tl["how"] == "narrative"]
+    assert set(nar["date"]) == {"2018-06-12"}
+    assert set(nar["cue_kind"]) == {"narrative"} and set(nar["kind"]) == {"dated_mention"}
+    assert [q[:10] for q in nar["quote"]] == ["Both leade", "Kim, for h", "Then he wa"]
+    # a negated sentence reports no occurrence; a present-tense one ends the narrative: the
+    # press conference gets no row
+    assert not nar["quote"].str.startswith("During").any()
+    for r in nar.itertuples():  # the cue is the verb that makes it narrative
+        assert SUMMIT_NEWS[r.cue_start : r.cue_end] == r.cue
+    # an op-ed or analysis tells no day's story; nor does a news report without a day
+    for meta in ({"date": "2018-06-12", "genre": "analysis"}, {"date": "2018-06", "genre": "news"}):
+        other = _timeline(dprkbrief.corpus_from_texts({"n": SUMMIT_NEWS}, metadata={"n": meta}))
+        assert "narrative" not in set(other["how"])
+
+
+def test_news_lead_without_a_date_is_the_story_day_and_a_dated_lead_moves_it():
+    lead = "The United States has unveiled a resolution on North Korea with new sanctions.\n"
+    corpus = dprkbrief.corpus_from_texts(
+        {"u": lead}, metadata={"u": {"date": "2016-02-25", "genre": "news"}}
+    )
+    tl = _timeline(corpus)
+    assert list(zip(tl["how"], tl["date"])) == [("narrative", "2016-02-25")]
+    local = (
+        "North Korea fired a ballistic missile early Wednesday local time, officials said.\n"
+        "The military carried out a strike drill minutes after the launch.\n"
+    )
+    corpus = dprkbrief.corpus_from_texts(
+        {"l": local}, metadata={"l": {"date": "2017-11-28", "genre": "news"}}
+    )
+    tl = _timeline(corpus)
+    assert list(zip(tl["how"], tl["date"])) == [
+        ("relative", "2017-11-29"),
+        ("narrative", "2017-11-29"),
+    ]
+
+
+def test_a_headline_the_story_repeats_adds_no_row():
+    text = (
+        "Powell Says 1994 Accord With North Korea Null, Void\n\n"
+        "Secretary of State Colin Powell says the 1994 accord with North Korea is effectively "
+        "null and void, after North Korean officials admitted to a secret program in a meeting "
+        "with a U.S. envoy earlier this month, officials in Washington told reporters today.\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"h": text}, metadata={"h": {"date": "2002-10-20"}}))
+    assert not (tl["seg_kind"] == "heading").any()
+    assert "agreed_framework" in set(tl["event_id"])
+
+
+def test_a_catalog_event_as_the_topic_of_a_present_sentence_is_no_occurrence():
+    tl = _timeline(
+        dprkbrief.corpus_from_texts(
+            {
+                "p": "The Singapore summit does remain very relevant to our talks.\n\n"
+                "In Singapore, Kim and Trump got to know each other at the summit.\n"
+            },
+            metadata={"p": {"date": "2019-06-07"}},
+        )
+    )
+    occ = dict(zip(tl["quote"].str[:5], tl["occurrence"]))
+    assert occ == {"The S": False, "In Si": True}
+
+
+def test_the_date_written_next_to_an_event_name_wins_and_is_no_second_row():
+    tl = _timeline(
+        dprkbrief.corpus_from_texts(
+            {"s": "I need not wind the clock back to the Singapore summit in 2016.\n"},
+            metadata={"s": {"date": "2019-06-07"}},
+        )
+    )
+    assert len(tl) == 1
+    row = tl.iloc[0]
+    assert (row["event_id"], row["date"], row["event_date"], row["how"]) == (
+        "singapore_summit",
+        "2016",
+        "2018-06-12",
+        "differs",
+    )
+
+
+def test_a_past_sentence_dated_after_the_document_warns_and_keeps_the_row():
+    text = "KIM AND TRUMP IN HANOI\n\nThe envoys met in Hanoi on March 5, 2031, officials said.\n"
+    corpus = dprkbrief.corpus_from_texts({"f": text}, metadata={"f": {"date": "2019-03-07"}})
+    with pytest.warns(DprkbriefWarning, match=r"'f'.*after the document date 2019-03-07.*2031"):
+        tl = dprkbrief.timeline(corpus)
+    assert "2031-03-05" in set(tl["date"])
+    # a future sentence about a later date is no error
+    ok = "Talks\n\nThe envoys will meet in Hanoi on March 5, 2031, officials said.\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dprkbrief.timeline(
+            dprkbrief.corpus_from_texts({"g": ok}, metadata={"g": {"date": "2019-03-07"}})
+        )
+
+
+def test_a_headline_without_a_verb():
+    # no verb, no tense: the headline names the event (document pass); the story's own
+    # sentence dates it; the headline adds no second row
+    text = (
+        "KIM AND TRUMP IN HANOI\n\nTrump and Kim met in Hanoi on February 27, 2019, for "
+        "a second summit that ended without a deal the next day, officials said.\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"h": text}, metadata={"h": {"date": "2019-03-01"}}))
+    assert list(tl["seg_kind"]).count("title") == 0
+    assert (tl["event_id"] == "hanoi_summit").sum() == 1
+
+
+def test_a_forecast_in_reported_speech_is_no_future_date_error():
+    text = "Talks\n\nAn analyst said sanctions relief was unlikely before 2024, officials said.\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tl = dprkbrief.timeline(
+            dprkbrief.corpus_from_texts({"f": text}, metadata={"f": {"date": "2022-05-05"}})
+        )
+    assert "2024" in set(tl["date"])

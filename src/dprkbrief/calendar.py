@@ -134,8 +134,9 @@ def weekday_shift(d: _dt.date, weekday: int, mode: str) -> int:
     """Days from ``d`` to the ISO ``weekday`` (1 = Monday) named relative to it.
 
     ``mode``: ``last`` the most recent on or before ``d``; ``next`` the coming one on or
-    after; ``lastweek``/``nextweek`` strictly before/after; ``near`` the nearest (ties
-    forward)."""
+    after; ``lastweek``/``nextweek`` strictly before/after; ``lastnamed`` strictly before
+    and not the day before (that day a writer calls "yesterday"); ``near`` the nearest
+    (ties forward)."""
     cur = d.isoweekday()
     if mode == "last":
         return -((cur - weekday) % 7)
@@ -143,6 +144,9 @@ def weekday_shift(d: _dt.date, weekday: int, mode: str) -> int:
         return (weekday - cur) % 7
     if mode == "lastweek":
         return -((cur - weekday) % 7 or 7)
+    if mode == "lastnamed":  # "last Monday" said on a Tuesday: yesterday would be "yesterday"
+        back = (cur - weekday) % 7 or 7
+        return -(back + 7 if back == 1 else back)
     if mode == "nextweek":
         return (weekday - cur) % 7 or 7
     delta = (weekday - cur) % 7

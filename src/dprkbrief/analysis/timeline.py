@@ -25,10 +25,12 @@ from ..events.linking import (
     find_dates,
     load_year_kinds,
     match_sentence,
+    month_kind_links,
     resolve_events,
 )
 from ..segment import PROSE_KINDS
 from ..segment.datelines import is_occasion
+from ..temporal.resolve import in_quotation, sentence_tense
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -177,7 +179,12 @@ def _check_kinds(kinds: Any) -> set[str]:
 
 
 def _front_date(
-    text: str, t: Timex, spoken: bool = False, rules: Any = None, front: bool = True
+    text: str,
+    t: Timex,
+    spoken: bool = False,
+    rules: Any = None,
+    front: bool = True,
+    cache: dict[str, Any] | None = None,
 ) -> bool:
     """True if ``t`` dates the document rather than an event: on its line, a line that is
     little more than a date ("03/23/2010 05:12 am ET", "By Jane Roe, March 3, 2020"), a date
@@ -194,11 +201,18 @@ def _front_date(
     hi = text.find("\n", t.end)
     line = text[lo : hi if hi >= 0 else len(text)]
     s, e = t.start - lo, t.end - lo
-    span = dateline_span(line, rules)
+    # one reading per line (``cache``): a line holding many dates is read once, not once
+    # per date
+    got = cache.get(line) if cache is not None else None
+    if got is None:
+        got = (dateline_span(line, rules), list(stated_dates(line, rules)))
+        if cache is not None:
+            cache[line] = got
+    span, stated = got
     if span is not None and s < span[1]:
         return True
     words = re.compile(r"[A-Za-z]{2,}")
-    for i, d in enumerate(stated_dates(line, rules)):
+    for i, d in enumerate(stated):
         if d.start < e and s < d.end:
             rest = words.findall(line[: d.start] + " " + line[d.end :])
             # a bare date line in the front matter (a chronology line further down,
@@ -284,6 +298,166 @@ def _document_rows(
     return out
 
 
+def _term_row(s: Any, base: dict[str, Any], dct: str | None, previous: Any) -> Any:
+    """A ``dated_mention`` row for a period of an office-holder's term the sentence names
+    ("In its first six months, the Obama Administration ...": 2009), with the period (for a
+    "later six months" after it), or None. See ``dprkbrief.events.terms``."""
+    from ..events.terms import term_period
+
+    got = term_period(str(s.text), dct, previous=previous)
+    if got is None:
+        return None
+    m, value, precision, period = got
+    iv = _dates.interval(value)
+    row = dict(
+        base,
+        event_id=None,
+        label=_excerpt(s.text, m.start(), m.end()),
+        date=value,
+        precision=precision,
+        category=None,
+        kind="dated_mention",
+        cue=m.group(0),
+        cue_kind="term",
+        cue_start=int(s.start + m.start()),
+        cue_end=int(s.start + m.end()),
+        how="relative",
+        timex=value,
+        date_start=iv[0].isoformat(),
+        date_end=iv[1].isoformat(),
+        event_date=None,
+    )
+    return row, period
+
+
+def _future_in_past(rows: list[dict[str, Any]], dct: str | None, rules: Any) -> list[str]:
+    """Dates a past-tense sentence states that lie after the document date ("The envoys
+    met in Hanoi on March 5, 2031" in a 2019 report): the text or the document date is
+    wrong; the caller warns and keeps the rows (never a silent drop)."""
+    iv = _dates.interval(dct) if dct else None
+    if iv is None:
+        return []
+    out = []
+    for r in rows:
+        if r["how"] != "explicit" or r["kind"] != "dated_mention":
+            continue
+        lo = _dates.interval(r["date_start"])[0]
+        before = r["quote"][: r["cue_start"] - r["start"]]
+        # only the date of the occurrence itself ("met ... on March 5, 2031"), not a
+        # deadline or forecast in reported speech ("unlikely before 2024")
+        if (
+            lo > iv[1]
+            and _OCCURRENCE_DATE.search(before)
+            and sentence_tense(r["quote"], rules)[0] == "past"
+        ):
+            out.append(f"{r['cue']!r} in {_excerpt(r['quote'], 0, 0, 60)!r}")
+    return out
+
+
+_OCCURRENCE_DATE = re.compile(r"\b(?:on|in)\s+(?:the\s+)?$", re.I)
+
+
+def _headline_repeats(rows: list[dict[str, Any]], front_end: int) -> list[dict[str, Any]]:
+    """The rows of one document without those of a headline that the story repeats: a
+    heading before the first long prose paragraph ("Powell Says 1994 Accord With North
+    Korea Null, Void", "PUEBLO CREW BACK WITH FAMILIES", a programme name "CNN Sunday
+    Morning") whose event or date another row of the document carries adds nothing but a
+    second row for the same fact."""
+
+    def headline(r: dict[str, Any]) -> bool:
+        return r["seg_kind"] == "heading" and r["start"] < front_end
+
+    told = {v for r in rows if not headline(r) for v in (r["event_id"], r["date"], r["timex"])}
+    return [r for r in rows if not (headline(r) and (r["event_id"] or r["date"]) in told)]
+
+
+# sentences that narrate the story's day in a news report: past tense, no date of their own
+_NARRATIVE_GENRES = frozenset({"news"})
+_QUOTE_OPEN = tuple("\"“‘'")
+_NEGATED = re.compile(r"\b(?:not|never|no\s+longer)\b|n['’]t\b", re.I)
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+
+def _narrative_rows(
+    seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]],
+    meta: dict[str, Any],
+    ref: str | None,
+    *,
+    dct: str | None,
+    rules: Any,
+    doc_text: str = "",
+) -> list[dict[str, Any]]:
+    """``how="narrative"`` rows of one news report (genre ``news`` in its metadata, not the
+    record of a spoken event): HeidelTime's news mode read at sentence level. The lead --
+    the first prose sentence -- tells the news of the story's day when it states no date
+    ("The United States has unveiled a United Nations resolution ..."); a sentence that
+    states the story's day ("... left Singapore Tuesday") sets the reference time, and the
+    past-tense sentences after it that state no date of their own ("Both leaders expressed
+    optimism throughout roughly five hours of talks", "Then he was off to Guam") narrate
+    that day, until a sentence states another date or stops narrating (no past cue).
+    The story's day is ``ref`` (the dateline's day, else the document date, at day
+    precision) or the lead's own date when that lies within a day of it ("early Wednesday
+    local time" in a report dated Tuesday). Direct quotations and questions are skipped;
+    a sentence that already has a dated row gets none. Op-eds, analyses, interviews and
+    transcripts get none: their narrative is not of one day. A negated sentence ("had not
+    yet joined the fighting") reports no occurrence and gets none."""
+    if meta.get("genre") not in _NARRATIVE_GENRES or meta.get("spoken") or not ref:
+        return []
+    iv = _dates.interval(ref)
+    if iv is None or iv[0] != iv[1]:
+        return []
+    story = iv[0]
+    prose = [x for x in seq if x[0].kind == "body"]
+    out: list[dict[str, Any]] = []
+    carry = False
+    for n, (s, local, srows) in enumerate(prose):
+        text = str(s.text).strip()
+        if n == 0 and local:
+            days = [t.lo for t in local if t.lo == t.hi and abs((t.lo - story).days) <= 1]
+            story = days[0] if days else story
+        if local:
+            carry = any(t.lo == t.hi == story for t in local)
+            continue
+        if text.startswith(_QUOTE_OPEN) or text.endswith("?") or len(text.split()) < 5:
+            continue
+        if in_quotation(doc_text, int(s.start)):
+            continue  # the second sentence of a quotation: another speaker's words
+        if _NEGATED.search(_QUOTED.sub(" ", text)):
+            continue  # "had not yet joined the fighting": no occurrence (TimeML polarity NEG)
+        # the narrator's tense: quoted words ("promised: “The world will see ...”") are
+        # another speaker's
+        tense, cue = sentence_tense(_QUOTED.sub(lambda m: " " * len(m.group(0)), text), rules)
+        if tense != "past":
+            carry = False
+            if n:
+                continue
+        if not (n == 0 or carry) or cue is None:
+            continue
+        if any(_is_occurrence(r) for r in srows):
+            continue  # the sentence is dated already (a catalog event it names)
+        out.append(
+            dict(
+                _base(s, s.doc_id, dct),
+                event_id=None,
+                label=_excerpt(s.text, cue.start(), cue.end()),
+                date=story.isoformat(),
+                precision="day",
+                category=None,
+                kind="dated_mention",
+                cue=cue.group(0),
+                cue_kind="narrative",
+                cue_start=int(s.start + cue.start()),
+                cue_end=int(s.start + cue.end()),
+                how="narrative",
+                timex=None,
+                date_start=story.isoformat(),
+                date_end=story.isoformat(),
+                event_date=None,
+            )
+        )
+    return out
+
+
 def timeline(
     corpus: Corpus,
     *,
@@ -306,10 +480,13 @@ def timeline(
     date the sentence states, else the catalog date), precision, kind
     (catalog|dated_mention), doc_id, doc_date, speaker, seg_id (the sentence), start, end,
     quote (== text[start:end], the sentence), cue (the matched text), how
-    (explicit|relative|catalog|differs|document, see ``link_events``; ``document``: the
-    title or first paragraph names the event the report is about), cue_kind
-    (alias|pattern|context|dated|year_kind|date), cue_start, cue_end (absolute offsets of
-    the cue), timex (date value found in the sentence, or None), category, date_start,
+    (explicit|relative|catalog|differs|document|narrative, see ``link_events``;
+    ``document``: the title or first paragraph names the event the report is about;
+    ``narrative``: a news report's sentence without a date of its own narrating the story's
+    day, see ``_narrative_rows``), cue_kind (alias|pattern|context|dated|year_kind|
+    month_kind|date|term|narrative; ``term``: "in its first six months" of a named
+    administration; ``narrative``: the verb that makes the sentence narrate), cue_start,
+    cue_end (absolute offsets of the cue), timex (date value found in the sentence, or None), category, date_start,
     date_end (ISO bounds of the row's date, spans for span events), seg_kind (the segment
     kind of the sentence), event_date (the catalog date of a linked event, else None),
     occurrence (False when a sentence names a long-running catalog event -- longer than
@@ -345,6 +522,9 @@ def timeline(
     allowed = set(FACT_KINDS) if kinds is None else _check_kinds(kinds)
     allowed -= {"pull_quote"}
     year_kinds = load_year_kinds()
+    from ..temporal.rules import as_dates
+
+    rules = as_dates(dates)
     dl = getattr(corpus, "datelines", None)  # the date-line rules the corpus was read with
     all_sents = corpus.segments("sentence", docs=ids)
     sents = all_sents[all_sents["kind"].isin(allowed)]
@@ -369,6 +549,10 @@ def timeline(
                 DprkbriefWarning,
                 stacklevel=2,
             )
+        seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]] = []
+        term_prev: dict[Any, Any] = {}  # per paragraph: the term period named last
+        line_cache: dict[str, Any] = {}  # date-line readings of this document's lines
+        doc_first = len(rows)
         for s in group.itertuples(index=False):
             local = [
                 dataclasses.replace(t, start=t.start - s.start, end=t.end - s.start)
@@ -376,14 +560,24 @@ def timeline(
                 if t.start >= s.start and t.end <= s.end
             ]
             front = s.start < front_end.get(doc_id, len(text)) and s.kind not in _LIST_KINDS
-            local = [t for t in local if not _front_date(s.text, t, spoken, dl, front)]
+            local = [t for t in local if not _front_date(s.text, t, spoken, dl, front, line_cache)]
             if spoken and local and dct and is_occasion(s.text, dl):  # "thanks for coming today"
                 local = [t for t in local if not (t.relative and t.value == str(dct)[:10])]
             context = para_text.get(s.paragraph_id) if s.paragraph_id else None
             links, used = match_sentence(
                 s.text, compiled, local, context=context, year_kinds=year_kinds
             )
+            more, more_used = month_kind_links(
+                s.text,
+                compiled,
+                local,
+                dct,
+                linked={x["event_id"] for x in links},
+                year_kinds=year_kinds,
+            )
+            links, used = links + more, used | more_used
             base = _base(s, doc_id, dct)
+            first = len(rows)
             for link in links:
                 row = dict(base, **link, kind="catalog")
                 row["cue_start"] += s.start
@@ -419,6 +613,22 @@ def timeline(
                         event_date=None,
                     )
                 )
+            term = _term_row(s, base, dct, term_prev.get(s.paragraph_id))
+            if term is not None and not any(r["kind"] == "dated_mention" for r in rows[first:]):
+                rows.append(term[0])
+                term_prev[s.paragraph_id] = term[1]
+            seq.append((s, local, rows[first:]))
+        rows += _narrative_rows(seq, corpus[doc_id].meta, ref, dct=dct, rules=rules, doc_text=text)
+        rows[doc_first:] = _headline_repeats(rows[doc_first:], front_end.get(doc_id, len(text)))
+        late = _future_in_past(rows[doc_first:], dct, rules)
+        if late:
+            warnings.warn(
+                f"document {doc_id!r}: {len(late)} past-tense sentence(s) state a date after the "
+                f"document date {dct} ({'; '.join(late[:3])}); the rows keep the stated date: "
+                "check the text (a typo?) or the document date in the corpus catalog.toml",
+                DprkbriefWarning,
+                stacklevel=2,
+            )
         lead = leads.get(doc_id)
         if lead is not None and kinds is not None:
             lead = lead[lead["kind"].isin(allowed)]
@@ -426,7 +636,7 @@ def timeline(
             linked = {r["event_id"] for r in rows if r["doc_id"] == doc_id and r["event_id"]}
             rows += _document_rows(lead, doc_id, dct, compiled, spans, linked, year_kinds)
     for r in rows:
-        r["occurrence"] = _is_occurrence(r)
+        r["occurrence"] = _is_occurrence(r, rules)
     df = pd.DataFrame(rows, columns=TIMELINE_COLUMNS, dtype=object)
     if len(df):
         df = in_date_range(df, lo, hi)
@@ -459,12 +669,17 @@ def in_date_range(df: pd.DataFrame, lo: Any, hi: Any) -> pd.DataFrame:
     return df.drop(columns="_lo").reset_index(drop=True)
 
 
-def _is_occurrence(row: dict[str, Any]) -> bool:
+def _is_occurrence(row: dict[str, Any], rules: Any = None) -> bool:
     """False for a catalog link without a date in its sentence to a long-running event
     ("the prolonged stalemate of the six-party talks", "troops in the Kursk region"):
-    the sentence names the process, it does not date something that happened."""
+    the sentence names the process, it does not date something that happened; and for
+    one in a sentence that narrates nothing (no past or future cue of ``tense.toml``: "The
+    Singapore summit does remain very relevant"): the event is the topic, not an
+    occurrence."""
     if row["kind"] != "catalog" or row["how"] != "catalog":
         return True
+    if rules is not None and sentence_tense(row["quote"], rules)[0] == "present":
+        return False
     lo = _dates.interval(row["date_start"])[0]
     hi = _dates.interval(row["date_end"])[1]
     return (hi - lo).days <= PROCESS_DAYS

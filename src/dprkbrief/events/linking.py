@@ -40,8 +40,8 @@ LINK_COLUMNS = [
     "timex",
     "event_date",
 ]
-_KINDS = ("alias", "pattern", "context", "dated", "year_kind")
-HOWS = ("explicit", "relative", "catalog", "differs", "document")
+_KINDS = ("alias", "pattern", "context", "dated", "year_kind", "month_kind")
+HOWS = ("explicit", "relative", "catalog", "differs", "document", "narrative")
 
 
 @dataclass(frozen=True)
@@ -122,10 +122,17 @@ def resolve_events(events: Any) -> tuple[pd.DataFrame, list[_Event]]:
 
 @dataclass(frozen=True)
 class YearKind:
-    """A "the YEAR <noun>" phrase rule: the regex and the catalog categories it may name."""
+    """A "the YEAR <noun>" phrase rule: the regex and the catalog categories it may name;
+    ``month_regex`` is the same phrase with a month name ("the September agreement")."""
 
     regex: re.Pattern
     categories: frozenset[str]
+    month_regex: re.Pattern | None = None
+
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 
 
 def load_year_kinds(path: str | Path | None = None) -> list[YearKind]:
@@ -154,8 +161,18 @@ def _year_kinds(path: str) -> tuple[YearKind, ...]:
             r"\b(?:the|its|their|this|that|his|her)\s+(?P<year>(?:1[89]|20)\d{2})(?:['’]s)?\s+"
             r"(?:[\w.'’\-]+\s+){0,2}?(?P<noun>" + body + r")\b"
         )
+        mrx = (
+            r"\b(?:the|its|their|this|that|his|her)\s+(?-i:(?P<month>" + "|".join(_MONTHS) + "))"
+            r"\s+(?:[\w.'’\-]+\s+){0,2}?(?P<noun>" + body + r")\b"
+        )
         try:
-            out.append(YearKind(re.compile(rx, re.IGNORECASE), frozenset(map(str, cats))))
+            out.append(
+                YearKind(
+                    re.compile(rx, re.IGNORECASE),
+                    frozenset(map(str, cats)),
+                    re.compile(mrx, re.IGNORECASE),
+                )
+            )
         except re.error as exc:
             raise RuleFileError(
                 f"{path}: [[year_kind]] number {n}: bad noun regex ({exc})"
@@ -238,7 +255,29 @@ def _start(ev: _Event) -> date:
     return _dates.interval(ev.date)[0]
 
 
-def _link(ev: _Event, m: re.Match | tuple[str, int, int], kind: str, timexes, support) -> dict:
+# the words that may join an event's name to its date: "the summit in 2016", "the talks of
+# March 2019", "the summit on June 12", "2016's summit"
+_JOIN = re.compile(r"^[\s,]*(?:(?:in|of|on|held\s+in|held\s+on|from)\s+)?$|^['’]s\s+$", re.I)
+
+
+def _attached(text: str, cs: int, ce: int, t: Timex) -> bool:
+    """True if date ``t`` is written right next to the cue [cs, ce) ("the Singapore summit in
+    2016", "the June 2018 summit" is inside the cue), so it dates the named occurrence."""
+    if t.start >= ce:
+        return bool(_JOIN.match(text[ce : t.start]))
+    if t.end <= cs:
+        return bool(_JOIN.match(text[t.end : cs])) and not text[t.end : cs].strip(" ,")
+    return False
+
+
+def _link(
+    ev: _Event,
+    m: re.Match | tuple[str, int, int],
+    kind: str,
+    timexes,
+    support,
+    text: str = "",
+) -> dict:
     cue, cs, ce = (m.group(0), m.start(), m.end()) if isinstance(m, re.Match) else m
     date, precision, how, timex = ev.date, ev.precision, "catalog", None
     chosen = None
@@ -257,8 +296,13 @@ def _link(ev: _Event, m: re.Match | tuple[str, int, int], kind: str, timexes, su
         if not t.lo <= _start(ev) <= t.hi:  # the sentence's own date is another day
             date, precision = t.value, t.precision
     elif timexes:  # the sentence states a date the catalog does not have: say so
-        t = min(timexes, key=lambda x: abs(x.start - cs))
+        near = min(range(len(timexes)), key=lambda i: abs(timexes[i].start - cs))
+        t = timexes[near]
         how, timex = "differs", t.value
+        if cs <= t.start and t.end <= ce:  # the cue itself names the date ("the September
+            chosen = near  # agreement"): the catalog resolves it, no mention of its own
+        elif _attached(text, cs, ce, t):  # "the Singapore summit in 2016": the date the
+            chosen, date, precision = near, t.value, t.precision  # sentence states wins
     return {
         "event_id": ev.event_id,
         "label": ev.label,
@@ -299,7 +343,7 @@ def match_sentence(
             if kind == "context" and not compatible:
                 if timexes or not any(r.search(ctx) for r in ev.requires):
                     continue
-            found.append((ev, _link(ev, m, kind, timexes, compatible), compatible))
+            found.append((ev, _link(ev, m, kind, timexes, compatible, text), compatible))
             break
     # a date that names one linked event exactly does not support generic cues of others
     exact = {
@@ -349,6 +393,63 @@ def match_sentence(
                 if len(gap.strip(" -\u2013\u2014to")) == 0 and len(gap) <= 5:
                     used.add(i)
     return [row for _, row, _ in kept], used
+
+
+# how far back "the September agreement" may reach for the last such event (years)
+MONTH_KIND_YEARS = 5
+
+
+def month_kind_links(
+    text: str,
+    compiled: list[_Event],
+    timexes: list[Timex],
+    dct: str | None,
+    *,
+    linked: set[str] = frozenset(),
+    year_kinds: list[YearKind] | None = None,
+) -> tuple[list[dict[str, Any]], set[int]]:
+    """Links of "the <Month> <kind>" phrases ("the September agreement", "its March
+    summit") in one sentence: the month names the last catalog event of that kind in that
+    month on or before the document date ``dct`` (within ``MONTH_KIND_YEARS``): the year a
+    reader supplies from what the writer's audience knows, not the most recent September
+    the date tagger would pick. One candidate only (several: those whose own cues match the
+    phrase; still several: no link). Returns (rows, indexes of the month timexes used)."""
+    iv = _dates.interval(dct) if dct else None
+    if iv is None:
+        return [], set()
+    now = iv[1]
+    rows: list[dict[str, Any]] = []
+    used: set[int] = set()
+    for yk in year_kinds if year_kinds is not None else load_year_kinds():
+        if yk.month_regex is None:
+            continue
+        for m in yk.month_regex.finditer(text):
+            month = _MONTHS.index(m.group("month")) + 1
+            cands = [
+                ev
+                for ev in compiled
+                if ev.category in yk.categories
+                and ev.lo.month == month
+                and ev.lo <= now
+                and now.year - ev.lo.year <= MONTH_KIND_YEARS
+                and ev.event_id not in linked
+            ]
+            if cands:
+                last = max(ev.lo.year for ev in cands)
+                cands = [ev for ev in cands if ev.lo.year == last]
+            if len(cands) > 1:
+                cands = [ev for ev in cands if any(rx.search(m.group(0)) for _, rx in ev.cues)]
+            if len(cands) != 1:
+                continue
+            ev = cands[0]
+            sup = [i for i, t in enumerate(timexes) if t.start < m.end() and m.start() < t.end]
+            row = _link(ev, m, "month_kind", timexes, [])
+            row.pop("_timex")
+            row.update(date=ev.date, precision=ev.precision, how="relative", timex=ev.date[:7])
+            rows.append(row)
+            used.update(sup)
+            linked = set(linked) | {ev.event_id}
+    return rows, used
 
 
 def link_events(

@@ -86,6 +86,8 @@ class Context:
         self.stated_pos = -(10**9)
         self.last_day: _dt.date | None = None  # the last explicit day (narrative reference)
         self.narrating = False  # resolving against last_day, not the DCT
+        self.weekdays: dict[int, _dt.date] = {}  # ISO weekday -> the day it last named
+        self.local_day: _dt.date | None = None  # "Wednesday local time" a day after the DCT
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         if self._bounds is None:
@@ -153,6 +155,21 @@ class Context:
                 if best:
                     return best[1]
         return None
+
+
+def sentence_tense(text: str, dr: DateRules) -> tuple[str, re.Match | None]:
+    """The tense of a whole sentence from the cues of ``tense.toml``: ``future`` (a future
+    cue anywhere), ``past`` (a strong past cue, else a weak one: "-ed" forms, irregular past
+    forms) or ``present`` (none), with the cue that decided it (None for present). Used to
+    tell a sentence that narrates ("Both leaders expressed optimism") from one that names
+    a topic ("The Singapore summit does remain relevant")."""
+    m = dr.future.search(text)
+    if m:
+        return "future", m
+    m = dr.past.search(text) or dr.weak_past.search(text)
+    if m:
+        return "past", m
+    return "present", None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -297,8 +314,19 @@ def occurrences(rec: Recurrence, years: range) -> list[_dt.date]:
 ValueFn = Callable[[list[str], Context, int, int], "str | None"]
 
 
+def in_quotation(text: str, start: int) -> bool:
+    """Whether ``start`` lies inside a direct quotation opened earlier in its paragraph."""
+    para = text[text.rfind("\n", 0, start) + 1 : start]
+    return para.count("“") > para.count("”") or para.count('"') % 2 == 1
+
+
 def _fn_ref(args: list[str], ctx: Context, start: int, end: int) -> str | None:
-    return ref(args[0], _int_or_none(args[1]) if len(args) > 1 else 0, ctx.dct, ctx.prec)
+    off = _int_or_none(args[1]) if len(args) > 1 else 0
+    if args[0] == "D" and off == 0 and ctx.local_day is not None and in_quotation(ctx.text, start):
+        # "early this morning" quoted from where it happened, the story dated by "Wednesday
+        # local time" a day after the DCT: that speaker's today is the local day
+        return ref("D", 0, ctx.local_day, "day")
+    return ref(args[0], off, ctx.dct, ctx.prec)
 
 
 def _fn_dur(args: list[str], ctx: Context, start: int, end: int) -> str | None:
@@ -451,10 +479,21 @@ def _fn_weekday(args: list[str], ctx: Context, start: int, end: int) -> str | No
         return f"XXXX-WXX-{wd}"
     if mode == "local" and (wd - dct.isoweekday()) % 7 == 1:
         # "Wednesday local time" in a piece dated Tuesday: tomorrow where it happened
-        return cal.format_date(cal.add_days(dct, 1) or dct)
+        day = cal.add_days(dct, 1) or dct
+        ctx.weekdays[wd] = ctx.local_day = day
+        return cal.format_date(day)
+    tense = ctx.tense(start, end) if mode in ("tense", "local", "last") else None
+    seen = ctx.weekdays.get(wd) if mode in ("tense", "local", "last") else None
+    if seen is not None and seen > dct:
+        # one story, one Wednesday: a bare weekday named again ("Before Wednesday's test")
+        # is the coming day its last mention was resolved to ("early Wednesday local
+        # time", "will meet Thursday"), not the one a week before
+        return seen.isoformat()
     if mode in ("tense", "local"):
-        mode = WEEKDAY_BY_TENSE.get(ctx.tense(start, end), "near")
+        mode = WEEKDAY_BY_TENSE.get(tense, "near")
     day = cal.add_days(dct, cal.weekday_shift(dct, wd, mode))
+    if day is not None:
+        ctx.weekdays[wd] = day
     return day.isoformat() if day else None
 
 
@@ -528,7 +567,17 @@ def _fn_year_end(args: list[str], ctx: Context, start: int, end: int) -> str | N
     return f"{y:04d}" if first < y <= cal.MAX_YEAR else None
 
 
+def _fn_daysago(args: list[str], ctx: Context, start: int, end: int) -> str | None:
+    """The ISO week holding the day N days before the reference day: "the other night" is
+    a few days back, and a week is as precise as those words are."""
+    if ctx.dct is None or ctx.prec != "day":
+        return "PAST_REF"
+    day = cal.add_days(ctx.dct, -int(args[0]))
+    return cal.iso_week(day) if day else None
+
+
 FUNCTIONS: dict[str, ValueFn] = {
+    "daysago": _fn_daysago,
     "ref": _fn_ref,
     "dur": _fn_dur,
     "weekof": _fn_weekof,
@@ -548,7 +597,9 @@ FUNCTIONS: dict[str, ValueFn] = {
 }
 # value functions resolved against a reference date: in narrative genre that is the last
 # explicit day mentioned, not the DCT
-_RELATIVE = frozenset({"ref", "weekday", "month", "monthday", "season", "holiday", "weekof"})
+_RELATIVE = frozenset(
+    {"ref", "weekday", "month", "monthday", "season", "holiday", "weekof", "daysago"}
+)
 
 _COMPLETE = re.compile(r"(\d{4})-(\d\d)-(\d\d)(T.*)?")
 _YEAR_MONTH = re.compile(r"(\d{4})(?:-(\d\d))?")
