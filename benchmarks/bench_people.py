@@ -4,7 +4,9 @@
 
 Texts: the real-document set (``$DPRKBRIEF_REALDOCS`` else ``.cache/realdocs``), else the
 project corpus. Reports model load time, cold parse (cache off), people_records on parsed
-documents, and the warm path (disk cache, new process state) for the whole layer.
+documents, and the warm path (disk cache, new process state) for the whole layer; each as
+wall time and CPU time of this process (other jobs on a busy machine do not count in CPU
+time; words/s per core are computed from it), with the load average.
 """
 
 from __future__ import annotations
@@ -37,31 +39,34 @@ def main(argv: list[str] | None = None) -> int:
     docs = list(corpus.values())
     words = sum(len(re.findall(r"\w+", t)) for t in texts.values())
     res = dprkbrief.Resources()
-    t = time.perf_counter()
-    res.nlp  # noqa: B018 - load (and verify) the model
-    load = time.perf_counter() - t
-    t = time.perf_counter()
-    parse_many(docs, res, cache=False)
-    cold_parse = time.perf_counter() - t
-    t = time.perf_counter()
-    for d in docs:
-        people_records(d, res)
-    people = time.perf_counter() - t
+    times: dict[str, tuple[float, float]] = {}
+
+    def timed(name: str, func) -> None:
+        w, c = time.perf_counter(), time.process_time()
+        func()
+        times[name] = (time.perf_counter() - w, time.process_time() - c)
+
+    timed("model load + verification", lambda: res.nlp)
+    timed("parse, cold (nlp.pipe)", lambda: parse_many(docs, res, cache=False))
+    timed("people_records on parses", lambda: [people_records(d, res) for d in docs])
     clear_memory_cache()
     parse_many(docs, res)  # fill the disk cache
     clear_memory_cache()
-    t = time.perf_counter()
-    parse_many(docs, res)
-    for d in docs:
-        people_records(d, res)
-    warm = time.perf_counter() - t
-    print(f"{len(docs)} documents, {words} words, model {res.model_info.ident}")
-    print(f"model load + verification: {load:.2f} s")
-    print(f"parse, cold (nlp.pipe):     {cold_parse:.2f} s  {words / cold_parse:,.0f} words/s")
-    print(f"people_records on parses:   {people:.2f} s  {words / people:,.0f} words/s")
-    whole = cold_parse + people
-    print(f"whole layer, cold:          {whole:.2f} s  {words / whole:,.0f} words/s")
-    print(f"whole layer, warm cache:    {warm:.2f} s  {words / warm:,.0f} words/s")
+
+    def warm() -> None:
+        parse_many(docs, res)
+        for d in docs:
+            people_records(d, res)
+
+    timed("whole layer, warm cache", warm)
+    parse_w, parse_c = times["parse, cold (nlp.pipe)"]
+    people_w, people_c = times["people_records on parses"]
+    times["whole layer, cold"] = (parse_w + people_w, parse_c + people_c)
+    load = os.getloadavg()[0]
+    print(f"{len(docs)} documents, {words} words, model {res.model_info.ident}, load {load:.1f}")
+    for name, (w, c) in times.items():
+        rate = "" if name.startswith("model") else f"  {words / c:8,.0f} words/s per core (CPU)"
+        print(f"{name:28s} {w:7.2f} s wall {c:7.2f} s CPU{rate}")
     return 0
 
 

@@ -163,3 +163,14 @@ def test_a_long_unbroken_paragraph_is_parsed_in_pieces_with_offsets_kept(res, mo
     doc = p.parse(text, res, cache=False)
     _check_offsets(doc, text)
     assert doc.text == text
+
+
+def test_doc_text_is_the_text_and_read_once_per_doc(res, monkeypatch):
+    doc = p.parse(TEXT, res)
+    assert p.doc_text(doc) == TEXT == doc.text
+    # a Doc from elsewhere: read from spaCy once, then remembered for that Doc only
+    other = res.nlp.make_doc("Kim said so.")
+    assert p.doc_text(other) == "Kim said so."
+    assert p.doc_text(other) is p.doc_text(other)
+    assert p._TEXTS[other] == "Kim said so."
+    assert p._TEXTS[doc] == TEXT

@@ -550,9 +550,11 @@ def span_certainty(span: Span | Doc, *, lexicon: str | Path | None = None) -> di
         raise ParameterError(
             f"invalid type for 'span': expected a spaCy Span or Doc, got {type(span).__name__}"
         )
+    from ..nlp.parsing import doc_text
+
     lex = load_hedges(lexicon)
     tokens = span[:] if span is doc else span
-    return _result(tokens, doc.text, lex)
+    return _result(tokens, doc_text(doc), lex)  # doc.text per sentence would be quadratic
 
 
 def certainty_table(

@@ -898,6 +898,9 @@ def _full_name(name: str, persons: list[tuple[int, str]], pos: int) -> str:
 
 def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
     """Fill ``source`` and ``source_kind`` of each record (in place), in document order."""
+    from ..nlp.parsing import doc_text
+
+    text = doc_text(doc)  # spaCy rebuilds doc.text from every token on each access
     persons = _person_names(doc, rules)
     person_starts = [s for s, _ in persons]
     ents = {}
@@ -963,19 +966,19 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
                 name = _full_name(clean_name(named.text, rules), persons, ss)
                 kind = "person"
             elif tok.lemma_.lower() in rules.anonymous_heads and not head_is_ent:
-                name, kind = _describe(rec, doc.text, tok), "anonymous"
+                name, kind = _describe(rec, text, tok), "anonymous"
             elif (
                 head_is_ent or tok.pos_ == "PROPN" or tok.lemma_.lower() in rules.institution_heads
             ):
                 label = ents[tok.i].label_ if head_is_ent else None
                 known = any(n.split()[-1] == tok.text for _, n in persons)
                 if label == "PERSON" or (tok.pos_ == "PROPN" and (known or _is_name_like(tok))):
-                    name = _full_name(clean_name(_describe(rec, doc.text, tok), rules), persons, ss)
+                    name = _full_name(clean_name(_describe(rec, text, tok), rules), persons, ss)
                     kind = "person"
                 else:
-                    name, kind = _describe(rec, doc.text, tok), "institution"
+                    name, kind = _describe(rec, text, tok), "institution"
             else:
-                name, kind = _describe(rec, doc.text, tok), "anonymous"
+                name, kind = _describe(rec, text, tok), "anonymous"
         rec["source"] = name
         rec["source_kind"] = kind
         done.append(rec)

@@ -11,7 +11,15 @@ Nothing here imports spaCy at import time.
 from __future__ import annotations
 
 from .model import ENV_VAR, ModelError, ModelInfo, load_model, model_info, resolve_model_name
-from .parsing import cache_dir, chunk_spans, clear_memory_cache, parse, parse_key, parse_many
+from .parsing import (
+    cache_dir,
+    chunk_spans,
+    clear_memory_cache,
+    doc_text,
+    parse,
+    parse_key,
+    parse_many,
+)
 
 __all__ = [
     "ENV_VAR",
@@ -20,6 +28,7 @@ __all__ = [
     "cache_dir",
     "chunk_spans",
     "clear_memory_cache",
+    "doc_text",
     "load_model",
     "model_info",
     "parse",

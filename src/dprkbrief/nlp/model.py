@@ -316,5 +316,8 @@ def load_model(model: str | None = None) -> Any:
                     f"{_INSTALL_HINT}"
                 ) from None
             _add_extras(nlp)
+            from .attribute_ruler import speed_up
+
+            speed_up(nlp)  # same rules and annotations, matched without spaCy's Matcher
             _LOADED[key] = nlp
     return nlp

@@ -22,6 +22,7 @@ import os
 import re
 import tempfile
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
@@ -38,6 +39,7 @@ PARSE_FORMAT = "2"  # bump when what is stored changes (2: long paragraphs parse
 _MEMO_SIZE = 512
 _MEMO: OrderedDict[str, Any] = OrderedDict()
 _MEMO_LOCK = threading.Lock()
+_TEXTS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 _BREAKS = (
     re.compile(r"\n[ \t]*\n\s*"),
     re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]*[A-Z])"),
@@ -89,6 +91,24 @@ def _resources(resources: Resources | None) -> Resources:
     return resources
 
 
+def doc_text(doc: Any) -> str:
+    """``doc.text``, read once per Doc.
+
+    spaCy rebuilds ``Doc.text`` from every token on each access, so code that reads it once
+    per sentence or per quotation is quadratic in the document's length; this keeps the text
+    beside the Doc (weakly: it goes when the Doc goes). Parses from ``parse_many`` are known.
+    """
+    try:
+        return _TEXTS[doc]
+    except KeyError:
+        pass
+    except TypeError:  # not weak-referenceable: nothing to remember it on
+        return doc.text
+    text = doc.text
+    _TEXTS[doc] = text
+    return text
+
+
 def parse(document: Any, resources: Resources | None = None, *, cache: bool | None = None) -> Doc:
     """The spaCy ``Doc`` of ``document`` (a Document or a str); offsets index its text."""
     return parse_many([document], resources, cache=cache)[0]
@@ -116,7 +136,7 @@ def parse_many(
         if doc is None and use_disk:
             doc = _read_cached(key, res)
             if doc is not None:
-                _remember(key, doc)
+                _remember(key, doc, texts[i])
         if doc is not None:
             out[i] = doc
         else:
@@ -136,14 +156,15 @@ def parse_many(
         for key, doc in parsed.items():
             if use_disk:
                 _write_cached(key, doc, res)
-            _remember(key, doc)
+            _remember(key, doc, texts[todo[key][0]])
             for i in todo[key]:
                 out[i] = doc
     return out  # type: ignore[return-value]
 
 
-def _remember(key: str, doc: Doc) -> None:
+def _remember(key: str, doc: Doc, text: str) -> None:
     with _MEMO_LOCK:
+        _TEXTS[doc] = text
         _MEMO[key] = doc
         _MEMO.move_to_end(key)
         while len(_MEMO) > _MEMO_SIZE:
