@@ -162,25 +162,25 @@ def _segments(document: Document, resources: Resources) -> list[dict]:
 
 
 def _dates(document: Document, resources: Resources) -> list[dict]:
-    from ..temporal.tagger import tag_dates_records
+    from ..events.linking import tagged_dates
 
-    rows = tag_dates_records(
+    rows = tagged_dates(
         document.text, document.meta.get("date"), dates=_rule_arg(resources, "dates")
     )
     return _records(rows, document.doc_id)
 
 
 def _mentions(document: Document, resources: Resources) -> list[dict]:
-    from ..analysis.timeline import timeline
+    from ..analysis.timeline import timeline_records
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "the timeline is empty" is not news for one document
-        df = timeline(
+        rows = timeline_records(
             _single(document, resources),
             events=_rule_arg(resources, "events"),
             dates=_rule_arg(resources, "dates"),
         )
-    return _frame_records(df, document.doc_id)
+    return _records(rows, document.doc_id)
 
 
 def _people(document: Document, resources: Resources) -> list[dict]:
@@ -273,20 +273,23 @@ def annotate(
             f"invalid type for 'document': expected dprkbrief.Document, got "
             f"{type(document).__name__}; build one with dprkbrief.make_document(doc_id, text)"
         )
+    from ..events.linking import dates_memo
+
     res = _resources(resources)
     out: dict[str, list[dict]] = {}
-    for name in check_steps(steps):
-        try:
-            out[name] = STEPS[name].func(document, res)
-        except Exception as exc:
-            if errors is None:
-                raise
-            errors.append(
-                {
-                    "doc_id": document.doc_id,
-                    "step": name,
-                    "message": f"{type(exc).__name__}: {exc}",
-                }
-            )
-            out[name] = []
+    with dates_memo():  # the dates step and the timeline tag the text once
+        for name in check_steps(steps):
+            try:
+                out[name] = STEPS[name].func(document, res)
+            except Exception as exc:
+                if errors is None:
+                    raise
+                errors.append(
+                    {
+                        "doc_id": document.doc_id,
+                        "step": name,
+                        "message": f"{type(exc).__name__}: {exc}",
+                    }
+                )
+                out[name] = []
     return out
