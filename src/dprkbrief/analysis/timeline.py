@@ -456,9 +456,7 @@ def records_in_range(rows: list[dict[str, Any]], lo: Any, hi: Any) -> list[dict[
     out = []
     for r in rows:
         first = _dates.interval(r["date_start"])[0]
-        if (lo is None or _dates.interval(r["date_end"])[1] >= lo) and (
-            hi is None or first <= hi
-        ):
+        if (lo is None or _dates.interval(r["date_end"])[1] >= lo) and (hi is None or first <= hi):
             rec = {c: r.get(c) for c in TIMELINE_COLUMNS}
             for c in ("start", "end", "cue_start", "cue_end"):
                 rec[c] = int(rec[c])

@@ -318,9 +318,7 @@ def _year_kinds_for(text: str, year_kinds: list[YearKind] | None) -> list[YearKi
         return []
     low = _fold(text)
     return [
-        yk
-        for yk in yks
-        if (need := _literals(yk.regex)) is None or any(k in low for k in need)
+        yk for yk in yks if (need := _literals(yk.regex)) is None or any(k in low for k in need)
     ]
 
 

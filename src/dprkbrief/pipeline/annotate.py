@@ -107,11 +107,16 @@ def plain(value: Any) -> Any:
         return str(value)
 
 
+_PLAIN_TYPES = frozenset({str, bool, int, type(None)})  # plain(v) is v for these
+
+
 def _records(rows: list[Mapping[str, Any]], doc_id: str) -> list[dict]:
     out = []
     for r in rows:
         rec = {"doc_id": doc_id}
-        rec.update({k: plain(v) for k, v in r.items() if k != "doc_id"})
+        rec.update(
+            {k: v if type(v) in _PLAIN_TYPES else plain(v) for k, v in r.items() if k != "doc_id"}
+        )
         out.append(rec)
     return out
 
