@@ -133,7 +133,9 @@ def test_timeline_records_equal_the_timeline_rows_on_the_seed_and_user_documents
             for opts in ({}, {"start": 2018, "end": 2019}):
                 df = timeline(corpus, **opts)
                 rows = [{k: plain(v) for k, v in r.items()} for r in df.to_dict("records")]
-                recs = [{k: plain(v) for k, v in r.items()} for r in timeline_records(corpus, **opts)]
+                recs = [
+                    {k: plain(v) for k, v in r.items()} for r in timeline_records(corpus, **opts)
+                ]
                 assert recs == rows
                 n += len(rows)
     assert n > 40
