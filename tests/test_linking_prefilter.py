@@ -139,3 +139,25 @@ def test_timeline_records_equal_the_timeline_rows_on_the_seed_and_user_documents
                 assert recs == rows
                 n += len(rows)
     assert n > 40
+
+
+def test_annotate_many_equals_annotate_per_document_and_survives_a_failing_batch(monkeypatch):
+    from dprkbrief.pipeline import annotate as A
+
+    texts = [p for p in sorted((ROOT / "corpus").glob("*.txt"))]
+    texts += sorted((ROOT / "tests" / "user_docs").glob("*.txt"))[:3]
+    docs = [A.make_document(f"d{i}", p.read_text(encoding="utf-8")) for i, p in enumerate(texts)]
+    steps = ["segments", "dates", "mentions"]
+    alone = [A.annotate(d, steps=steps) for d in docs]
+    assert A.annotate_many(docs, steps=steps) == alone
+    assert sum(len(t["mentions"]) for t in alone) > 20
+
+    def boom(*a, **k):
+        raise RuntimeError("batch failed")
+
+    monkeypatch.setattr("dprkbrief.analysis.timeline.timeline_records", boom)
+    errors: list[dict] = []
+    got = A.annotate_many(docs[:2], steps=steps, errors=errors)
+    assert [e["doc_id"] for e in errors] == ["d0", "d1"]  # each document's own error
+    assert all(e["step"] == "mentions" for e in errors)
+    assert [t["dates"] for t in got] == [t["dates"] for t in alone[:2]]

@@ -341,7 +341,11 @@ _MEMO: ContextVar[dict | None] = ContextVar("dprkbrief_dates_memo", default=None
 def dates_memo() -> Iterator[None]:
     """Within the block, tagging the same text with the same reference date and date rules
     again (``tagged_dates``, ``find_dates``) reuses the first result: the per-document steps
-    of ``annotate`` tag a document's dates once for the ``dates`` table and the timeline."""
+    of ``annotate`` tag a document's dates once for the ``dates`` table and the timeline.
+    A nested block shares the outer one's memo."""
+    if _MEMO.get() is not None:
+        yield
+        return
     token = _MEMO.set({})
     try:
         yield

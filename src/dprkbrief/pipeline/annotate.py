@@ -298,3 +298,56 @@ def annotate(
                 )
                 out[name] = []
     return out
+
+
+def annotate_many(
+    documents: list[Document],
+    resources: Resources | None = None,
+    *,
+    steps: list[str] | str | None = None,
+    errors: list[dict] | None = None,
+) -> list[dict[str, list[dict]]]:
+    """``[annotate(d, resources, steps=steps, errors=errors) for d in documents]``, the same
+    records, faster for a batch (a partition of a build): the ``mentions`` step runs once
+    over the batch as one Corpus, so the timeline's fixed per-call cost is paid once, and
+    the records are split by document. Should the batch call fail, every document's
+    ``mentions`` is computed alone, so an error is recorded against its own document."""
+    from ..events.linking import dates_memo
+
+    res = _resources(resources)
+    names = check_steps(steps)
+    alone = [n for n in names if n != "mentions"]
+    with dates_memo():  # the batch timeline reuses each document's tagged dates
+        out = [annotate(d, res, steps=alone, errors=errors) for d in documents]
+        if "mentions" in names:
+            batch = _batch_mentions(documents, res)
+            for d, tables in zip(documents, out):
+                if batch is not None:
+                    tables["mentions"] = batch.get(d.doc_id, [])
+                else:
+                    one = annotate(d, res, steps=["mentions"], errors=errors)
+                    tables["mentions"] = one["mentions"]
+    return [{n: t[n] for n in names if n in t} for t in out]
+
+
+def _batch_mentions(documents: list[Document], resources: Resources) -> dict | None:
+    """Timeline records of a batch by doc_id, or None if the batch call fails."""
+    from ..analysis.timeline import timeline_records
+    from ..corpus.corpus import Corpus
+
+    if len({d.doc_id for d in documents}) != len(documents):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # as _mentions: per-document runs ignore them too
+            rows = timeline_records(
+                Corpus(list(documents), datelines=resources.load_rules("datelines")),
+                events=_rule_arg(resources, "events"),
+                dates=_rule_arg(resources, "dates"),
+            )
+    except Exception:
+        return None
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r["doc_id"], []).append(r)
+    return {k: _records(v, k) for k, v in out.items()}
