@@ -13,7 +13,10 @@ test) does not also support a generic cue of a span event (an ICBM in that sente
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -104,7 +107,132 @@ def compile_events(events: pd.DataFrame) -> list[_Event]:
                 requires=tuple(re.compile(p, flags) for p in r.requires),
             )
         )
+    return Matchers(out)
+
+
+# -- prefilter: which events can match a sentence at all ----------------------------------
+
+# the non-ASCII characters that a case-insensitive ASCII letter of a regex matches, after
+# str.lower() ("\u0130" becomes "i" + U+0307; dropping U+0307 can only add matches): found
+# by scanning Unicode, tests/test_linking_prefilter.py checks the list
+_FOLD = str.maketrans({"\u0307": None, "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def _fold(text: str) -> str:
+    low = text.lower()
+    return low if low.isascii() else low.translate(_FOLD)
+
+
+def required_literals(pattern: str | re.Pattern) -> frozenset[str] | None:
+    """Lower-case ASCII strings of which every match of ``pattern`` contains at least one
+    (case-insensitively), or None when no such set can be read off the regex.
+
+    Read from the parsed regex: a run of literal characters, a group, a repeat taken at
+    least once, or an alternation whose every branch has its own set. Used to skip, in one
+    substring test, the regexes that cannot match a sentence."""
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+        rx = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+        flags = pattern.flags if isinstance(pattern, re.Pattern) else 0
+        if isinstance(rx, bytes):
+            return None
+        return _need(list(sre_parse.parse(rx, flags & ~re.UNICODE)))
+    except Exception:  # an unreadable construct: no prefilter for this regex
+        return None
+
+
+def _need(items: list) -> frozenset[str] | None:
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            options.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is c.LITERAL and av < 128:
+            run.append(chr(av).lower())
+            continue
+        flush()
+        sub = None
+        if op is c.SUBPATTERN:
+            sub = _need(list(av[-1]))
+        elif op is c.ATOMIC_GROUP:
+            sub = _need(list(av))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = _need(list(av[2]))
+        elif op is c.BRANCH:
+            parts = [_need(list(b)) for b in av[1]]
+            if parts and all(p is not None for p in parts):
+                sub = frozenset().union(*parts)
+        if sub:
+            options.append(sub)
+    flush()
+    if not options:
+        return None
+    # the most selective set: longest shortest string, then fewest strings
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)))
+
+
+class Matchers(list):
+    """Compiled events (``compile_events``) with a keyword index built once: every cue
+    reduced to literal strings (``required_literals``), so ``candidates`` finds the cues a
+    sentence may match with substring tests instead of searching every cue regex."""
+
+    def __init__(self, events: Any = ()) -> None:
+        super().__init__(events)
+        keywords: dict[str, int] = {}  # keyword -> bit mask of the cues needing it
+        self.always = 0  # cues without a keyword: always searched
+        self.masks: list[int] = []  # per event, the bits of its cues
+        bit = 0
+        for ev in self:
+            mask = 0
+            for _, rx in ev.cues:
+                need = required_literals(rx)
+                if need is None:
+                    self.always |= 1 << bit
+                for k in need or ():
+                    keywords[k] = keywords.get(k, 0) | 1 << bit
+                mask |= 1 << bit
+                bit += 1
+            self.masks.append(mask)
+        self.keywords = list(keywords.items())
+        self.partial: dict[tuple[int, int], _Event] = {}  # an event with some of its cues
+
+
+def candidates(text: str, compiled: list[_Event]) -> list[_Event]:
+    """The events of ``compiled`` (in catalog order) whose cues may match ``text``, each
+    with only those cues (in order); for a plain list (not ``Matchers``), all of them."""
+    if not isinstance(compiled, Matchers):
+        return compiled
+    low = _fold(text)
+    hit = compiled.always
+    for k, bits in compiled.keywords:
+        if k in low:
+            hit |= bits
+    out = []
+    if hit:
+        for i, (ev, mask) in enumerate(zip(compiled, compiled.masks)):
+            sub = hit & mask
+            if sub == mask:
+                out.append(ev)
+            elif sub:
+                part = compiled.partial.get((i, sub))
+                if part is None:
+                    first = mask & -mask
+                    cues = tuple(c for j, c in enumerate(ev.cues) if sub & (first << j))
+                    part = compiled.partial[(i, sub)] = replace(ev, cues=cues)
+                out.append(part)
     return out
+
+
+@lru_cache(maxsize=1)
+def _shipped_table() -> pd.DataFrame:
+    return load_events()  # read and checked once per process; callers get a copy
 
 
 @lru_cache(maxsize=8)
@@ -115,8 +243,18 @@ def _shipped() -> list[_Event]:
 def resolve_events(events: Any) -> tuple[pd.DataFrame, list[_Event]]:
     """``events`` (None, a catalog path or a ``load_events`` DataFrame) -> table + matchers."""
     if events is None:
-        return load_events(), _shipped()
+        return _shipped_table().copy(), _shipped()
+    if isinstance(events, str | Path) and Path(events).is_file():  # a user's catalog file
+        table, compiled = _user_catalog(str(Path(events).resolve()), Path(events).stat().st_mtime)
+        return table.copy(), compiled
     table = load_events(events)
+    return table, compile_events(table)
+
+
+@lru_cache(maxsize=8)
+def _user_catalog(path: str, mtime: float) -> tuple[pd.DataFrame, list[_Event]]:
+    """A user's catalog file read and compiled once per path and modification time."""
+    table = load_events(path)
     return table, compile_events(table)
 
 
@@ -180,14 +318,72 @@ def _year_kinds(path: str) -> tuple[YearKind, ...]:
     return tuple(out)
 
 
+# every [[year_kind]] regex (built in _year_kinds) holds this year: no year, no search
+_YEAR = re.compile(r"(?:1[89]|20)\d{2}")
+
+
+@lru_cache(maxsize=256)
+def _literals(rx: re.Pattern) -> frozenset[str] | None:
+    return required_literals(rx)
+
+
+def _year_kinds_for(text: str, year_kinds: list[YearKind] | None) -> list[YearKind]:
+    """The year-kind rules (default: the shipped ones) that may match ``text``: none
+    without a year in it, else those with one of their literal words in it."""
+    yks = year_kinds if year_kinds is not None else load_year_kinds()
+    if not yks or not _YEAR.search(text):
+        return []
+    low = _fold(text)
+    return [
+        yk for yk in yks if (need := _literals(yk.regex)) is None or any(k in low for k in need)
+    ]
+
+
 def _tag(text: str, dct: str | None, dates: Any = None) -> list[dict]:
     """Date expressions of the temporal tagger, as records (no DataFrame per document);
     ``dates`` are the user's date rules (``load_dates(...)`` or a patterns path)."""
     from ..temporal.tagger import tag_dates_records
 
+    if _MEMO.get() is not None:
+        return tagged_dates(text, dct, dates=dates)
     if dates is None:
         return tag_dates_records(text, dct=dct)
     return tag_dates_records(text, dct=dct, dates=dates)
+
+
+_MEMO: ContextVar[dict | None] = ContextVar("dprkbrief_dates_memo", default=None)
+
+
+@contextmanager
+def dates_memo() -> Iterator[None]:
+    """Within the block, tagging the same text with the same reference date and date rules
+    again (``tagged_dates``, ``find_dates``) reuses the first result: the per-document steps
+    of ``annotate`` tag a document's dates once for the ``dates`` table and the timeline.
+    A nested block shares the outer one's memo."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def tagged_dates(text: str, dct: Any = None, *, dates: Any = None) -> list[dict]:
+    """``tag_dates_records(text, dct, dates=dates)``, shared inside ``dates_memo()``; the
+    records returned are shared, so callers copy before changing them."""
+    from ..temporal.rules import as_dates
+    from ..temporal.tagger import tag_dates_records
+
+    memo = _MEMO.get()
+    if memo is None or not isinstance(dct, str | None):
+        return tag_dates_records(text, dct, dates=dates)
+    rules = as_dates(dates)
+    key = (text, dct, id(rules))
+    if key not in memo:
+        memo[key] = (rules, tag_dates_records(text, dct, dates=rules))
+    return memo[key][1]
 
 
 # a TIME expression names a day only with a part of the day ("this morning", "Monday
@@ -332,7 +528,7 @@ def match_sentence(
     ``text``) and the indexes of the ``timexes`` used by a link."""
     ctx = text if context is None else context
     found: list[tuple[_Event, dict[str, Any], list[int]]] = []
-    for ev in compiled:
+    for ev in candidates(text, compiled):
         compatible = [i for i, t in enumerate(timexes) if t.lo <= ev.hi and ev.lo <= t.hi]
         for kind, rx in ev.cues:
             m = rx.search(text)
@@ -359,7 +555,7 @@ def match_sentence(
         or any(not exact[i] or ev.event_id in exact[i] for i in sup)
     ]
     linked = {ev.event_id for ev, _, _ in kept}
-    for yk in year_kinds if year_kinds is not None else load_year_kinds():
+    for yk in _year_kinds_for(text, year_kinds):
         for m in yk.regex.finditer(text):
             year = int(m.group("year"))
             cands = [

@@ -251,8 +251,9 @@ def _old_records(root: Path, steps: list[str], reuse: dict[str, str]) -> dict[st
 
 def _annotate_all(docs, steps, resources, structure, datelines, tables, errors) -> None:
     from ..corpus.corpus import _make_document
-    from .annotate import annotate
+    from .annotate import annotate_many
 
+    documents = []
     for d in docs:
         try:
             path = Path(d.path) if d.path else None
@@ -262,7 +263,9 @@ def _annotate_all(docs, steps, resources, structure, datelines, tables, errors) 
                 {"doc_id": d.doc_id, "step": "documents", "message": f"{type(exc).__name__}: {exc}"}
             )
             continue
-        for name, recs in annotate(document, resources, steps=steps, errors=errors).items():
+        documents.append(document)
+    for out in annotate_many(documents, resources, steps=steps, errors=errors):
+        for name, recs in out.items():
             tables[name] += recs
 
 
