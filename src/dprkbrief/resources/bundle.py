@@ -51,6 +51,10 @@ RULE_KINDS: dict[str, RuleKind] = {
     "dates": RuleKind("dates", "patterns.toml", "dprkbrief.temporal.rules:load_dates"),
     "events": RuleKind("events", "catalog.toml", "dprkbrief.events.catalog:load_events"),
     "codebook": RuleKind("topics", "codebook.toml", "dprkbrief.analysis.codebook:load_codebook"),
+    # read by stance, positions and forecasts (stance cues, hedges, forecast horizons)
+    "stance": RuleKind("lexicons", "stance.toml", "dprkbrief.analysis.stance:load_stance_lexicon"),
+    "hedges": RuleKind("lexicons", "hedges.toml", "dprkbrief.analysis.certainty:load_hedges"),
+    "horizons": RuleKind("lexicons", "horizons.toml", "dprkbrief.analysis.forecasts:load_horizons"),
 }
 LANGUAGES = ("en",)
 
@@ -176,6 +180,27 @@ class Resources:
         for kind in sorted(k for k, spec in RULE_KINDS.items() if spec.affects_parse):
             h.update(f"\0{kind}={self.fingerprints[kind]}".encode())
         return h.hexdigest()
+
+
+def as_resources(rules: Any) -> Resources:
+    """A :class:`Resources` from ``rules`` (a Resources, a dict
+    kind -> path, or None for the packaged rules)."""
+    if rules is None:
+        return default_resources()
+    if isinstance(rules, Resources):
+        return rules
+    if isinstance(rules, dict):
+        return Resources(rules={k: str(v) for k, v in rules.items()})
+    raise ParameterError(
+        f"invalid type for 'rules': expected a Resources, a dict kind -> path or None, "
+        f"got {type(rules).__name__}"
+    )
+
+
+def _user_rule(res: Any, kind: str) -> str | None:
+    """The path of ``kind`` in ``res`` when it is not the packaged file (else None)."""
+    path = res.rule_path(kind)
+    return None if Path(path) == RULE_KINDS[kind].packaged.resolve() else path
 
 
 def default_resources() -> Resources:
