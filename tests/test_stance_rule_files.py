@@ -82,3 +82,9 @@ def test_cli_passes_the_stance_file(tmp_path, no_summit, capsys):
 def test_bad_rules_argument():
     with pytest.raises(dprkbrief.errors.ParameterError, match="'rules'"):
         as_resources(["stance.toml"])
+
+
+def test_rules_as_notebook_parameter(no_summit):
+    res = as_resources([f"stance={no_summit}"])
+    assert res.rule_path("stance") == str(no_summit.resolve())
+    assert as_resources([]) is as_resources(None)

@@ -183,17 +183,30 @@ class Resources:
 
 
 def as_resources(rules: Any) -> Resources:
-    """A :class:`Resources` from ``rules`` (a Resources, a dict
-    kind -> path, or None for the packaged rules)."""
+    """A :class:`Resources` from ``rules``: a Resources, a dict kind -> path, a list of
+    ``"kind=path"`` strings (as notebook parameters give them), or None (packaged rules)."""
     if rules is None:
         return default_resources()
     if isinstance(rules, Resources):
         return rules
+    if isinstance(rules, (list, tuple)):  # ["stance=my_stance.toml", ...]: notebook parameters
+        pairs = {}
+        for item in rules:
+            kind, sep, path = str(item).partition("=")
+            if not sep or not kind.strip() or not path.strip():
+                raise ParameterError(
+                    f"invalid value for 'rules': {item!r}; write each rule file as "
+                    f"'kind=path' with kind one of {', '.join(RULE_KINDS)}"
+                )
+            pairs[kind.strip()] = path.strip()
+        rules = pairs
     if isinstance(rules, dict):
-        return Resources(rules={k: str(v) for k, v in rules.items()})
+        return (
+            Resources(rules={k: str(v) for k, v in rules.items()}) if rules else default_resources()
+        )
     raise ParameterError(
-        f"invalid type for 'rules': expected a Resources, a dict kind -> path or None, "
-        f"got {type(rules).__name__}"
+        f"invalid type for 'rules': expected a Resources, a dict kind -> path, a list of "
+        f"'kind=path' or None, got {type(rules).__name__}"
     )
 
 
