@@ -14,7 +14,7 @@ taking the statement's certainty as the forecast probability of what it says.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -53,6 +53,7 @@ FORECAST_COLUMNS = [
 ]
 OUTCOME_COLUMNS = ["forecast_id", "outcome", "resolved_on", "note"]
 SCORE_COLUMNS = ["expert", "n_forecasts", "n_scored", "brier", "mean_certainty", "hit_rate"]
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "AU": 9, "WI": 12}
 _COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -258,17 +259,10 @@ def _tagger_horizons(text: str, base: date, dates: Any = None) -> list[dict[str,
     out = []
     for rec in tagged:
         row = _Timex(rec["text"], rec["type"], rec["value"], rec.get("mod"), rec["start"])
-        m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", str(row.value))
-        if row.type != "DATE" or not m:
+        window = _date_window(str(row.value)) if row.type == "DATE" else None
+        if window is None:
             continue
-        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-        start = date(y, int(mo or 1), int(d or 1))
-        if mo is None:
-            end = date(y, 12, 31)
-        elif d is None:
-            end = cal.month_end(y, int(mo))
-        else:
-            end = start
+        start, end = window
         if end < base:
             continue
         mod = str(row.mod or "")
@@ -282,6 +276,26 @@ def _tagger_horizons(text: str, base: date, dates: Any = None) -> list[dict[str,
             }
         )
     return out
+
+
+def _date_window(value: str) -> tuple[date, date] | None:
+    """First and last day of a TIMEX3 date value: a year, month, day or season ("2025-SP";
+    meteorological seasons of the northern hemisphere, winter running into the next year)."""
+    season = re.match(r"^(\d{4})-(SP|SU|FA|AU|WI)$", value)
+    if season:
+        start = date(int(season.group(1)), _SEASON_START[season.group(2)], 1)
+        end = cal.add_months(start, 3)
+        return (start, end - timedelta(days=1)) if end else None
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", value)
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    start = date(y, int(mo or 1), int(d or 1))
+    if mo is None:
+        return start, date(y, 12, 31)
+    if d is None:
+        return start, cal.month_end(y, int(mo))
+    return start, start
 
 
 def _iso_or_none(value: Any) -> str | None:

@@ -726,6 +726,7 @@ def _reported(verb: Token) -> bool:
         cur = cur.head
 
 
+_OBJECTING = {"argue", "say", "claim", "contend", "object", "counter", "question", "suggest"}
 _PREDICTIVE = {"likely", "unlikely", "expect", "predict", "bound"}
 _AGENTS = {
     "official", "president", "leader", "minister", "delegation", "envoy", "secretary",
@@ -754,12 +755,29 @@ def _wh_complement(verb: Token) -> bool:
     """``verb`` heads a WH-clause that is the complement of a preposition, noun or verb ("the
     details of how the accord will be put into effect", "we do not know what either side
     will do"): an embedded question, whatever clause the parse hangs it from."""
-    if verb.dep_ not in ("pcomp", "ccomp", "csubj", "pobj", "xcomp"):
+    first = verb
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head  # "what is to be gained ... or what Trump might offer"
+    asked = first.dep_ == "advcl" and first.head.lemma_.lower() in _ASKING  # "knows when"
+    if first.dep_ not in ("pcomp", "ccomp", "csubj", "pobj", "xcomp") and not asked:
         return False
     return any(
         c.i < verb.i and (c.tag_ in _WH_TAGS or (c.lower_ == "whether" and c.dep_ == "mark"))
         for c in verb.children
     )
+
+
+def _in_antecedent(verb: Token) -> bool:
+    """The clause of ``verb`` lies inside the antecedent of a condition, however deep ("if he
+    thinks that Trump might agree, ..."): climbing complement links to an if/unless clause."""
+    cur = _clause_head(verb)
+    while cur.dep_ in ("ccomp", "xcomp", "conj") and cur.head.i != cur.i:
+        cur = _clause_head(cur.head)
+        if cur.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in cur.children
+        ):
+            return True
+    return False
 
 
 def _concessive(verb: Token, marker: Token) -> bool:
@@ -873,8 +891,11 @@ def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str
         if _embedded_question(verb) or _wh_complement(verb):
             reasons.append("embedded question")
             continue
-        if _conditional_antecedent(verb):
+        if _conditional_antecedent(verb) or _in_antecedent(verb):
             reasons.append("condition")
+            continue
+        if word in ("might", "may", "could") and verb.lemma_.lower() in _OBJECTING:
+            reasons.append("anticipated objection")  # "some critics might argue that ..."
             continue
         if _concessive(verb, tok):
             reasons.append("concessive clause")
