@@ -202,6 +202,7 @@ def _statements(document: Document, resources: Resources) -> list[dict]:
         _single(document, resources),
         codebook=_rule_arg(resources, "codebook"),
         attribution=_rule_arg(resources, "attribution"),
+        rules=resources,  # the hedge lexicon behind certainty
     )
     return _frame_records(df, document.doc_id)
 
@@ -216,7 +217,7 @@ STEPS: dict[str, Step] = {
         Step("mentions", _mentions, ("structure", "datelines", "dates", "events")),
         Step("people", _people, _NLP_KINDS, nlp=True),
         Step("quotations", _quotations, _NLP_KINDS, nlp=True),
-        Step("statements", _statements, (*_NLP_KINDS, "codebook"), nlp=True),
+        Step("statements", _statements, (*_NLP_KINDS, "codebook", "hedges"), nlp=True),
     )
 }
 RULE_STEPS = tuple(n for n, s in STEPS.items() if not s.nlp)
