@@ -182,14 +182,14 @@ def evaluate_forecasts(docs: list[dict], corpus) -> dict:
             any(_overlap(s, x) for x in nfs) and not any(_overlap(s, g) for g in golds)
             for s in spans
         )
-    baseline = {
+    ledger = {
         "produced": len(base),
         "precision": round(base_tp / len(base), 3) if len(base) else None,
         "recall": round(base_found / n_gold, 3) if n_gold else None,
         "from_non_forecasts": base_nf,
     }
     return {
-        "baseline_dprkbrief_forecasts": baseline,
+        "dprkbrief_forecasts_named_sources": ledger,
         "gold_forecasts": n_gold,
         "produced": len(rows),
         "precision": round(tp / len(rows), 3) if rows else None,
@@ -214,11 +214,24 @@ def seed_listing() -> None:
             f"{r.doc_id[:3]} {r.start:>5} {r.source[:22]:22} {r.topic:20} {r.stance:10} "
             f"{r.direction:+d} [{hedges}] {r.quote[:70]!r}"
         )
-    print("-- forecasts")
-    for r in forecast_rows(corpus):
-        print(
-            f"{r['doc_id'][:3]} {r['start']:>5} {r['source'][:22]:22} {r['cue']:10} {r['horizon']!r} {r['quote'][:70]!r}"
+    for folder in (ROOT / "tests" / "fixtures" / "corpus", ROOT / "corpus"):
+        if not folder.is_dir():
+            continue
+        seed = dprkbrief.load_corpus(folder)
+        fc = dprkbrief.forecasts(seed)
+        sentences = seed.segments("sentence").set_index(["doc_id", "start"])["text"]
+        questions = sum(
+            str(sentences.get((r.doc_id, int(r.forecast_id.split("@")[1])), ""))
+            .rstrip()
+            .endswith("?")
+            for r in fc.itertuples()
         )
+        print(f"-- forecasts of {folder.relative_to(ROOT)}: {len(fc)}, from questions: {questions}")
+        for r in fc.itertuples():
+            print(
+                f"{r.doc_id[:3]} {r.start:>5} {r.expert[:22]:22} {r.cue:9} {r.certainty:.2f} "
+                f"[{','.join(r.hedges)}] {r.horizon!r} {r.quote[:70]!r}"
+            )
 
 
 def main() -> None:

@@ -127,3 +127,50 @@ def test_undated_documents_give_none_not_nan():
     assert fc["doc_date"].dtype == object
     assert fc.loc["b", "doc_date"] is None
     assert fc.loc["a", "doc_date"] == "2024-01-01"
+
+
+NOT_FORECASTS = """Talks ahead
+
+By Jane Roe
+
+Will the two leaders meet again next year? Thank you for having me on the program to talk about the summit. Officials said the talks would resume in May. The envoy would later travel to Hanoi by train. You'll recall the delegation was not represented in Hanoi. We'll see what day. Nobody knows when North Korea will ship the fuel rods abroad. I expect that talks will resume in the spring.
+
+Jane Roe is a fellow at the Lakeview Institute.
+"""
+
+
+def test_only_forward_claims_by_named_sources():
+    """Questions, courtesies, anonymous sources, narration and formulas make no forecast."""
+    corpus = dprkbrief.corpus_from_texts(
+        {"n": NOT_FORECASTS}, metadata={"n": {"date": "2024-10-02"}}
+    )
+    fc = dprkbrief.forecasts(corpus)
+    assert list(fc["quote"]) == ["I expect that talks will resume in the spring."]
+    row = fc.iloc[0]
+    assert row["forecast_id"] == f"n@{row['start']}" and row["source_kind"] == "author"
+    assert (row["horizon_start"], row["horizon_end"]) == ("2025-03-01", "2025-05-31")
+    assert row["topics"] == ["talks"] and row["direction"] == 1
+
+
+def test_evidence_is_the_clause_and_the_id_the_sentence(corpus):
+    text = "T\n\nBy Ann Lee\n\nThe deal failed, but Kim will return to the table next year.\n"
+    c = dprkbrief.corpus_from_texts({"d": text}, metadata={"d": {"date": "2024-01-01"}})
+    (row,) = dprkbrief.forecasts(c).itertuples()
+    assert row.quote == "Kim will return to the table next year"
+    assert c["d"].text[row.start : row.end] == row.quote
+    assert row.forecast_id == f"d@{text.index('The deal')}"  # the sentence keys outcomes
+    assert row.horizon_end == "2025-12-31"
+
+
+def test_certainty_and_hedges_come_from_the_hedge_lexicon(fc):
+    plain = fc[fc["quote"].str.startswith("The regime")].iloc[0]
+    hedged = fc[fc["quote"].str.startswith("A summit")].iloc[0]
+    assert plain["hedges"] == [] and plain["certainty"] == pytest.approx(0.75)
+    assert hedged["hedges"] and hedged["certainty"] < plain["certainty"]
+
+
+def test_season_horizons_resolve_to_months():
+    (h,) = resolve_horizons("Talks will resume next spring.", "2024-10-02")
+    assert (h["start"], h["end"]) == ("2025-03-01", "2025-05-31")
+    (w,) = resolve_horizons("Talks will resume in the winter of 2025.", "2024-10-02")
+    assert (w["start"], w["end"]) == ("2025-12-01", "2026-02-28")

@@ -101,3 +101,22 @@ def test_an_empty_comparison_draws_a_sentence_not_an_empty_table():
     assert not ax.tables
     assert [t.get_text() for t in ax.texts] == [cmp.attrs["note"]]
     plt.close(fig)
+
+
+def test_certainty_is_circle_size_and_lean_is_colour():
+    import matplotlib.pyplot as plt
+    from matplotlib.collections import PathCollection
+
+    from dprkbrief.plotting.positions import position_matrices
+
+    pos = POS.assign(score=[0.4, -0.5, 0.0])
+    m = position_matrices(pos)
+    assert m["lean"].loc["A", "summit"] == pytest.approx(0.5)  # score / mean certainty
+    assert m["certainty"].loc["B", "summit"] == pytest.approx(0.5)
+    fig = plot_positions(pos)
+    dots = next(c for c in fig.axes[0].collections if isinstance(c, PathCollection))
+    sizes = dict(zip(map(tuple, dots.get_offsets().data.tolist()), dots.get_sizes()))
+    # A/summit (x 0, y 0) at certainty 0.8 is drawn larger than B/summit (x 0, y 1) at 0.5
+    assert sizes[(0.0, 0.0)] > sizes[(0.0, 1.0)]
+    assert fig.legends and "certainty" in fig.legends[0].get_title().get_text()
+    plt.close(fig)

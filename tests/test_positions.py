@@ -11,7 +11,7 @@ DEBATE = """Experts split on summit
 
 By Staff Reporter
 
-"A summit will most likely happen this year," said Mara Lind, a professor of history at Redwood University. "It may also bring sanctions relief."
+"A summit will certainly happen this year," said Mara Lind, a professor of history at Redwood University. "It may also bring sanctions relief."
 
 Tomas Berg, a senior fellow at the Quarry Institute, disagreed. "I don't think a summit will happen this year," Berg said.
 
@@ -45,7 +45,7 @@ def test_positions_one_row_per_expert_and_topic(corpus, pos):
     assert summit.loc["Mara Lind", "direction"] == 1
     assert summit.loc["Tomas Berg", "direction"] == -1
     assert summit.loc["Omar Reyes", "direction"] == 1
-    # certainty weighs the lean: a hedged "might" leans less than "most likely"
+    # certainty weighs the lean: a hedged "might" leans less than a boosted "certainly"
     assert summit.loc["Omar Reyes", "score"] < summit.loc["Mara Lind", "score"]
     assert summit.loc["Tomas Berg", "question"].endswith("?")
     for r in pos.itertuples():
@@ -62,14 +62,39 @@ def test_strongest_evidence_leans_the_same_way(pos):
     assert berg["quote"].startswith("\"I don't think a summit")
 
 
-def test_filters_and_statement_input(corpus, pos):
-    st = dprkbrief.statements(corpus)
-    from_st = dprkbrief.positions(st)
-    assert from_st.equals(pos)
+def test_filters_and_cell_input(corpus, pos):
+    from dprkbrief.analysis.positions import position_cells
+
+    cells = position_cells(corpus)
+    assert dprkbrief.positions(cells).equals(pos)
     only = dprkbrief.positions(corpus, topics=["summit"], experts=["tomas berg"])
     assert list(only["expert"]) == ["Tomas Berg"] and list(only["topic"]) == ["summit"]
-    strict = dprkbrief.positions(corpus, min_certainty=0.5)
+    strict = dprkbrief.positions(corpus, min_certainty=0.6)
     assert "Omar Reyes" not in set(strict["expert"])
+
+
+def test_cells_keep_evidence_and_hedges(corpus, pos):
+    from dprkbrief.analysis.positions import hedges_behind, position_cells
+
+    cells = position_cells(corpus)
+    for r in cells.itertuples():
+        assert corpus[r.doc_id].text[r.start : r.end] == r.quote
+        assert r.hedged == bool(r.hedges)
+    reyes = pos[(pos["expert"] == "Omar Reyes") & (pos["topic"] == "summit")].iloc[0]
+    assert reyes["hedges"] == ["might"] and reyes["n_hedged"] == 1
+    assert reyes["certainty"] == reyes["mean_certainty"] < 0.75  # hedged below a plain claim
+    behind = hedges_behind(cells, "omar reyes", "summit")
+    assert list(behind["hedges"]) == [["might"]] and behind["quote"][0] == "A summit might happen."
+    with pytest.raises(ParameterError, match="holds no position"):
+        hedges_behind(cells, "Omar Reyes", "weather")
+
+
+def test_stance_table_input_keeps_quoted_experts(corpus):
+    table = dprkbrief.stance(corpus)
+    from_stance = dprkbrief.positions(table)
+    summit = from_stance[from_stance["topic"] == "summit"].set_index("expert")
+    assert summit.loc["Tomas Berg", "direction"] == -1
+    assert summit.loc["Mara Lind", "direction"] == 1
 
 
 def test_compare_sides(corpus, pos):
@@ -87,7 +112,7 @@ def test_errors(corpus, pos):
         dprkbrief.positions(corpus, experts=["Nobody"])
     with pytest.raises(ParameterError, match="'min_certainty'"):
         dprkbrief.positions(corpus, min_certainty=2)
-    with pytest.raises(ParameterError, match="statements table"):
+    with pytest.raises(ParameterError, match="stance table"):
         dprkbrief.positions(pos)
 
 

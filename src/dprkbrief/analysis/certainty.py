@@ -118,7 +118,8 @@ class HedgeLexicon:
         """Certainty (0-1) of a score: ``default_certainty`` at 0, 0.5 at ``threshold``."""
         d = min(max(self.default_certainty, 0.501), 0.999)
         k = math.log(d / (1 - d)) / self.threshold
-        return round(1.0 / (1.0 + math.exp(k * (score - self.threshold))), 3)
+        x = min(k * (score - self.threshold), 700.0)  # a run of thousands of cues: ~0, no overflow
+        return round(1.0 / (1.0 + math.exp(x)), 3)
 
 
 def _strs(value: Any, where: str, key: str) -> tuple[str, ...]:
@@ -462,9 +463,12 @@ def _quote_depths(text: str) -> list[int]:
     return depths
 
 
-def _result(tokens: Sequence[Token], text: str, lex: HedgeLexicon) -> dict[str, Any]:
-    """Phase 2: sum the cues of one sentence (or span) into certainty, score and cues."""
-    doc_text = text  # the whole document's text when tokens is a span of it
+def _result(tokens: Sequence[Token], text: str, lex: HedgeLexicon, base: int = 0) -> dict[str, Any]:
+    """Phase 2: sum the cues of one sentence (or span) into certainty, score and cues.
+
+    ``text`` is the document text from offset ``base`` on (a span passes its own text, so a
+    call costs the span's length, not the document's)."""
+    doc_text = _Shifted(text, base)
     found = _find(tokens, lex)
     words = [t for t in tokens if not t.is_space and not t.is_punct]
     start = tokens[0].idx if len(tokens) else 0
@@ -550,11 +554,20 @@ def span_certainty(span: Span | Doc, *, lexicon: str | Path | None = None) -> di
         raise ParameterError(
             f"invalid type for 'span': expected a spaCy Span or Doc, got {type(span).__name__}"
         )
-    from ..nlp.parsing import doc_text
-
     lex = load_hedges(lexicon)
-    tokens = span[:] if span is doc else span
-    return _result(tokens, doc_text(doc), lex)  # doc.text per sentence would be quadratic
+    if span is doc:
+        return _result(span[:], doc.text, lex)
+    return _result(span, span.text, lex, span.start_char)
+
+
+class _Shifted:
+    """``text`` that starts at document offset ``base``, sliced by document offsets."""
+
+    def __init__(self, text: str, base: int) -> None:
+        self.text, self.base = text, base
+
+    def __getitem__(self, key: slice) -> str:
+        return self.text[key.start - self.base : key.stop - self.base]
 
 
 def certainty_table(

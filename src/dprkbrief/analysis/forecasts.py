@@ -14,7 +14,7 @@ taking the statement's certainty as the forecast probability of what it says.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -46,9 +46,14 @@ FORECAST_COLUMNS = [
     "horizon_start",
     "horizon_end",
     "horizon_mod",
+    "source",
+    "source_kind",
+    "cue",
+    "hedges",
 ]
 OUTCOME_COLUMNS = ["forecast_id", "outcome", "resolved_on", "note"]
 SCORE_COLUMNS = ["expert", "n_forecasts", "n_scored", "brier", "mean_certainty", "hit_rate"]
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "AU": 9, "WI": 12}
 _COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -154,6 +159,13 @@ def _load_horizons(horizons: str | Path | None) -> tuple[tuple, tuple]:
     return _horizon_rules(str(path.resolve()), path.stat().st_mtime)
 
 
+def load_horizons(horizons: str | Path | None = None) -> tuple[tuple, tuple]:
+    """The compiled horizons lexicon (packaged ``lexicons/horizons.toml`` or a user's file):
+    ``(horizon rules, executive terms)``; also checks its ``[[future]]`` cues compile."""
+    _future_rx(horizons)
+    return _load_horizons(horizons)
+
+
 def _resolve(
     text: str, dct: str | None, loaded: tuple[tuple, tuple], dates: Any = None
 ) -> list[dict[str, Any]]:
@@ -247,17 +259,10 @@ def _tagger_horizons(text: str, base: date, dates: Any = None) -> list[dict[str,
     out = []
     for rec in tagged:
         row = _Timex(rec["text"], rec["type"], rec["value"], rec.get("mod"), rec["start"])
-        m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", str(row.value))
-        if row.type != "DATE" or not m:
+        window = _date_window(str(row.value)) if row.type == "DATE" else None
+        if window is None:
             continue
-        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-        start = date(y, int(mo or 1), int(d or 1))
-        if mo is None:
-            end = date(y, 12, 31)
-        elif d is None:
-            end = cal.month_end(y, int(mo))
-        else:
-            end = start
+        start, end = window
         if end < base:
             continue
         mod = str(row.mod or "")
@@ -271,6 +276,26 @@ def _tagger_horizons(text: str, base: date, dates: Any = None) -> list[dict[str,
             }
         )
     return out
+
+
+def _date_window(value: str) -> tuple[date, date] | None:
+    """First and last day of a TIMEX3 date value: a year, month, day or season ("2025-SP";
+    meteorological seasons of the northern hemisphere, winter running into the next year)."""
+    season = re.match(r"^(\d{4})-(SP|SU|FA|AU|WI)$", value)
+    if season:
+        start = date(int(season.group(1)), _SEASON_START[season.group(2)], 1)
+        end = cal.add_months(start, 3)
+        return (start, end - timedelta(days=1)) if end else None
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", value)
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    start = date(y, int(mo or 1), int(d or 1))
+    if mo is None:
+        return start, date(y, 12, 31)
+    if d is None:
+        return start, cal.month_end(y, int(mo))
+    return start, start
 
 
 def _iso_or_none(value: Any) -> str | None:
@@ -292,68 +317,123 @@ def forecasts(
     codebook: str | Path | None = None,
     horizons: str | Path | None = None,
     dates: Any = None,
+    rules: Any = None,
 ) -> pd.DataFrame:
-    """The forecast ledger: own-voice predictions with document date, horizon and certainty.
+    """The forecast ledger: forward-looking claims by experts, with horizon and certainty.
 
-    Columns: ``forecast_id`` (``"<doc_id>@<start>"``, the key of the outcomes file), ``expert,
-    expert_list, doc_id, seg_id, start, end, quote, doc_date, topics, direction,
-    certainty``, and the horizon: ``horizon`` (the words), ``horizon_start``,
-    ``horizon_end`` (ISO dates; empty when open or unresolved), ``horizon_mod``
-    (BEFORE|AFTER|""). When a sentence has several horizons the latest-ending one is kept.
-    ``doc_date`` is None (object column, never NaN) for undated documents. The statements
-    behind the ledger are shared with ``statements``/``positions`` on the same corpus.
-    ``dates`` is the date rules for horizons the lexicon does not resolve
-    (:func:`dprkbrief.temporal.rules.load_dates` or a user patterns file; None: shipped).
+    A row is a sentence :func:`dprkbrief.analysis.stance.is_forward_claim` accepts (a modal or
+    future construction over an outcome; never a question, courtesy, formula, narration,
+    counterfactual, schedule or term of an agreement) whose source is a named person: quoted
+    (registry name, else as written), or the document's own voice (its authors, an
+    interview's speaker) when that voice is not relaying someone else
+    (:func:`dprkbrief.analysis.positions.holders`). Anonymous sources and institutions make
+    no forecasts here.
+
+    Columns: ``forecast_id`` (``"<doc_id>@<sentence start>"``, the key of the outcomes
+    file), ``expert, expert_list, doc_id, seg_id`` (the sentence), ``start, end, quote``
+    (evidence: the clause of the future construction), ``doc_date`` (None when undated),
+    ``topics, direction`` (from the sentence's stance cells), ``certainty`` (0-1,
+    :func:`dprkbrief.span_certainty`), ``horizon, horizon_start, horizon_end, horizon_mod``
+    (the latest-ending window of the horizons lexicon, else of the date tagger, resolved
+    against the document date; ISO, empty when open or unresolved), ``source, source_kind,
+    cue`` (the future construction), ``hedges``. ``rules``: a
+    :class:`dprkbrief.resources.bundle.Resources` or a dict kind -> path (kinds ``stance``,
+    ``hedges``, ``horizons``, ``codebook``, ``attribution`` ...): a user's file of each kind.
+    ``dates`` is the date rules for the tagger (None: those of ``rules``, else shipped).
     """
     import pandas as pd
 
     from ..corpus.corpus import Corpus, doc_date
-    from .statements import statements
+    from ..resources.bundle import _user_rule, as_resources
+    from .codebook import check_topics, topic_rules
+    from .experts import name_key
+    from .positions import holders
+    from .stance import document_inputs, forecast_claims
+    from .statements import _expert_filter, statements
 
     check_type("corpus", corpus, Corpus)
     check_type("min_certainty", min_certainty, (int, float))
     if not 0 <= min_certainty <= 1:
         raise ParameterError(f"invalid value for 'min_certainty': {min_certainty!r}; use 0-1")
-    st = statements(corpus, docs=docs, experts=experts, topics=topics, codebook=codebook)
-    st = st[
-        (st["claim_type"] == "prediction")
-        & (st["voice"] == "own")
-        & (st["certainty"] >= min_certainty)
-    ]
-    loaded = _load_horizons(horizons)
-    future = _future_rx(horizons)
-    doc_dates = {d: _iso_or_none(doc_date(corpus, d)) for d in set(st["doc_id"])}
-    rows = []
+    res = as_resources(rules)
+    codebook = codebook or _user_rule(res, "codebook")
+    horizons = horizons or res.rule_path("horizons")
+    docs = corpus._check_docs(docs)
+    if docs is not None:
+        corpus = corpus.select(docs)
+    topic_ids = check_topics(topics, codebook)
+    st = statements(
+        corpus, codebook=codebook, attribution=_user_rule(res, "attribution"), rules=res
+    )
+    by_doc: dict[str, list[Any]] = {}
     for row in st.itertuples():
-        if _future_match(row.quote, future) is None:
-            continue
-        dct = doc_dates[row.doc_id]
-        hs = _resolve(row.quote, dct, loaded, dates)
-        best = max(hs, key=lambda h: (h["end"] or "9999", h["start"]), default=None)
-        rows.append(
-            {
-                "forecast_id": forecast_id(row.doc_id, row.start),
-                "expert": row.expert,
-                "expert_list": row.expert_list,
-                "doc_id": row.doc_id,
-                "seg_id": row.seg_id,
-                "start": row.start,
-                "end": row.end,
-                "quote": row.quote,
-                "doc_date": dct,
-                "topics": row.topics,
-                "direction": row.direction,
-                "certainty": row.certainty,
-                "horizon": best["text"] if best else "",
-                "horizon_start": best["start"] if best else "",
-                "horizon_end": best["end"] if best else "",
-                "horizon_mod": best["mod"] if best else "",
-            }
+        by_doc.setdefault(row.doc_id, []).append(row)
+    rules_ = tuple(topic_rules(codebook))
+    people, inputs = document_inputs(corpus)
+    rows = []
+    dcts: dict[str, str | None] = {}
+    for doc_id, quotes, authors in inputs:
+        dct = dcts[doc_id] = _iso_or_none(doc_date(corpus, doc_id))
+        claims = forecast_claims(
+            corpus[doc_id],
+            res,
+            quotes=quotes,
+            authors=authors,
+            dct=dct,
+            topics=rules_,
+            horizons=horizons,
+            dates=dates,
         )
+        for c in claims:
+            sent = _statement_at(by_doc.get(doc_id, []), c["sentence_start"])
+            names = holders(c["source_kind"], c["expert"], c["source"], sent)
+            if not names or c["certainty"] < min_certainty:
+                continue
+            rows.append(
+                {
+                    "forecast_id": forecast_id(doc_id, sent.start if sent else c["start"]),
+                    "expert": " & ".join(names),
+                    "expert_list": names,
+                    "doc_id": doc_id,
+                    "seg_id": sent.seg_id if sent else None,
+                    "start": int(c["start"]),
+                    "end": int(c["end"]),
+                    "quote": c["quote"],
+                    "doc_date": dct,
+                    "topics": c["topics"],
+                    "direction": int(c["direction"]),
+                    "certainty": c["certainty"],
+                    "horizon": c["horizon"],
+                    "horizon_start": c["horizon_start"],
+                    "horizon_end": c["horizon_end"],
+                    "horizon_mod": c["horizon_mod"],
+                    "source": c["source"],
+                    "source_kind": c["source_kind"],
+                    "cue": c["cue"],
+                    "hedges": c["hedges"],
+                }
+            )
     df = pd.DataFrame(rows, columns=FORECAST_COLUMNS)
+    wanted = _expert_filter(experts, people, corpus.doc_ids)
+    if wanted is not None:
+        keep = df["expert_list"].map(
+            lambda ns: any(name_key(n, people.rules) in wanted for n in ns)
+        )
+        df = df[keep.astype(bool)]
+    if topic_ids is not None:
+        df = df[df["topics"].map(lambda ts: any(t in topic_ids for t in ts)).astype(bool)]
+    df = df.reset_index(drop=True)
     # undated documents: None, not NaN (pandas would infer a string column with NaN)
-    df["doc_date"] = pd.Series([r["doc_date"] for r in rows], index=df.index, dtype=object)
+    df["doc_date"] = pd.Series([dcts[d] for d in df["doc_id"]], index=df.index, dtype=object)
     return df
+
+
+def _statement_at(rows: list[Any], pos: int) -> Any:
+    """The statements row (a sentence) holding character ``pos``, or None."""
+    for row in rows:
+        if row.start <= pos < row.end:
+            return row
+    return None
 
 
 def outcomes_path(corpus: Corpus) -> Path | None:

@@ -1,11 +1,18 @@
 """Expert positions per topic, and side-by-side comparison of who agrees and who disagrees.
 
-A position aggregates an expert's own-voice claims (predictions, assessments,
-recommendations, warnings) on a topic: ``score`` is the certainty-weighted mean direction
-(-1..+1) on the topic's question, ``direction`` its sign (0 when |score| < 0.1 or no claim
-leans), and the evidence is the statement with the largest ``certainty * |direction|`` that
-leans the same way (ties: earliest). Reported speech, questions and descriptions take no
-position. Co-authors each hold the positions of their joint text.
+A position aggregates the stance cells (:func:`dprkbrief.stance`) of one expert on one topic:
+what the expert expects, doubts, recommends or warns against, plus the ``describes`` cells of
+sentences the claim-type lexicon calls an assessment, prediction, recommendation or warning.
+``score`` is the certainty-weighted mean direction (-1..+1) on the topic's question,
+``direction`` its sign (0 when |score| < 0.1), and the evidence is the cell with the largest
+``certainty * |direction|`` that leans the same way (ties: earliest). Each cell's certainty
+and hedges come from :func:`dprkbrief.span_certainty`; a position lists the hedges behind it.
+
+Whose stance a cell is (:func:`holders`): a quoted named person (their registry name, else
+the name as written), else the sentence's own voice as :func:`dprkbrief.statements`
+attributes it (an interview's speaker, the authors -- co-authors each hold the positions of
+their joint text) when that voice does not relay someone else. Anonymous sources,
+institutions and questions take no position. :func:`position_cells` gives the cells behind every position.
 """
 
 from __future__ import annotations
@@ -41,6 +48,28 @@ POSITION_COLUMNS = [
     "start",
     "end",
     "quote",
+    "stance",
+    "certainty",
+    "n_hedged",
+    "hedges",
+    "stances",
+]
+CELL_COLUMNS = [
+    "expert",
+    "topic",
+    "stance",
+    "direction",
+    "certainty",
+    "hedged",
+    "hedges",
+    "claim_type",
+    "source",
+    "source_kind",
+    "doc_id",
+    "seg_id",
+    "start",
+    "end",
+    "quote",
 ]
 COMPARE_COLUMNS = [
     "side",
@@ -58,42 +87,159 @@ COMPARE_COLUMNS = [
 ]
 
 
-def _long_statements(
-    source: Any, *, codebook: str | Path | None, min_certainty: float
+def position_cells(
+    corpus: Corpus | pd.DataFrame,
+    *,
+    topics: list[str] | str | None = None,
+    experts: list[str] | str | None = None,
+    min_certainty: float = 0.0,
+    codebook: str | Path | None = None,
+    rules: Any = None,
 ) -> pd.DataFrame:
+    """The stance cells behind :func:`positions`: one row per expert and cell.
+
+    Columns :data:`CELL_COLUMNS`: ``expert`` (one row per co-author), ``topic, stance,
+    direction, certainty, hedged, hedges`` (from :func:`dprkbrief.stance`), ``claim_type``
+    (of the sentence), ``source, source_kind`` and the evidence ``doc_id, seg_id, start,
+    end, quote``. ``corpus`` is a Corpus or a stance table (``dprkbrief.stance(corpus)``;
+    then ``expert`` is the cell's registry name or source and ``claim_type``/``seg_id`` are
+    empty). ``rules``: a Resources or dict kind -> path (kinds ``stance``, ``hedges``,
+    ``codebook`` ...): a user's rule files.
+    """
     import pandas as pd
 
-    from ..corpus.corpus import Corpus
-    from .statements import explode_topics, statements
+    from ..resources.bundle import as_resources
 
-    if isinstance(source, Corpus):
-        long = statements(source, form="long", codebook=codebook)
-    elif isinstance(source, pd.DataFrame):
-        needed = {"voice", "claim_type", "certainty", "expert_list"}
-        if not needed <= set(source.columns):
-            raise ParameterError(
-                "invalid value for 'corpus': a DataFrame must be a statements table "
-                f"(dprkbrief.statements(corpus)); it lacks {sorted(needed - set(source.columns))}"
-            )
-        if "topic" in source.columns:
-            long = source
-        elif "topics" in source.columns:
-            long = explode_topics(source)
-        else:
-            raise ParameterError(
-                "invalid value for 'corpus': a DataFrame must be a statements table "
-                "(dprkbrief.statements(corpus)); it lacks 'topics'/'topic'"
-            )
+    check_type("min_certainty", min_certainty, (int, float))
+    if not 0 <= min_certainty <= 1:
+        raise ParameterError(f"invalid value for 'min_certainty': {min_certainty!r}; use 0-1")
+    res = as_resources(rules)
+    rules_ = {t.id: t for t in topic_rules(codebook)}
+    topic_ids = as_str_list("topics", topics)
+    for t in topic_ids or []:
+        check_choice("topics", t, list(rules_))
+    if _is_corpus(corpus):
+        cells = _corpus_cells(corpus, codebook=codebook, res=res)
+    elif isinstance(corpus, pd.DataFrame):
+        cells = _table_cells(corpus)
     else:
-        check_type("corpus", source, (Corpus, pd.DataFrame), hint="a Corpus or statements table")
-    long = long[
-        (long["voice"] == "own")
-        & long["claim_type"].isin(POSITIONAL)
-        & (long["certainty"] >= min_certainty)
-    ]
-    long = long.explode("expert_list")
-    long = long.assign(expert=long["expert_list"]).drop(columns=["expert_list"])
-    return long.reset_index(drop=True)
+        check_type("corpus", corpus, (pd.DataFrame,), hint="a Corpus or a stance table")
+    cells = cells[cells["certainty"] >= min_certainty]
+    if topic_ids is not None:
+        cells = cells[cells["topic"].isin(topic_ids)]
+    wanted = as_str_list("experts", experts)
+    if wanted is not None and _is_corpus(corpus):
+        from .experts import build_people, name_key
+        from .statements import _expert_filter
+
+        people = build_people(corpus)
+        keys = _expert_filter(wanted, people, corpus.doc_ids)
+        cells = cells[cells["expert"].map(lambda n: name_key(n, people.rules) in keys)]
+    elif wanted is not None:
+        known = sorted(set(cells["expert"]))
+        low = {k.casefold(): k for k in known}
+        for name in wanted:
+            if name.casefold() not in low:
+                raise ParameterError(
+                    f"invalid value for 'experts': {name!r} holds no position here; "
+                    f"experts with positions are {', '.join(known)}"
+                )
+        cells = cells[cells["expert"].str.casefold().isin([w.casefold() for w in wanted])]
+    return pd.DataFrame(cells, columns=CELL_COLUMNS).reset_index(drop=True)
+
+
+def _corpus_cells(corpus: Corpus, *, codebook: Any, res: Any) -> pd.DataFrame:
+    """Stance cells of ``corpus`` with their experts (cached per corpus and rule files)."""
+    import pandas as pd
+
+    from ..resources.bundle import _user_rule
+    from .codebook import topic_rules
+    from .stance import STANCE_COLUMNS, document_inputs, stance_records
+    from .statements import _analysis_cache, statements
+
+    key = ("position_cells", str(codebook), res.fingerprint)
+    cache = _analysis_cache(corpus)
+    if key in cache:
+        return cache[key]
+    attribution = _user_rule(res, "attribution")
+    st = statements(corpus, codebook=codebook, attribution=attribution, rules=res)
+    sents: dict[str, list[Any]] = {}
+    for row in st.itertuples():
+        sents.setdefault(row.doc_id, []).append(row)
+    # the cells of dprkbrief.stance(corpus), with the rule files of ``res``
+    topics = tuple(topic_rules(codebook))
+    records = []
+    for doc_id, quotes, authors in document_inputs(corpus)[1]:
+        records += stance_records(
+            corpus[doc_id], res, quotes=quotes, authors=authors, topics=topics
+        )
+    table = pd.DataFrame(records, columns=STANCE_COLUMNS)
+    rows = []
+    for c in table.itertuples():
+        sent = next((r for r in sents.get(c.doc_id, []) if r.start <= c.start < r.end), None)
+        names = holders(c.source_kind, c.expert, c.source, sent)
+        if not names:
+            continue
+        claim = sent.claim_type if sent is not None else None
+        if c.stance == "describes" and claim not in POSITIONAL:
+            continue  # narration and description take no position
+        for name in names:
+            rows.append(
+                {
+                    "expert": name,
+                    "topic": c.topic,
+                    "stance": c.stance,
+                    "direction": int(c.direction),
+                    "certainty": float(c.certainty),
+                    "hedged": bool(c.hedged),
+                    "hedges": list(c.hedges),
+                    "claim_type": claim,
+                    "source": c.source,
+                    "source_kind": c.source_kind,
+                    "doc_id": c.doc_id,
+                    "seg_id": sent.seg_id if sent is not None else None,
+                    "start": int(c.start),
+                    "end": int(c.end),
+                    "quote": c.quote,
+                }
+            )
+    cache[key] = pd.DataFrame(rows, columns=CELL_COLUMNS)
+    return cache[key]
+
+
+def holders(source_kind: str, expert: Any, source: Any, sentence: Any) -> list[str]:
+    """Whose stance or forecast a sentence's cell is: a quoted named person (registry name,
+    else the name as written), else the sentence's own voice in the statements table
+    (``sentence``: its row; authors, an interview's speaker) when that voice does not relay
+    someone else; [] for anonymous sources, institutions, relayed words and questions."""
+    if source_kind == "person":
+        name = expert if isinstance(expert, str) and expert else source
+        return [name] if isinstance(name, str) and name else []
+    if source_kind != "author" or sentence is None:
+        return []
+    if sentence.voice != "own" or sentence.claim_type == "question":
+        return []
+    return list(sentence.expert_list)
+
+
+def _table_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """Cells of a stance table passed in directly (no statements to attribute author voice)."""
+    import pandas as pd
+
+    needed = {"topic", "stance", "direction", "certainty", "source", "source_kind", "hedges"}
+    if not needed <= set(table.columns):
+        raise ParameterError(
+            "invalid value for 'corpus': a DataFrame must be a stance table "
+            f"(dprkbrief.stance(corpus)); it lacks {sorted(needed - set(table.columns))}"
+        )
+    if "claim_type" in table.columns and "expert" in table.columns:
+        return pd.DataFrame(table, columns=CELL_COLUMNS)  # already position cells
+    keep = table[table["source_kind"].isin(["person", "author"])]
+    keep = keep[(keep["source_kind"] == "author") | keep["expert"].notna()]
+    expert = [e if isinstance(e, str) and e else s for e, s in zip(keep["expert"], keep["source"])]
+    out = keep.assign(expert=expert, claim_type=None, seg_id=None)
+    out = out[out["stance"] != "describes"]
+    return pd.DataFrame(out, columns=CELL_COLUMNS)
 
 
 def positions(
@@ -103,58 +249,44 @@ def positions(
     experts: list[str] | str | None = None,
     min_certainty: float = 0.0,
     codebook: str | Path | None = None,
+    rules: Any = None,
 ) -> pd.DataFrame:
     """One row per expert and topic: the expert's lean on the topic's question, with evidence.
 
-    ``corpus`` is a Corpus or a statements table (wide or long). Columns: ``expert, topic,
-    label, question, direction`` (+1/-1/0), ``score`` (certainty-weighted mean direction),
-    ``mean_certainty, n_statements, n_yes, n_no``, and the strongest evidence
-    ``claim_type, doc_id, seg_id, start, end, quote``.
+    ``corpus`` is a Corpus, a stance table or a :func:`position_cells` table. Columns:
+    ``expert, topic, label, question, direction`` (+1/-1/0), ``score`` (certainty-weighted
+    mean direction), ``mean_certainty, n_statements`` (cells), ``n_yes, n_no``, the
+    strongest evidence ``claim_type, doc_id, seg_id, start, end, quote``, its ``stance``
+    and ``certainty``, ``n_hedged`` (cells with a hedge), ``hedges`` (the distinct hedge
+    cues behind the position, in order) and ``stances`` (label -> number of cells).
+    ``min_certainty`` drops cells below it; ``rules`` as in :func:`position_cells`.
     """
     import pandas as pd
 
-    check_type("min_certainty", min_certainty, (int, float))
-    if not 0 <= min_certainty <= 1:
-        raise ParameterError(f"invalid value for 'min_certainty': {min_certainty!r}; use 0-1")
-    rules = {t.id: t for t in topic_rules(codebook)}
-    topic_ids = as_str_list("topics", topics)
-    for t in topic_ids or []:
-        check_choice("topics", t, list(rules))
-    long = _long_statements(corpus, codebook=codebook, min_certainty=min_certainty)
-    wanted = as_str_list("experts", experts)
-    if wanted is not None and _is_corpus(corpus):
-        from .experts import build_people, name_key
-        from .statements import _expert_filter
-
-        people = build_people(corpus)
-        keys = _expert_filter(wanted, people, corpus.doc_ids)
-        long = long[long["expert"].map(lambda n: name_key(n, people.rules) in keys)]
-    elif wanted is not None:
-        known = sorted(set(long["expert"]))
-        low = {k.casefold(): k for k in known}
-        for name in wanted:
-            if name.casefold() not in low:
-                raise ParameterError(
-                    f"invalid value for 'experts': {name!r} holds no position here; "
-                    f"experts with positions are {', '.join(known)}"
-                )
-        long = long[long["expert"].str.casefold().isin([w.casefold() for w in wanted])]
-    if topic_ids is not None:
-        long = long[long["topic"].isin(topic_ids)]
+    rules_ = {t.id: t for t in topic_rules(codebook)}
+    long = position_cells(
+        corpus,
+        topics=topics,
+        experts=experts,
+        min_certainty=min_certainty,
+        codebook=codebook,
+        rules=rules,
+    )
     rows = []
-    order = {t: i for i, t in enumerate(rules)}
+    order = {t: i for i, t in enumerate(rules_)}
     for (expert, topic), g in long.groupby(["expert", "topic"], sort=False):
         weight = g["certainty"] * g["direction"]
         score = float(weight.sum() / len(g))
         direction = 0 if abs(score) < NEUTRAL_BAND else (1 if score > 0 else -1)
         pool = g[g["direction"] == direction] if direction else g
         best = pool.loc[(pool["certainty"] * pool["direction"].abs()).idxmax()]
+        hedges = list(dict.fromkeys(h for hs in g["hedges"] for h in hs))
         rows.append(
             {
                 "expert": expert,
                 "topic": topic,
-                "label": rules[topic].label if topic in rules else topic,
-                "question": rules[topic].question if topic in rules else None,
+                "label": rules_[topic].label if topic in rules_ else topic,
+                "question": rules_[topic].question if topic in rules_ else None,
                 "direction": direction,
                 "score": round(score, 3),
                 "mean_certainty": round(float(g["certainty"].mean()), 3),
@@ -167,6 +299,11 @@ def positions(
                 "start": int(best["start"]),
                 "end": int(best["end"]),
                 "quote": best["quote"],
+                "stance": best["stance"],
+                "certainty": round(float(best["certainty"]), 3),
+                "n_hedged": int(g["hedged"].sum()),
+                "hedges": hedges,
+                "stances": dict(g["stance"].value_counts().sort_index()),
             }
         )
     df = pd.DataFrame(rows, columns=POSITION_COLUMNS)
@@ -174,6 +311,28 @@ def positions(
         df = df.assign(_o=df["topic"].map(order)).sort_values(["_o", "expert"])
         df = df.drop(columns="_o")
     return df.reset_index(drop=True)
+
+
+def hedges_behind(cells: pd.DataFrame, expert: str, topic: str) -> pd.DataFrame:
+    """The cells behind one position with their certainty and hedges, most hedged first.
+
+    ``cells`` is :func:`position_cells`; columns ``stance, direction, certainty, hedges,
+    doc_id, start, end, quote``. An expert/topic pair without cells raises a ParameterError
+    naming the pairs there are.
+    """
+    import pandas as pd
+
+    check_type("cells", cells, pd.DataFrame)
+    g = cells[(cells["expert"].str.casefold() == expert.casefold()) & (cells["topic"] == topic)]
+    if g.empty:
+        pairs = sorted(set(zip(cells["expert"], cells["topic"])))[:8]
+        shown = "; ".join(f"{e} / {t}" for e, t in pairs)
+        raise ParameterError(
+            f"invalid value for 'expert'/'topic': {expert!r} holds no position on {topic!r}; "
+            f"positions held include {shown}"
+        )
+    cols = ["stance", "direction", "certainty", "hedges", "doc_id", "start", "end", "quote"]
+    return g.sort_values(["certainty", "start"])[cols].reset_index(drop=True)
 
 
 def _is_corpus(value: Any) -> bool:

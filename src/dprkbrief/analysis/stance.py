@@ -73,6 +73,11 @@ FORECAST_CLAIM_COLUMNS = [
     "horizon_end",
     "certainty",
     "hedges",
+    "horizon_mod",
+    "topics",
+    "direction",
+    "sentence_start",
+    "sentence_end",
 ]
 LABELS = ("recommends", "warns", "doubts", "expects")
 _PRIORITY = {"doubts": 4, "warns": 3, "recommends": 2, "expects": 1, "describes": 0}
@@ -105,6 +110,7 @@ class StanceLexicon:
     schedule: frozenset[str]
     examples: tuple[dict, ...]
     leans: dict[str, int] = field(default_factory=dict)
+    narrated: frozenset[str] = frozenset()
 
 
 def _rx(pattern: Any, where: str) -> re.Pattern:
@@ -133,6 +139,7 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
     cues, reversers, frames, skips, not_fc, examples = [], [], [], [], [], []
     scopes: dict[str, dict[str, Any]] = {}
     schedule: set[str] = set()
+    narrated: set[str] = set()
     for i, e in enumerate(data.get("cue", [])):
         where = f"{path}: [[cue]] #{i + 1}"
         if e.get("label") not in LABELS:
@@ -175,8 +182,10 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
             not_fc.append((str(e.get("why", "not a forecast")), _rx(e.get("pattern"), where)))
         elif e.get("kind") == "schedule":
             schedule |= _words(e, "lemmas", where)
+        elif e.get("kind") == "narrated":
+            narrated |= _words(e, "lemmas", where)
         else:
-            raise RuleFileError(f"{where}: kind must be 'not_forecast' or 'schedule'")
+            raise RuleFileError(f"{where}: kind must be 'not_forecast', 'schedule' or 'narrated'")
     for table in ("cue", "reverser", "lean", "frame", "skip", "scope", "forward"):
         for e in data.get(table, []):
             examples.extend({"table": table, **x} for x in e.get("examples", []))
@@ -190,6 +199,7 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
         frozenset(schedule),
         tuple(examples),
         leans,
+        frozenset(narrated),
     )
 
 
@@ -430,7 +440,11 @@ def _target(tok: Token, sent: Span) -> str:
 
 
 def sentence_stance(
-    sent: Span, *, topics: tuple | None = None, lexicon: str | Path | None = None
+    sent: Span,
+    *,
+    topics: tuple | None = None,
+    lexicon: str | Path | None = None,
+    hedges: str | Path | None = None,
 ) -> list[dict[str, Any]]:
     """Stance cells of one parsed sentence: one dict per topic it touches.
 
@@ -457,7 +471,7 @@ def sentence_stance(
         for m in rx.finditer(text):
             frames.append(sent.start_char + m.end())
             frame_label = label or frame_label
-    cert = span_certainty(sent)
+    cert = span_certainty(sent, lexicon=hedges)
     hedges = [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"]
     by_id = {t.id: t for t in rules}
     cells = []
@@ -577,11 +591,15 @@ def stance_records(
     """
     from ..nlp import parse
 
+    hedges = None
+    if resources is not None:  # a user's stance and hedge files (Resources kinds)
+        lexicon = lexicon or resources.rule_path("stance")
+        hedges = resources.rule_path("hedges")
     doc = parse(document, resources)
     source_of = _sources(document, quotes, list(authors or []))
     rows = []
     for sent in _sentences(document, doc):
-        cells = sentence_stance(sent, topics=topics, lexicon=lexicon)
+        cells = sentence_stance(sent, topics=topics, lexicon=lexicon, hedges=hedges)
         if not cells:
             continue
         source, kind, expert = source_of(sent.start_char, sent.end_char)
@@ -690,14 +708,131 @@ def _conditional_antecedent(verb: Token) -> bool:
 
 
 def _reported(verb: Token) -> bool:
-    """The clause of ``verb`` is the content of a reporting verb ("he said it would ...")."""
-    head = _clause_head(verb)
-    for anc in [head, *head.ancestors]:
-        if anc.i != head.i and anc.lemma_.lower() in _REPORTING:
+    """The clause of ``verb`` is the content of a reporting verb ("he said it would ...",
+    "it would ..., he said"): climbing clause links only (complement, coordination,
+    parataxis), never through a noun or preposition ("rather than add to ... a formula that
+    would ..." is no report)."""
+    cur = _clause_head(verb)
+    while True:
+        if any(
+            c.dep_ in ("parataxis", "ccomp") and c.lemma_.lower() in _REPORTING and c.i > cur.i
+            for c in cur.children
+        ):
+            return True  # "Talks will resume, he said."
+        if cur.dep_ not in ("ccomp", "conj", "xcomp", "parataxis") or cur.head.i == cur.i:
+            return False
+        if cur.dep_ in ("ccomp", "parataxis") and cur.head.lemma_.lower() in _REPORTING:
             return True
-        if anc.dep_ == "ROOT":
-            break
+        cur = cur.head
+
+
+_OBJECTING = {"argue", "say", "claim", "contend", "object", "counter", "question", "suggest"}
+_PREDICTIVE = {"likely", "unlikely", "expect", "predict", "bound"}
+_AGENTS = {
+    "official", "president", "leader", "minister", "delegation", "envoy", "secretary",
+    "team", "spokesman", "spokesperson", "spokeswoman", "diplomat", "negotiator", "ambassador",
+}  # fmt: skip
+
+
+def _agent_subject(verb: Token) -> bool:
+    """The subject of ``verb`` is someone who keeps a schedule (a person, an organisation, a
+    pronoun, "the official"), not an outcome ("the deal will deliver ...")."""
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return (
+                c.pos_ in ("PROPN", "PRON")
+                or c.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+                or c.lemma_.lower() in _AGENTS
+            )
+    return True  # no subject in the parse: keep the schedule reading
+
+
+_WH_TAGS = {"WRB", "WP", "WDT", "WP$"}
+_EVER = {"however", "whatever", "whoever", "whichever", "wherever", "whenever"}
+
+
+def _wh_complement(verb: Token) -> bool:
+    """``verb`` heads a WH-clause that is the complement of a preposition, noun or verb ("the
+    details of how the accord will be put into effect", "we do not know what either side
+    will do"): an embedded question, whatever clause the parse hangs it from."""
+    first = verb
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head  # "what is to be gained ... or what Trump might offer"
+    asked = first.dep_ == "advcl" and first.head.lemma_.lower() in _ASKING  # "knows when"
+    if first.dep_ not in ("pcomp", "ccomp", "csubj", "pobj", "xcomp") and not asked:
+        return False
+    return any(
+        c.i < verb.i and (c.tag_ in _WH_TAGS or (c.lower_ == "whether" and c.dep_ == "mark"))
+        for c in verb.children
+    )
+
+
+def _in_antecedent(verb: Token) -> bool:
+    """The clause of ``verb`` lies inside the antecedent of a condition, however deep ("if he
+    thinks that Trump might agree, ..."): climbing complement links to an if/unless clause."""
+    cur = _clause_head(verb)
+    while cur.dep_ in ("ccomp", "xcomp", "conj") and cur.head.i != cur.i:
+        cur = _clause_head(cur.head)
+        if cur.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in cur.children
+        ):
+            return True
     return False
+
+
+def _concessive(verb: Token, marker: Token) -> bool:
+    """The modal sits in a concessive "-ever" clause ("however grudging they may be",
+    "whatever else might be said"); a sentence-initial "However," is a connective."""
+    for t in verb.subtree:
+        if t.i >= marker.i:
+            break
+        nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        if t.lower_ in _EVER and not (nxt is not None and nxt.is_punct):
+            return True
+    return False
+
+
+def _past_relative(verb: Token) -> bool:
+    """ "could" in a relative clause under a past-tense verb ("raised expectations that neither
+    side could meet"): the past of "can", by the sequence of tenses."""
+    head = _clause_head(verb)
+    if head.dep_ not in ("relcl", "acl"):
+        return False
+    gov = _clause_head(head.head)
+    return gov.tag_ == "VBD" or any(c.dep_ == "aux" and c.tag_ == "VBD" for c in gov.children)
+
+
+def _past_conditional(verb: Token) -> bool:
+    """ "would" with an if-clause in the past perfect ("If we hadn't done the deal, North
+    Korea would have ..."): a counterfactual about the past, whatever "have" means here."""
+    for c in verb.children:
+        if c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children):
+            if c.tag_ == "VBN" and any(a.lower_ in ("had", "'d", "’d") for a in c.children):
+                return True
+    return False
+
+
+def _narrated(verb: Token, lex: StanceLexicon) -> bool:
+    """The modal's clause is the complement of a past-tense verb of agreeing, deciding or
+    announcing ("we agreed that the trip might be productive", "North Korea announced that it
+    would invite ..."): a narrated expectation or commitment, not the source's forecast."""
+    cur = _clause_head(verb)
+    while cur.dep_ in ("ccomp", "conj") and cur.head.i != cur.i:
+        parent = cur.head
+        if cur.dep_ == "ccomp" and parent.tag_ == "VBD" and parent.lemma_.lower() in lex.narrated:
+            return True
+        cur = parent
+    return False
+
+
+def _present_possibility(tok: Token, verb: Token, span: Span) -> bool:
+    """Epistemic "may/might be" + adjective ("the time may be ripe", "he may be right"): a
+    possibility about the present, unless the sentence names a future time."""
+    if tok.lower_ not in ("may", "might") or verb.lemma_ != "be":
+        return False
+    if not any(c.dep_ == "acomp" for c in verb.children):
+        return False
+    return not any(t.ent_type_ == "DATE" or t.lower_ in ("soon", "tomorrow") for t in span)
 
 
 def is_forward_claim(
@@ -735,13 +870,15 @@ def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str
         elif word == "going" and any(c.dep_ == "xcomp" for c in tok.children) and tok.tag_ == "VBG":
             marker = "going to"
             verb = next(c for c in tok.children if c.dep_ == "xcomp")
-        elif tok.lemma_.lower() in ("likely", "expect", "predict", "bound") and tok.i + 1 < len(
-            tok.doc
-        ):
+        elif tok.lemma_.lower() in _PREDICTIVE and tok.i + 1 < len(tok.doc):
             if tok.lemma_.lower() == "expect" and tok.tag_ in ("VBD", "VBN") and not own_voice:
                 continue
             if tok.tag_ == "VBG":
                 continue  # "Predicting Kim's response": a heading or a gerund, no claim
+            if tok.lemma_.lower() in ("likely", "unlikely", "bound") and not any(
+                c.dep_ == "xcomp" for c in tok.children
+            ):
+                continue  # "are likely valued objectives": a present guess; "likely to" looks ahead
             marker = word
         elif tok.tag_ == "MD" and word in _NORMATIVE:
             reasons.append("normative")
@@ -751,11 +888,35 @@ def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str
         if _modal_perfect(tok):
             reasons.append("counterfactual")
             continue
-        if _embedded_question(verb):
+        if _embedded_question(verb) or _wh_complement(verb):
             reasons.append("embedded question")
             continue
-        if _conditional_antecedent(verb):
+        if _conditional_antecedent(verb) or _in_antecedent(verb):
             reasons.append("condition")
+            continue
+        if word in ("might", "may", "could") and verb.lemma_.lower() in _OBJECTING:
+            reasons.append("anticipated objection")  # "some critics might argue that ..."
+            continue
+        if _concessive(verb, tok):
+            reasons.append("concessive clause")
+            continue
+        if marker == "going to" and any(c.dep_ == "aux" and c.tag_ == "VBD" for c in tok.children):
+            reasons.append("future-in-the-past narration")  # "was not going to be threatened"
+            continue
+        if word == "may" and any(c.dep_ == "nsubj" and c.lower_ == "you" for c in verb.children):
+            reasons.append("permission")  # "You may quote him as ..."
+            continue
+        if word == "could" and _past_relative(verb):
+            reasons.append("past ability")
+            continue
+        if word == "would" and _past_conditional(verb):
+            reasons.append("counterfactual")
+            continue
+        if _narrated(verb, lex):
+            reasons.append("narrated expectation or commitment")
+            continue
+        if _present_possibility(tok, verb, span):
+            reasons.append("possibility about the present")
             continue
         if word == "would" and not _reported(verb):
             conditional = any(
@@ -772,7 +933,8 @@ def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str
             own_voice
             and not _reported(verb)
             and verb.lemma_.lower() in lex.schedule
-            and word in ("will", "'ll", "’ll", "going to")
+            and _agent_subject(verb)
+            and marker in ("will", "'ll", "’ll", "going to")
         ):
             reasons.append("schedule")
             continue
@@ -808,18 +970,30 @@ def forecast_claims(
     authors: list[str] | None = None,
     dct: str | None = None,
     lexicon: str | Path | None = None,
+    topics: tuple | None = None,
+    hedges: str | Path | None = None,
+    horizons: str | Path | None = None,
+    dates: Any = None,
 ) -> list[dict[str, Any]]:
     """Forecasts of one document (columns of :data:`FORECAST_CLAIM_COLUMNS`).
 
     Each prose sentence that :func:`is_forward_claim` accepts, with its source (as in
     :func:`stance_records`), the future cue, the horizon resolved against ``dct`` (the
-    document date, ISO) by ``forecasts.resolve_horizons`` (latest-ending window), and its
-    certainty from :func:`dprkbrief.span_certainty`.
+    document date, ISO) by ``forecasts.resolve_horizons`` (latest-ending window, then the
+    date tagger), its certainty and hedges from :func:`dprkbrief.span_certainty`, and the
+    topics and lean of its stance cells (``topics``: codebook rules; None: all). Evidence
+    (``start, end, quote``) is the clause of the future construction; ``sentence_start``,
+    ``sentence_end`` the sentence. Rule files not given come from ``resources`` (kinds
+    ``stance``, ``hedges``, ``horizons``), else the packaged ones.
     """
     from ..nlp import parse
     from .certainty import span_certainty
     from .forecasts import resolve_horizons
 
+    if resources is not None:
+        lexicon = lexicon or resources.rule_path("stance")
+        hedges = hedges or resources.rule_path("hedges")
+        horizons = horizons or resources.rule_path("horizons")
     doc = parse(document, resources)
     source_of = _sources(document, quotes, list(authors or []))
     rows = []
@@ -829,9 +1003,10 @@ def forecast_claims(
         if not ok:
             continue
         clause = forward_clause(sent, own_voice=kind == "author", lexicon=lexicon) or sent
-        hs = resolve_horizons(sent.text, dct)
+        hs = resolve_horizons(sent.text, dct, horizons=horizons, dates=dates)
         best = max(hs, key=lambda h: (h["end"] or "9999", h["start"]), default=None)
-        cert = span_certainty(sent)
+        cert = span_certainty(sent, lexicon=hedges)
+        cells = sentence_stance(sent, topics=topics, lexicon=lexicon)
         rows.append(
             {
                 "doc_id": document.doc_id,
@@ -847,6 +1022,11 @@ def forecast_claims(
                 "horizon_end": best["end"] if best else "",
                 "certainty": cert["certainty"],
                 "hedges": [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"],
+                "horizon_mod": best["mod"] if best else "",
+                "topics": [c["topic"] for c in cells],
+                "direction": next((c["direction"] for c in cells if c["direction"]), 0),
+                "sentence_start": sent.start_char,
+                "sentence_end": sent.end_char,
             }
         )
     return rows

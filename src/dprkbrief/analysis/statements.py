@@ -51,6 +51,7 @@ STATEMENT_COLUMNS = [
     "direction",
     "directions",
     "cues",
+    "hedges",
 ]
 PRONOUNS = {"he", "she", "they"}
 _CONJ = {"and", "but", "or", "then", "so"}
@@ -105,6 +106,7 @@ def statements(
     lexicon: str | Path | None = None,
     claims: str | Path | None = None,
     attribution: str | Path | None = None,
+    rules: Any = None,
 ) -> pd.DataFrame:
     """One row per prose sentence: its expert, voice, topics, claim type, certainty, direction.
 
@@ -114,7 +116,11 @@ def statements(
     (own|reported), ``attribution`` (speaker_label|reporting_verb|pronoun|continuation|
     author), ``topics`` (list of codebook ids), ``claim_type``, ``certainty`` (0-1),
     ``polarity`` (+1/-1), ``direction`` (lean on the first topic that has one, else 0),
-    ``directions`` (dict topic -> +1/-1/0), ``cues`` (hedges/boosters/negators found).
+    ``directions`` (dict topic -> +1/-1/0), ``cues`` (the claim-type lexicon's hedges,
+    boosters and negators found), ``hedges`` (the hedge cues behind ``certainty``).
+    ``certainty`` is :func:`dprkbrief.span_certainty` of the sentence on the shared parse
+    (hedge lexicon: kind ``hedges`` of ``rules``, a Resources or dict kind -> path); 0 for a
+    question that is not rhetorical (it asserts nothing).
     ``form="long"`` has one row per sentence and topic (untagged sentences dropped), with
     ``topic`` and ``direction`` on that topic instead of ``topics``/``directions``.
     ``experts`` and ``topics`` keep rows of those experts (any written form) / topics.
@@ -129,11 +135,15 @@ def statements(
             check_choice("docs", d, corpus.doc_ids)
         corpus = corpus.select(docs)
     topic_ids = check_topics(topics, codebook)
+    from ..resources.bundle import as_resources
+
+    res = as_resources(rules)
     files = {"codebook": codebook, "lexicon": lexicon, "claims": claims, "attribution": attribution}
     key = ("statements", *(_rule_id(name, value) for name, value in files.items()))
+    key += (("hedges", res.fingerprints["hedges"]),)
     cache = _analysis_cache(corpus)
     if key not in cache:
-        cache[key] = _compute(corpus, **files)
+        cache[key] = _compute(corpus, **files, hedges=res.rule_path("hedges"))
     df, people = cache[key]
     df = df.copy()
     wanted = _expert_filter(experts, people, corpus.doc_ids)
@@ -170,7 +180,7 @@ def _analysis_cache(corpus: Corpus) -> dict:
     return corpus._analysis_cache
 
 
-def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple:
+def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution, hedges) -> tuple:
     """The full statements table of ``corpus`` and the people registry behind it.
 
     Attribution and voice come from ``dprkbrief.quotes``: a sentence that is (mostly) the
@@ -180,7 +190,9 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
     """
     import pandas as pd
 
+    from ..nlp import parse
     from ..segment import PROSE_KINDS
+    from .certainty import span_certainty
     from .codebook import scorer
     from .quotes import _corpus_quotes
 
@@ -223,6 +235,7 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
                 voice = "reported" if reported else voice_of(row.text, people)
             found.append((keys, how, voice))
         doc_rows = []
+        parsed = parse(corpus[doc_id]) if prose else None
         for row, (keys, how, voice) in zip(prose, found):
             names = [people.name(k) for k in keys]
             role = (
@@ -232,6 +245,8 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
             )
             scored = score(row.text, row.kind)
             dirs = scored["directions"]
+            span = parsed.char_span(int(row.start), int(row.end), alignment_mode="expand")
+            cert = span_certainty(span if span is not None else parsed[0:0], lexicon=hedges)
             doc_rows.append(
                 {
                     "doc_id": doc_id,
@@ -247,11 +262,14 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution) -> tuple
                     "attribution": how,
                     "topics": scored["topics"],
                     "claim_type": scored["claim_type"],
-                    "certainty": scored["certainty"],
+                    "certainty": 0.0
+                    if scored["claim_type"] == "question" and not cert["rhetorical"]
+                    else cert["certainty"],
                     "polarity": scored["polarity"],
                     "direction": next((d for d in dirs.values() if d), 0),
                     "directions": dirs,
                     "cues": scored["cues"],
+                    "hedges": [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"],
                 }
             )
         rows.extend(doc_rows)

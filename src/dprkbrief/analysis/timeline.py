@@ -664,9 +664,12 @@ def timeline_records(corpus: Corpus, **options: Any) -> list[dict[str, Any]]:
     ``dprkbrief.annotate`` stores, at a fraction of the cost for one document."""
     token = _AS_RECORDS.set(True)
     try:
-        return timeline(corpus, **options)
+        out = timeline(corpus, **options)
     finally:
         _AS_RECORDS.reset(token)
+    if not isinstance(out, list):  # the fold answered with a DataFrame of stored records
+        return out.to_dict("records")
+    return out
 
 
 def records_in_range(rows: list[dict[str, Any]], lo: Any, hi: Any) -> list[dict[str, Any]]:

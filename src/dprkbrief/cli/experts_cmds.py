@@ -16,7 +16,19 @@ def _common(p: argparse.ArgumentParser, *, topics: bool = True, experts: bool = 
         p.add_argument("--codebook", help="your own topic codebook TOML (default: shipped one)")
     if experts:
         p.add_argument("--expert", action="append", dest="experts", metavar="NAME")
+    if topics:
+        for kind in RULE_KINDS_HERE:
+            p.add_argument(f"--{kind}", metavar="TOML", help=f"your own {kind} lexicon TOML")
     add_format_arg(p)
+
+
+RULE_KINDS_HERE = ("stance", "hedges", "horizons")  # lexicons statements/positions/forecasts read
+
+
+def _rules(args: argparse.Namespace) -> dict[str, str] | None:
+    """The user's rule files given on the command line (kind -> path), or None."""
+    got = {k: getattr(args, k) for k in RULE_KINDS_HERE if getattr(args, k, None)}
+    return got or None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -77,6 +89,7 @@ def _statements(args: argparse.Namespace) -> int:
         experts=args.experts,
         topics=args.topics,
         codebook=args.codebook,
+        rules=_rules(args),
     )
     if args.format == "table":
         df = df[["seg_id", "expert", "voice", "claim_type", "certainty", "topics", "quote"]]
@@ -93,13 +106,14 @@ def _positions(args: argparse.Namespace) -> int:
         experts=args.experts,
         min_certainty=args.min_certainty,
         codebook=args.codebook,
+        rules=_rules(args),
     )
     if args.compare:
         df = compare(pos, args.compare, codebook=args.codebook)
         cols = ["side", "expert", "score", "n_statements", "doc_id", "quote"]
     else:
         df = pos
-        cols = ["expert", "topic", "direction", "mean_certainty", "n_statements", "quote"]
+        cols = ["expert", "topic", "direction", "mean_certainty", "n_statements", "hedges", "quote"]
     emit(df[cols] if args.format == "table" else df, args.format)
     return 0
 
@@ -113,11 +127,14 @@ def _forecasts(args: argparse.Namespace) -> int:
         topics=args.topics,
         min_certainty=args.min_certainty,
         codebook=args.codebook,
+        rules=_rules(args),
     )
     if args.outcomes:
         emit(score_forecasts(df, args.outcomes), args.format)
         return 0
     if args.format == "table":
-        df = df[["forecast_id", "expert", "doc_date", "certainty", "horizon_end", "quote"]]
+        df = df[
+            ["forecast_id", "expert", "doc_date", "certainty", "hedges", "horizon_end", "quote"]
+        ]
     emit(df, args.format)
     return 0

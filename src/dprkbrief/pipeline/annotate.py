@@ -212,6 +212,7 @@ def _statements(document: Document, resources: Resources) -> list[dict]:
             attribution=_rule_arg(resources, "attribution"),
             lexicon=_rule_arg(resources, "certainty"),
             claims=_rule_arg(resources, "claims"),
+            rules=resources,  # the hedge lexicon behind certainty
         )
     return _frame_records(df, document.doc_id)
 
@@ -226,7 +227,12 @@ STEPS: dict[str, Step] = {
         Step("mentions", _mentions, ("structure", "datelines", "dates", "events")),
         Step("people", _people, _NLP_KINDS, nlp=True),
         Step("quotations", _quotations, _NLP_KINDS, nlp=True),
-        Step("statements", _statements, (*_NLP_KINDS, "codebook", "certainty", "claims"), nlp=True),
+        Step(
+            "statements",
+            _statements,
+            (*_NLP_KINDS, "codebook", "certainty", "claims", "hedges"),
+            nlp=True,
+        ),
     )
 }
 RULE_STEPS = tuple(n for n, s in STEPS.items() if not s.nlp)

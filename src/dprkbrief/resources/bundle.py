@@ -54,6 +54,10 @@ RULE_KINDS: dict[str, RuleKind] = {
     # the statements step's certainty lexicon and claim-type cues (statements(lexicon=, claims=))
     "certainty": RuleKind("lexicons", "certainty.toml", "dprkbrief.resources:load_toml"),
     "claims": RuleKind("lexicons", "claim_types.toml", "dprkbrief.resources:load_toml"),
+    # read by stance, positions and forecasts (stance cues, hedges, forecast horizons)
+    "stance": RuleKind("lexicons", "stance.toml", "dprkbrief.analysis.stance:load_stance_lexicon"),
+    "hedges": RuleKind("lexicons", "hedges.toml", "dprkbrief.analysis.certainty:load_hedges"),
+    "horizons": RuleKind("lexicons", "horizons.toml", "dprkbrief.analysis.forecasts:load_horizons"),
 }
 LANGUAGES = ("en",)
 
@@ -179,6 +183,40 @@ class Resources:
         for kind in sorted(k for k, spec in RULE_KINDS.items() if spec.affects_parse):
             h.update(f"\0{kind}={self.fingerprints[kind]}".encode())
         return h.hexdigest()
+
+
+def as_resources(rules: Any) -> Resources:
+    """A :class:`Resources` from ``rules``: a Resources, a dict kind -> path, a list of
+    ``"kind=path"`` strings (as notebook parameters give them), or None (packaged rules)."""
+    if rules is None:
+        return default_resources()
+    if isinstance(rules, Resources):
+        return rules
+    if isinstance(rules, (list, tuple)):  # ["stance=my_stance.toml", ...]: notebook parameters
+        pairs = {}
+        for item in rules:
+            kind, sep, path = str(item).partition("=")
+            if not sep or not kind.strip() or not path.strip():
+                raise ParameterError(
+                    f"invalid value for 'rules': {item!r}; write each rule file as "
+                    f"'kind=path' with kind one of {', '.join(RULE_KINDS)}"
+                )
+            pairs[kind.strip()] = path.strip()
+        rules = pairs
+    if isinstance(rules, dict):
+        return (
+            Resources(rules={k: str(v) for k, v in rules.items()}) if rules else default_resources()
+        )
+    raise ParameterError(
+        f"invalid type for 'rules': expected a Resources, a dict kind -> path, a list of "
+        f"'kind=path' or None, got {type(rules).__name__}"
+    )
+
+
+def _user_rule(res: Any, kind: str) -> str | None:
+    """The path of ``kind`` in ``res`` when it is not the packaged file (else None)."""
+    path = res.rule_path(kind)
+    return None if Path(path) == RULE_KINDS[kind].packaged.resolve() else path
 
 
 def default_resources() -> Resources:
