@@ -98,13 +98,14 @@ class StanceLexicon:
 
     cues: tuple[tuple[str, frozenset[str], frozenset[str], bool], ...]
     reversers: tuple[tuple[frozenset[str], frozenset[str]], ...]
-    frames: tuple[tuple[re.Pattern, str | None], ...]
+    frames: tuple[tuple[re.Pattern, str | None, bool], ...]
     skips: tuple[tuple[str, re.Pattern], ...]
     scopes: dict[str, dict[str, Any]]
     not_forecast: tuple[tuple[str, re.Pattern], ...]
     schedule: frozenset[str]
     examples: tuple[dict, ...]
     leans: dict[str, int] = field(default_factory=dict)
+    focus: frozenset[str] = frozenset()
 
 
 def _rx(pattern: Any, where: str) -> re.Pattern:
@@ -148,7 +149,7 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
         label = e.get("label")
         if label is not None and label not in (*LABELS, "describes"):
             raise RuleFileError(f"{where}: label must be one of {', '.join(LABELS)}, describes")
-        frames.append((_rx(e.get("pattern"), where), label))
+        frames.append((_rx(e.get("pattern"), where), label, bool(e.get("flips", True))))
     for i, e in enumerate(data.get("skip", [])):
         where = f"{path}: [[skip]] #{i + 1}"
         skips.append((str(e.get("kind", "skip")), _rx(e.get("pattern"), where)))
@@ -162,6 +163,9 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
             "unless": tuple(str(t) for t in e.get("unless", [])),
             "requires": tuple(_rx(p, where) for p in e.get("requires", [])),
         }
+    focus: set[str] = set()
+    for i, e in enumerate(data.get("focus", [])):
+        focus |= _words(e, "lemmas", f"{path}: [[focus]] #{i + 1}")
     leans: dict[str, int] = {}
     for i, e in enumerate(data.get("lean", [])):
         where = f"{path}: [[lean]] #{i + 1}"
@@ -177,7 +181,7 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
             schedule |= _words(e, "lemmas", where)
         else:
             raise RuleFileError(f"{where}: kind must be 'not_forecast' or 'schedule'")
-    for table in ("cue", "reverser", "lean", "frame", "skip", "scope", "forward"):
+    for table in ("cue", "reverser", "focus", "lean", "frame", "skip", "scope", "forward"):
         for e in data.get(table, []):
             examples.extend({"table": table, **x} for x in e.get("examples", []))
     return StanceLexicon(
@@ -190,6 +194,7 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
         frozenset(schedule),
         tuple(examples),
         leans,
+        frozenset(focus),
     )
 
 
@@ -248,7 +253,7 @@ def _cue_of(tok: Token, lex: StanceLexicon) -> tuple[str, bool] | None:
     words = _word(tok)
     for label, lemmas, tags, flips in lex.cues:
         if words & lemmas and (not tags or tok.tag_.lower() in tags):
-            if tok.lower_ == "need" and not any(c.dep_ == "xcomp" for c in tok.children):
+            if tok.lemma_.lower() == "need" and not any(c.dep_ == "xcomp" for c in tok.children):
                 continue  # "need to" urges; "the need for" does not
             return label, flips
     return None
@@ -342,10 +347,27 @@ def _reversals(tok: Token, sent: Span, lex: StanceLexicon, frames: list[int]) ->
     """How many times the lean of ``tok`` is reversed on its path to the sentence root."""
     n = 0
     seen: set[int] = set()
+    prev = None
     for node in _path_to_root(tok):
         if node.i < sent.start or node.i >= sent.end:
             break
-        for t in [node, *node.children]:
+        # the negation of a clause does not reach a clause coordinated with it ("we do not
+        # know X, but we do know Y": a conjunct with its own subject), nor its adverbial or
+        # relative clauses ("it has not produced plutonium since it shut the reactor", but
+        # "I wouldn't be surprised if ..." reaches its complement):
+        # coming up from one of those, the head's own dependants are skipped
+        insulated = prev is not None and (
+            prev.dep_ in ("relcl", "parataxis")
+            or (prev.dep_ == "advcl" and not _flipping_predicate(node, lex))
+            or (
+                prev.dep_ == "conj"
+                and prev.pos_ in ("VERB", "AUX")
+                and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in prev.children)
+            )
+        )
+        kids = [] if insulated else list(node.children)
+        prev = node
+        for t in [node, *kids]:
             if t.i in seen or t.i == tok.i:
                 continue
             if t.i != node.i and t.dep_ not in (
@@ -373,6 +395,61 @@ def _reversals(tok: Token, sent: Span, lex: StanceLexicon, frames: list[int]) ->
     return n
 
 
+def _flipping_predicate(node: Token, lex: StanceLexicon) -> bool:
+    """``node`` has a reversing predicate ("be surprised if ...", "doubtful that ..."), whose
+    adverbial clause is its complement, so the negation of ``node`` reaches that clause."""
+    for c in node.children:
+        if c.dep_ in ("acomp", "attr"):
+            cue = _cue_of(c, lex)
+            if cue is not None and cue[1]:
+                return True
+    return False
+
+
+def _focused(tok: Token, sent: Span, lex: StanceLexicon) -> bool:
+    """A negation on the path of ``tok`` whose verb also carries a time or manner word of
+    ``[[focus]]`` ("won't happen overnight", "had not yet joined"): the negation bears on the
+    pace, not on the outcome, so ``tok`` carries no lean."""
+    for node in _path_to_root(tok):
+        if node.i < sent.start or node.i >= sent.end:
+            break
+        kids = list(node.children)
+        if any(c.dep_ == "neg" for c in kids) and any(
+            c.lower_ in lex.focus or c.lemma_.lower() in lex.focus
+            for k in kids
+            for c in (k, *k.children)
+            if k.dep_ in ("advmod", "npadvmod", "prep", "pobj")
+        ):
+            return True
+    return False
+
+
+_UNSETTLED = {"unclear", "uncertain", "unknown", "wonder", "know", "determine", "decide"}
+
+
+def _unsettled(tok: Token) -> bool:
+    """``tok`` sits in an embedded question the sentence leaves open ("it is unclear what was
+    needed to bring them back", "we do not know what they will do"): no lean on its outcome."""
+    head = _clause_head(tok)
+    cur = tok
+    while cur.i != head.i and cur.dep_ not in ("ccomp", "pcomp", "pobj", "xcomp", "csubj"):
+        cur = cur.head
+    for anc in [head, *head.ancestors]:
+        first = min(anc.subtree, key=lambda t: t.i)
+        opener = {c.lower_ for c in anc.children if c.dep_ in ("mark", "advmod", "nsubj", "dobj")}
+        opener |= {first.lower_}
+        if not opener & _WH:
+            continue
+        for gov in anc.ancestors:
+            lemma = gov.lemma_.lower()
+            if lemma in _UNSETTLED and (
+                lemma != "know" or any(c.dep_ == "neg" for c in gov.children)
+            ):
+                return True
+        return False
+    return False
+
+
 def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bool]:
     """Strongest stance label over the paths of ``tokens`` to the root; counterfactual flag."""
     best, counterfactual = "describes", False
@@ -390,6 +467,8 @@ def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bo
                     continue  # "those most skeptical of a deal": a description, not the source's
                 if cue[0] != "expects" and _embedded_question(t):
                     continue  # "it is unclear what was needed": asked, not urged
+                if cue[0] != "expects" and _clause_head(t).dep_ in ("relcl", "acl"):
+                    continue  # "the tests it needs to develop": describes the tests
                 label = cue[0]
                 if _modal_perfect(t):
                     counterfactual = True
@@ -403,6 +482,12 @@ def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bo
                         continue  # "I think" hedges; it leans by what follows
                     if negs and len(negs) % 2 and t.tag_ != "MD":
                         label = "doubts"  # "I don't think", "not likely"; "will never" expects"
+                elif label == "doubts":
+                    negs = [c for c in t.children if c.dep_ == "neg"]
+                    if t.dep_ in ("acomp", "attr"):
+                        negs += [c for c in t.head.children if c.dep_ == "neg"]
+                    if len(negs) % 2:
+                        label = "expects"  # "not unlikely", "I wouldn't be surprised if"
                 if _PRIORITY[label] > _PRIORITY[best]:
                     best = label
     if counterfactual and best == "expects":
@@ -448,14 +533,17 @@ def sentence_stance(
     words = sum(1 for t in sent if t.is_alpha)
     if _skip_kind(text, words, lex):
         return []
+    if not any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return []  # a verbless heading or list item ("II) The dismantlement of ...") claims nothing
     hits = _topic_hits(sent, tuple(rules), lex)
     if not hits:
         return []
     frames = []
     frame_label = None
-    for rx, label in lex.frames:
+    for rx, label, flips in lex.frames:
         for m in rx.finditer(text):
-            frames.append(sent.start_char + m.end())
+            if flips:
+                frames.append(sent.start_char + m.end())
             frame_label = label or frame_label
     cert = span_certainty(sent)
     hedges = [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"]
@@ -485,11 +573,22 @@ def sentence_stance(
                 and t.i not in mention_toks
                 and any(_related(_clause_head(t), h) for h in heads.values())
             ]
+        kept = [(t, s) for t, s in leans if not _focused(t, sent, lex) and not _unsettled(t)]
         score = 0
-        for tok, sign in leans:
+        for tok, sign in kept:
             score += -sign if _reversals(tok, sent, lex, frames) % 2 else sign
+        if not leans:  # no outcome word: a negated mention leans no ("there is no deal")
+            negated = [
+                t
+                for t in toks
+                if t.dep_ not in ("compound", "amod", "nmod", "poss")  # "the no-deal result"
+                and not _focused(t, sent, lex)
+                and not _unsettled(t)
+                and _reversals(t, sent, lex, frames) % 2
+            ]
+            score -= bool(negated)
         label, _cf = _label(toks + [t for t, _ in leans], sent, lex)
-        if frames and frame_label:
+        if frame_label:
             label = frame_label
         direction = (score > 0) - (score < 0)
         if direction == 0 and label == "doubts":
