@@ -86,6 +86,7 @@ _FUTURE = {"will", "'ll", "shall", "wo", "would", "may", "might", "could"}  # no
 _NORMATIVE = {"should", "must", "ought"}
 _NOMINAL = {"amod", "nsubj", "nsubjpass", "pobj", "dobj", "compound", "poss", "appos"}
 _WH = {"whether", "how", "what", "when", "where", "why", "who", "which", "if"}
+_PRONOUN_SUBJECTS = {"he", "she", "they", "it"}
 _ASKING = {"ask", "wonder", "know", "unclear", "clear", "question", "see", "decide", "discuss"}
 
 
@@ -97,7 +98,7 @@ class StanceLexicon:
     """The compiled ``lexicons/stance.toml``."""
 
     cues: tuple[tuple[str, frozenset[str], frozenset[str], bool], ...]
-    reversers: tuple[tuple[frozenset[str], frozenset[str]], ...]
+    reversers: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...]
     frames: tuple[tuple[re.Pattern, str | None, bool], ...]
     skips: tuple[tuple[str, re.Pattern], ...]
     scopes: dict[str, dict[str, Any]]
@@ -143,7 +144,9 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
         )
     for i, e in enumerate(data.get("reverser", [])):
         where = f"{path}: [[reverser]] #{i + 1}"
-        reversers.append((_words(e, "lemmas", where), _words(e, "deps", where)))
+        reversers.append(
+            (_words(e, "lemmas", where), _words(e, "deps", where), _words(e, "heads", where))
+        )
     for i, e in enumerate(data.get("frame", [])):
         where = f"{path}: [[frame]] #{i + 1}"
         label = e.get("label")
@@ -243,8 +246,12 @@ def _token_at(sent: Span, pos: int) -> Token | None:
 
 def _reverses(tok: Token, lex: StanceLexicon) -> bool:
     words = _word(tok)
-    for lemmas, deps in lex.reversers:
-        if words & lemmas and (not deps or tok.dep_.lower() in deps):
+    for lemmas, deps, heads in lex.reversers:
+        if (
+            words & lemmas
+            and (not deps or tok.dep_.lower() in deps)
+            and (not heads or tok.head.lemma_.lower() in heads)
+        ):
             return True
     return False
 
@@ -352,12 +359,12 @@ def _reversals(tok: Token, sent: Span, lex: StanceLexicon, frames: list[int]) ->
         if node.i < sent.start or node.i >= sent.end:
             break
         # the negation of a clause does not reach a clause coordinated with it ("we do not
-        # know X, but we do know Y": a conjunct with its own subject), nor its adverbial or
-        # relative clauses ("it has not produced plutonium since it shut the reactor", but
+        # know X, but we do know Y": a conjunct with its own subject), nor its adverbial
+        # clauses ("it has not produced plutonium since it shut the reactor", but
         # "I wouldn't be surprised if ..." reaches its complement):
         # coming up from one of those, the head's own dependants are skipped
         insulated = prev is not None and (
-            prev.dep_ in ("relcl", "parataxis")
+            prev.dep_ == "parataxis"
             or (prev.dep_ == "advcl" and not _flipping_predicate(node, lex))
             or (
                 prev.dep_ == "conj"
@@ -552,11 +559,24 @@ def sentence_stance(
     for tid, toks in hits.items():
         topic = by_id[tid]
         heads = {_clause_head(t).i: _clause_head(t) for t in toks}
+        own = _lean_cues(sent, topic)
         leans = [
             (tok, sign)
-            for tok, sign in _lean_cues(sent, topic)
+            for tok, sign in own
             if any(_related(_clause_head(tok), h) for h in heads.values())
         ]
+        if not leans:
+            # the topic's own wording in a clause whose subject is a pronoun ("the way Trump
+            # bent over backwards indicated that he is willing to continue"): the pronoun
+            # most often takes up the actor just named
+            leans = [
+                (tok, sign)
+                for tok, sign in own
+                if any(
+                    c.lower_ in _PRONOUN_SUBJECTS and c.dep_ in ("nsubj", "nsubjpass")
+                    for c in _clause_head(tok).children
+                )
+            ]
         mention_toks = {
             tok.i
             for p in topic.patterns
@@ -584,7 +604,7 @@ def sentence_stance(
                 if t.dep_ not in ("compound", "amod", "nmod", "poss")  # "the no-deal result"
                 and not _focused(t, sent, lex)
                 and not _unsettled(t)
-                and _reversals(t, sent, lex, frames) % 2
+                and _reversals(t, sent, lex, []) % 2  # a frame reverses outcomes, not mentions
             ]
             score -= bool(negated)
         label, _cf = _label(toks + [t for t, _ in leans], sent, lex)
