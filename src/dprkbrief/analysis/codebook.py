@@ -41,6 +41,7 @@ class Topic:
     negative: tuple[re.Pattern, ...]
     examples: tuple[dict, ...] = field(default=())
     any_pattern: re.Pattern | None = field(default=None, compare=False)
+    mention_lean: int = 1
 
     def mentioned(self, text: str) -> bool:
         """True if one of the topic's patterns matches ``text``."""
@@ -115,9 +116,16 @@ def _topics(path: str, mtime: float) -> tuple[Topic, ...]:
                 negative=tuple(_compile(p, where) for p in entry.get("negative", [])),
                 examples=tuple(entry.get("examples", [])),
                 any_pattern=_combined(entry["patterns"]),
+                mention_lean=_mention_lean(entry.get("mention_lean", 1), where),
             )
         )
     return tuple(topics)
+
+
+def _mention_lean(value: Any, where: str) -> int:
+    if value not in (1, -1) or isinstance(value, bool):
+        raise RuleFileError(f"{where}: mention_lean must be 1 or -1, got {value!r}")
+    return int(value)
 
 
 def _combined(patterns: list[str]) -> re.Pattern | None:

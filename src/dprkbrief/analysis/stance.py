@@ -107,6 +107,7 @@ class StanceLexicon:
     examples: tuple[dict, ...]
     leans: dict[str, int] = field(default_factory=dict)
     focus: frozenset[str] = frozenset()
+    evaluations: dict[str, int] = field(default_factory=dict)
 
 
 def _rx(pattern: Any, where: str) -> re.Pattern:
@@ -169,6 +170,13 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
     focus: set[str] = set()
     for i, e in enumerate(data.get("focus", [])):
         focus |= _words(e, "lemmas", f"{path}: [[focus]] #{i + 1}")
+    evaluations: dict[str, int] = {}
+    for i, e in enumerate(data.get("evaluation", [])):
+        where = f"{path}: [[evaluation]] #{i + 1}"
+        if e.get("sign") not in (1, -1):
+            raise RuleFileError(f"{where}: sign must be 1 or -1")
+        for w in _words(e, "lemmas", where):
+            evaluations[w] = int(e["sign"])
     leans: dict[str, int] = {}
     for i, e in enumerate(data.get("lean", [])):
         where = f"{path}: [[lean]] #{i + 1}"
@@ -184,7 +192,17 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
             schedule |= _words(e, "lemmas", where)
         else:
             raise RuleFileError(f"{where}: kind must be 'not_forecast' or 'schedule'")
-    for table in ("cue", "reverser", "focus", "lean", "frame", "skip", "scope", "forward"):
+    for table in (
+        "cue",
+        "reverser",
+        "focus",
+        "evaluation",
+        "lean",
+        "frame",
+        "skip",
+        "scope",
+        "forward",
+    ):
         for e in data.get(table, []):
             examples.extend({"table": table, **x} for x in e.get("examples", []))
     return StanceLexicon(
@@ -198,6 +216,7 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
         tuple(examples),
         leans,
         frozenset(focus),
+        evaluations,
     )
 
 
@@ -502,6 +521,81 @@ def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bo
     return best, counterfactual
 
 
+def _judged(tok: Token) -> tuple[Token, list[Token]] | None:
+    """If ``tok`` is the predicate of a judgement ("X is no good", "X would be
+    counterproductive", "deems X a mistake", "it is not a bad idea for X to go"): the copula
+    or verb and the words of what is judged; else None."""
+    pred = tok
+    if tok.dep_ in ("amod", "compound", "npadvmod") and tok.head.dep_ in ("attr", "oprd", "acomp"):
+        pred = tok.head
+    elif tok.dep_ not in ("acomp", "attr", "oprd"):
+        return None
+    head = pred.head
+    judged = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    if pred.dep_ == "oprd":
+        judged = [c for c in head.children if c.dep_ == "dobj"] or judged
+    if not judged or judged[0].lower_ in ("it", "this", "that"):
+        # "it is not a bad idea for Mr. Hill to go": the extraposed clause is judged
+        judged += [
+            c
+            for x in (head, pred)
+            for c in x.children
+            if c.dep_ in ("xcomp", "ccomp", "acl", "relcl", "advcl") and c.i > pred.i
+        ]
+    if not judged:
+        return None
+    return head, [t for j in judged for t in j.subtree]
+
+
+def _judgement(
+    sent: Span, topic: Any, toks: list[Token], lex: StanceLexicon
+) -> tuple[str, int] | None:
+    """(label, direction) when the sentence judges something of the topic good or bad: good
+    is ``recommends``, bad is ``warns``, and the direction is the lean of what is judged
+    (its topic wording, else its general outcome words, else the topic's ``mention_lean``)
+    times the judgement's sign."""
+    if not lex.evaluations:
+        return None
+    topic_idx = {t.i for t in toks}
+    for tok in sent:
+        sign = lex.evaluations.get(tok.lemma_.lower(), lex.evaluations.get(tok.lower_))
+        if sign is None:
+            continue
+        found = _judged(tok)
+        if found is None:
+            continue
+        head, judged = found
+        idx = {t.i for t in judged}
+        if not idx & topic_idx and not any(t.i in idx for t, _s in _lean_cues(sent, topic)):
+            continue
+        pred = tok.head if tok.dep_ in ("amod", "compound", "npadvmod") else tok
+        polarity = sign
+        for t in {c.i: c for x in (tok, pred, head) for c in x.children}.values():
+            if t.dep_ in ("neg", "det", "advmod") and t.i not in idx and _reverses(t, lex):
+                polarity = -polarity
+        cues = [(t, s) for t, s in _lean_cues(sent, topic) if t.i in idx]
+        if not cues:  # no topic wording in what is judged: the general outcome words
+            cues = [
+                (t, lex.leans[w])
+                for t in judged
+                for w in [t.lemma_.lower() if t.lemma_.lower() in lex.leans else t.lower_]
+                if w in lex.leans and t.i not in topic_idx
+            ]
+        score = 0
+        for t, s in cues:
+            flips = 0
+            for node in _path_to_root(t):
+                if node.i not in idx:
+                    break
+                flips += sum(
+                    1 for c in node.children if c.i != t.i and c.i in idx and _reverses(c, lex)
+                )
+            score += -s if flips % 2 else s
+        lean = (score > 0) - (score < 0) if score else topic.mention_lean
+        return ("recommends" if polarity > 0 else "warns"), lean * polarity
+    return None
+
+
 def _target(tok: Token, sent: Span) -> str:
     """A short phrase naming what the stance is about: subject, verb and object of the clause."""
     head = _clause_head(tok)
@@ -611,6 +705,9 @@ def sentence_stance(
         if frame_label:
             label = frame_label
         direction = (score > 0) - (score < 0)
+        judgement = _judgement(sent, topic, toks, lex)
+        if judgement is not None:
+            label, direction = judgement
         if direction == 0 and label == "doubts":
             direction = -1
         cells.append(
@@ -691,19 +788,25 @@ def stance_records(
     """Stance cells of one document (columns of :data:`STANCE_COLUMNS`).
 
     ``quotes`` are the document's quote records (``dprkbrief.quotes``); a sentence that is
-    the content of a quotation belongs to its source, else to ``authors`` ("the author" when
-    unknown). Runs on the shared parse (``dprkbrief.nlp.parse``).
+    the content of a quotation belongs to its source, else to the speaker of the transcript
+    turn it is in, else to ``authors`` ("the author" when unknown). Runs on the shared
+    parse (``dprkbrief.nlp.parse``).
     """
     from ..nlp import parse
+    from .statements import quote_for
 
     doc = parse(document, resources)
     source_of = _sources(document, quotes, list(authors or []))
+    turns = [{"cue_start": None, **q} for q in quotes or [] if q.get("turn") and q.get("source")]
     rows = []
     for sent in _sentences(document, doc):
         cells = sentence_stance(sent, topics=topics, lexicon=lexicon)
         if not cells:
             continue
         source, kind, expert = source_of(sent.start_char, sent.end_char)
+        turn = quote_for(sent.start_char, sent.end_char, turns) if kind == "author" else None
+        if turn is not None:  # own words of a speaker in an interview or remarks transcript
+            source, kind, expert = turn["source"], turn["source_kind"], turn.get("expert")
         for c in cells:
             rows.append(
                 {
