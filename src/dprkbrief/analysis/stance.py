@@ -491,8 +491,9 @@ def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bo
                 cue = _cue_of(t, lex)
                 if cue is None or t.dep_ in _NOMINAL:
                     continue  # "those most skeptical of a deal": a description, not the source's
-                if cue[0] != "expects" and _embedded_question(t):
-                    continue  # "it is unclear what was needed": asked, not urged
+                if _embedded_question(t):
+                    continue  # "it is unclear what was needed", "the issue of when they will
+                    # ship the rods": asked, not urged or expected
                 if cue[0] != "expects" and _clause_head(t).dep_ in ("relcl", "acl"):
                     continue  # "the tests it needs to develop": describes the tests
                 label = cue[0]
@@ -504,7 +505,7 @@ def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bo
                     negs += [c for c in t.children if c.dep_ == "neg"]
                     if t.dep_ in ("ROOT", "ccomp") or t.pos_ in ("VERB", "ADJ"):
                         negs = [c for c in t.children if c.dep_ == "neg"]
-                    if t.lower_ in ("think", "believe", "expect") and not negs:
+                    if t.lower_ in ("think", "believe") and not negs:
                         continue  # "I think" hedges; it leans by what follows
                     if negs and len(negs) % 2 and t.tag_ != "MD":
                         label = "doubts"  # "I don't think", "not likely"; "will never" expects"
@@ -519,6 +520,30 @@ def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bo
     if counterfactual and best == "expects":
         best = "describes"
     return best, counterfactual
+
+
+_PREDICATING = {"represent", "constitute", "pose", "become", "remain", "create", "mark"}
+
+
+def _warning_predicate(sent: Span, lex: StanceLexicon) -> bool:
+    """The sentence calls something dangerous: a ``warns`` cue as the predicate or as the
+    adjective of a predicate noun ("it represented a dangerous expansion", "views the pact
+    as an extremely dangerous arrangement", "the move poses a serious threat")."""
+    for t in sent:
+        cue = _cue_of(t, lex)
+        if cue is None or cue[0] != "warns" or _clause_head(t).dep_ in ("relcl", "acl"):
+            continue  # "reactors, which are considered less dangerous": describes the reactors
+        if any(c.dep_ == "neg" or c.lower_ in ("less", "least") for c in t.children):
+            continue
+        noun = t.head if t.dep_ in ("amod", "compound") else t
+        if noun.dep_ in ("attr", "oprd", "acomp"):
+            if not any(c.dep_ == "neg" for c in noun.head.children):
+                return True
+        elif noun.dep_ == "dobj" and noun.head.lemma_.lower() in _PREDICATING:
+            return True
+        elif noun.dep_ == "pobj" and noun.head.lower_ == "as":
+            return True
+    return False
 
 
 def _judged(tok: Token) -> tuple[Token, list[Token]] | None:
@@ -649,6 +674,7 @@ def sentence_stance(
     cert = span_certainty(sent)
     hedges = [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"]
     by_id = {t.id: t for t in rules}
+    warning = _warning_predicate(sent, lex)
     cells = []
     for tid, toks in hits.items():
         topic = by_id[tid]
@@ -708,6 +734,8 @@ def sentence_stance(
         judgement = _judgement(sent, topic, toks, lex)
         if judgement is not None:
             label, direction = judgement
+        elif label == "describes" and warning:
+            label = "warns"
         if direction == 0 and label == "doubts":
             direction = -1
         cells.append(
