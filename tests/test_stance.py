@@ -208,3 +208,24 @@ def test_transcript_speaker_is_the_source_of_their_turn() -> None:
     answer = rows[rows["quote"] == "I think talks will resume next year."]
     assert set(answer["source"]) == {"Helena Marsh"}
     assert "Will the talks resume soon?" not in set(rows["quote"])  # a question: no cell
+
+
+def test_open_questions_and_described_people_carry_no_lean() -> None:
+    text = "It is unclear what was needed to bring the two sides back to the table."
+    assert _lean(text, "talks") == ("describes", 0)
+    text = "Many of those most skeptical of a deal with North Korea have left the administration."
+    assert _lean(text, "talks") == ("describes", 0)
+
+
+def test_judgements_and_warning_predicates() -> None:
+    assert _lean("At this point any sanctions would be counterproductive.", "sanctions") == (
+        "warns",
+        1,
+    )
+    assert _lean("So that deal was worth making.", "talks") == ("recommends", 1)
+    text = (
+        "Officials view the Russia-North Korea partnership as an extremely dangerous arrangement."
+    )
+    assert _lean(text, "russia_dprk")[0] == "warns"
+    text = "The consortium will build reactors, which are considered less dangerous."
+    assert all(c["stance"] != "warns" for c in stance_text(text))

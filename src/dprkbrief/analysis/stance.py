@@ -414,7 +414,7 @@ def _reversals(tok: Token, sent: Span, lex: StanceLexicon, frames: list[int]) ->
                 seen.add(t.i)
                 n += 1
             cue = _cue_of(t, lex)
-            if cue is not None and cue[1] and t.i not in seen:
+            if cue is not None and cue[1] and t.i not in seen and t.dep_ not in _NOMINAL:
                 seen.add(t.i)
                 n += 1
     n += sum(1 for f in frames if f < tok.idx)
@@ -462,16 +462,22 @@ def _unsettled(tok: Token) -> bool:
         cur = cur.head
     for anc in [head, *head.ancestors]:
         first = min(anc.subtree, key=lambda t: t.i)
-        opener = {c.lower_ for c in anc.children if c.dep_ in ("mark", "advmod", "nsubj", "dobj")}
+        opener = {
+            c.lower_
+            for c in anc.children
+            if c.dep_ in ("mark", "advmod", "nsubj", "nsubjpass", "dobj")
+        }
         opener |= {first.lower_}
         if not opener & _WH:
             continue
         for gov in anc.ancestors:
-            lemma = gov.lemma_.lower()
-            if lemma in _UNSETTLED and (
-                lemma != "know" or any(c.dep_ == "neg" for c in gov.children)
-            ):
-                return True
+            preds = [gov, *(c for c in gov.children if c.dep_ in ("acomp", "attr"))]
+            for pred in preds:  # "we do not know what ...", "it is unclear what ..."
+                lemma = pred.lemma_.lower()
+                if lemma in _UNSETTLED and (
+                    lemma != "know" or any(c.dep_ == "neg" for c in gov.children)
+                ):
+                    return True
         return False
     return False
 
