@@ -31,7 +31,8 @@ CUE_TYPES = ("hedge", "booster", "negator")
 
 @dataclass(frozen=True)
 class Topic:
-    """One codebook entry with its compiled regexes."""
+    """One codebook entry with its compiled regexes (``mention_lean``: how a bare mention
+    leans when it is what a sentence judges good or bad, see the codebook's comment)."""
 
     id: str
     label: str

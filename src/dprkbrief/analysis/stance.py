@@ -1,7 +1,7 @@
 """Stance: what each source expects, doubts, recommends, warns against or describes, per topic.
 
 For every prose sentence (its source from ``dprkbrief.quotes``: the quoted person, else the
-document's author) the parse splits the sentence into clauses (a verb heading a ``ROOT``,
+speaker of the transcript turn, else the document's author) the parse splits the sentence into clauses (a verb heading a ``ROOT``,
 ``ccomp``, ``advcl``, ``conj``, ``relcl`` or ``parataxis``); a topic touches a clause when a
 codebook pattern matches one of its words and the clause-level ``[[scope]]`` rules of
 ``lexicons/stance.toml`` let it (a Russia-DPRK "alliance" clause is no South Korea alliance
@@ -11,14 +11,25 @@ clause). For each topic the sentence touches:
   clauses they govern or that govern them), each lean reversed once per reverser ("not",
   "never", "little", "without") or reversing cue ("doubt", "unlikely") on its dependency path
   to the root of the sentence, and by a rhetorical ``[[frame]]`` to its left ("the last thing
-  X wants is ..."). Two reversers cancel.
+  X wants is ..."). Two reversers cancel. A negation does not reach a coordinated clause with
+  its own subject nor an adverbial clause; one whose verb carries a ``[[focus]]`` word
+  ("won't happen overnight") denies the pace, not the outcome (no lean); words in an open
+  embedded question ("it is unclear what ...") carry no lean. With no outcome word, a
+  negated mention leans no ("there is no deal"); with none in the topic's clauses, the
+  topic's wording in a clause with a pronoun subject counts ("... indicated that he is
+  willing").
+* judgements (``[[evaluation]]``: "X is no good", "X would be counterproductive", "not a bad
+  idea") give ``recommends``/``warns`` and the lean of what is judged times their sign.
 * ``stance``: the strongest stance cue on those paths (doubts > warns > recommends > expects);
   a negated ``expects`` cue is ``doubts``; a modal perfect ("would have") is a counterfactual
-  and only ``describes``; no cue: ``describes``.
+  and only ``describes``; a negated ``doubts`` cue is ``expects`` ("I wouldn't be surprised
+  if"); a warning predicate ("represented a dangerous expansion") warns; no cue:
+  ``describes``.
 * ``certainty``/``hedges``: :func:`dprkbrief.span_certainty` over the sentence of the shared
   parse.
 
-Questions, courtesies, formulas and sentences with fewer than three words carry no stance.
+Questions, courtesies, formulas, verbless headings and sentences with fewer than three words
+carry no stance.
 The module also answers which sentences are forecasts: :func:`is_forward_claim` (a modal or
 future construction over an outcome, not a question, courtesy, narration, counterfactual,
 schedule or term of an agreement) and :func:`forecast_claims` (per document, with horizon and
