@@ -493,6 +493,20 @@ def _unsettled(tok: Token) -> bool:
     return False
 
 
+def _opinion(tokens: list[Token], sent: Span) -> bool:
+    """An unnegated "think"/"believe" governs one of ``tokens`` ("Others think there is no
+    deal"): the clause is the source's opinion, so a no-lean reads as doubt."""
+    for tok in tokens:
+        for node in _path_to_root(tok):
+            if node.i < sent.start or node.i >= sent.end:
+                break
+            if node.lemma_.lower() in ("think", "believe") and not any(
+                c.dep_ == "neg" for c in node.children
+            ):
+                return True
+    return False
+
+
 def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bool]:
     """Strongest stance label over the paths of ``tokens`` to the root; counterfactual flag."""
     best, counterfactual = "describes", False
@@ -714,12 +728,12 @@ def sentence_stance(
                     for c in _clause_head(tok).children
                 )
             ]
-        mention_toks = {
+        spans = [(m.start(), m.end()) for p in topic.patterns for m in p.finditer(text)]
+        mention_toks = {  # every word of a mention ("human rights-violating"), not only its first
             tok.i
-            for p in topic.patterns
-            for m in p.finditer(text)
-            for tok in [_token_at(sent, sent.start_char + m.start())]
-            if tok is not None
+            for tok in sent
+            for a, b in spans
+            if a <= tok.idx - sent.start_char < max(b, a + 1)
         }
         if not leans and lex.leans:  # no topic wording: the general outcome words
             leans = [
@@ -753,6 +767,8 @@ def sentence_stance(
             label, direction = judgement
         elif label == "describes" and warning:
             label = "warns"
+        elif label == "describes" and direction < 0 and _opinion(toks, sent):
+            label = "doubts"
         if direction == 0 and label == "doubts":
             direction = -1
         cells.append(
