@@ -536,6 +536,8 @@ def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bo
                     negs += [c for c in t.children if c.dep_ == "neg"]
                     if t.dep_ in ("ROOT", "ccomp") or t.pos_ in ("VERB", "ADJ"):
                         negs = [c for c in t.children if c.dep_ == "neg"]
+                    if t.pos_ == "ADJ" and t.dep_ in ("acomp", "attr"):  # "is not sure"
+                        negs += [c for c in t.head.children if c.dep_ == "neg"]
                     if t.lower_ in ("think", "believe") and not negs:
                         continue  # "I think" hedges; it leans by what follows
                     if negs and len(negs) % 2 and t.tag_ != "MD":
