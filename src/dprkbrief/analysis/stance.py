@@ -226,8 +226,8 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
         frozenset(schedule),
         tuple(examples),
         leans,
-        frozenset(focus),
-        evaluations,
+        focus=frozenset(focus),
+        evaluations=evaluations,
     )
 
 
