@@ -150,3 +150,82 @@ def test_user_lexicon_reaches_the_engine(tmp_path) -> None:
     bad.write_text('[[cue]]\nlabel = "hopes"\nlemmas = ["x"]\n', encoding="utf-8")
     with pytest.raises(RuleFileError, match="label"):
         load_stance_lexicon(bad)
+
+
+def _lean(text: str, topic: str) -> tuple[str, int] | None:
+    cell = _cell(text, topic)
+    return None if cell is None else (cell["stance"], cell["direction"])
+
+
+def test_negation_does_not_cross_into_a_coordinated_or_adverbial_clause() -> None:
+    # "not" of the first conjunct (own subject) does not reach the second
+    text = "We do not know what the North wants, but we do know that the talks will resume."
+    assert _lean(text, "talks") == ("expects", 1)
+    # the main clause's negation does not reverse its "since" clause
+    text = "Since Pyongyang shut down its reactor, it has not been able to conduct a nuclear test."
+    assert _lean(text, "denuclearization")[1] == 1
+    # but it reaches an infinitival relative: "no reason to come back"
+    assert _lean("Kim has no reason to come back to the negotiating table.", "talks")[1] == -1
+
+
+def test_negated_mention_leans_no_but_a_modifier_does_not() -> None:
+    assert _lean("Others think there is no deal to be made here.", "talks")[1] == -1
+    assert _lean("If we look at it this way, the no-deal result makes good sense.", "talks")[1] == 0
+
+
+def test_negation_focused_on_time_leaves_the_outcome_open() -> None:
+    assert (
+        _lean("The North Koreans had not yet joined the fighting in Russia.", "russia_dprk")[1] == 0
+    )
+    assert _lean("Kim will not give up his nuclear weapons.", "denuclearization") == ("expects", -1)
+
+
+def test_double_negation_and_litotes() -> None:
+    assert _lean("It is not unlikely that talks will resume.", "talks") == ("expects", 1)
+    assert _lean("It is not a bad idea for the envoy to resume talks.", "talks") == (
+        "recommends",
+        1,
+    )
+
+
+def test_pronoun_subject_takes_up_the_actor_just_named() -> None:
+    text = "The way Donald Trump bent over backwards indicated that he is willing to continue the talks."
+    assert _lean(text, "trump_motives") == ("describes", 1)
+
+
+def test_verbless_headings_and_list_items_carry_no_stance() -> None:
+    assert stance_text("II) The dismantlement of the Yongbyon nuclear facility") == []
+    assert stance_text("The dismantlement of Yongbyon would be a milestone.") != []
+
+
+def test_transcript_speaker_is_the_source_of_their_turn() -> None:
+    text = (
+        "Interview with Dr. Helena Marsh, director of the Y Forum in Honolulu.\n\n"
+        "Q: Will the talks resume soon?\n\nA: I think talks will resume next year.\n"
+    )
+    corpus = dprkbrief.corpus_from_texts({"d": text})
+    rows = dprkbrief.stance(corpus)
+    answer = rows[rows["quote"] == "I think talks will resume next year."]
+    assert set(answer["source"]) == {"Helena Marsh"}
+    assert "Will the talks resume soon?" not in set(rows["quote"])  # a question: no cell
+
+
+def test_open_questions_and_described_people_carry_no_lean() -> None:
+    text = "It is unclear what was needed to bring the two sides back to the table."
+    assert _lean(text, "talks") == ("describes", 0)
+    text = "Many of those most skeptical of a deal with North Korea have left the administration."
+    assert _lean(text, "talks") == ("describes", 0)
+
+
+def test_judgements_and_warning_predicates() -> None:
+    assert _lean("At this point any sanctions would be counterproductive.", "sanctions") == (
+        "warns",
+        1,
+    )
+    assert _lean("So that deal was worth making.", "talks") == ("recommends", 1)
+    text = (
+        "Officials view the Russia-North Korea partnership as an extremely dangerous arrangement."
+    )
+    assert _lean(text, "russia_dprk")[0] == "warns"
+    text = "The consortium will build reactors, which are considered less dangerous."
+    assert all(c["stance"] != "warns" for c in stance_text(text))

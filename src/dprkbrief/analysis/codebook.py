@@ -31,7 +31,8 @@ CUE_TYPES = ("hedge", "booster", "negator")
 
 @dataclass(frozen=True)
 class Topic:
-    """One codebook entry with its compiled regexes."""
+    """One codebook entry with its compiled regexes (``mention_lean``: how a bare mention
+    leans when it is what a sentence judges good or bad, see the codebook's comment)."""
 
     id: str
     label: str
@@ -41,6 +42,7 @@ class Topic:
     negative: tuple[re.Pattern, ...]
     examples: tuple[dict, ...] = field(default=())
     any_pattern: re.Pattern | None = field(default=None, compare=False)
+    mention_lean: int = 1
 
     def mentioned(self, text: str) -> bool:
         """True if one of the topic's patterns matches ``text``."""
@@ -115,9 +117,16 @@ def _topics(path: str, mtime: float) -> tuple[Topic, ...]:
                 negative=tuple(_compile(p, where) for p in entry.get("negative", [])),
                 examples=tuple(entry.get("examples", [])),
                 any_pattern=_combined(entry["patterns"]),
+                mention_lean=_mention_lean(entry.get("mention_lean", 1), where),
             )
         )
     return tuple(topics)
+
+
+def _mention_lean(value: Any, where: str) -> int:
+    if value not in (1, -1) or isinstance(value, bool):
+        raise RuleFileError(f"{where}: mention_lean must be 1 or -1, got {value!r}")
+    return int(value)
 
 
 def _combined(patterns: list[str]) -> re.Pattern | None:

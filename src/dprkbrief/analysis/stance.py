@@ -1,7 +1,7 @@
 """Stance: what each source expects, doubts, recommends, warns against or describes, per topic.
 
 For every prose sentence (its source from ``dprkbrief.quotes``: the quoted person, else the
-document's author) the parse splits the sentence into clauses (a verb heading a ``ROOT``,
+speaker of the transcript turn, else the document's author) the parse splits the sentence into clauses (a verb heading a ``ROOT``,
 ``ccomp``, ``advcl``, ``conj``, ``relcl`` or ``parataxis``); a topic touches a clause when a
 codebook pattern matches one of its words and the clause-level ``[[scope]]`` rules of
 ``lexicons/stance.toml`` let it (a Russia-DPRK "alliance" clause is no South Korea alliance
@@ -11,14 +11,25 @@ clause). For each topic the sentence touches:
   clauses they govern or that govern them), each lean reversed once per reverser ("not",
   "never", "little", "without") or reversing cue ("doubt", "unlikely") on its dependency path
   to the root of the sentence, and by a rhetorical ``[[frame]]`` to its left ("the last thing
-  X wants is ..."). Two reversers cancel.
+  X wants is ..."). Two reversers cancel. A negation does not reach a coordinated clause with
+  its own subject nor an adverbial clause; one whose verb carries a ``[[focus]]`` word
+  ("won't happen overnight") denies the pace, not the outcome (no lean); words in an open
+  embedded question ("it is unclear what ...") carry no lean. With no outcome word, a
+  negated mention leans no ("there is no deal"); with none in the topic's clauses, the
+  topic's wording in a clause with a pronoun subject counts ("... indicated that he is
+  willing").
+* judgements (``[[evaluation]]``: "X is no good", "X would be counterproductive", "not a bad
+  idea") give ``recommends``/``warns`` and the lean of what is judged times their sign.
 * ``stance``: the strongest stance cue on those paths (doubts > warns > recommends > expects);
   a negated ``expects`` cue is ``doubts``; a modal perfect ("would have") is a counterfactual
-  and only ``describes``; no cue: ``describes``.
+  and only ``describes``; a negated ``doubts`` cue is ``expects`` ("I wouldn't be surprised
+  if"); a warning predicate ("represented a dangerous expansion") warns; no cue:
+  ``describes``.
 * ``certainty``/``hedges``: :func:`dprkbrief.span_certainty` over the sentence of the shared
   parse.
 
-Questions, courtesies, formulas and sentences with fewer than three words carry no stance.
+Questions, courtesies, formulas, verbless headings and sentences with fewer than three words
+carry no stance.
 The module also answers which sentences are forecasts: :func:`is_forward_claim` (a modal or
 future construction over an outcome, not a question, courtesy, narration, counterfactual,
 schedule or term of an agreement) and :func:`forecast_claims` (per document, with horizon and
@@ -91,6 +102,7 @@ _FUTURE = {"will", "'ll", "shall", "wo", "would", "may", "might", "could"}  # no
 _NORMATIVE = {"should", "must", "ought"}
 _NOMINAL = {"amod", "nsubj", "nsubjpass", "pobj", "dobj", "compound", "poss", "appos"}
 _WH = {"whether", "how", "what", "when", "where", "why", "who", "which", "if"}
+_PRONOUN_SUBJECTS = {"he", "she", "they", "it"}
 _ASKING = {"ask", "wonder", "know", "unclear", "clear", "question", "see", "decide", "discuss"}
 
 
@@ -102,8 +114,8 @@ class StanceLexicon:
     """The compiled ``lexicons/stance.toml``."""
 
     cues: tuple[tuple[str, frozenset[str], frozenset[str], bool], ...]
-    reversers: tuple[tuple[frozenset[str], frozenset[str]], ...]
-    frames: tuple[tuple[re.Pattern, str | None], ...]
+    reversers: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...]
+    frames: tuple[tuple[re.Pattern, str | None, bool], ...]
     skips: tuple[tuple[str, re.Pattern], ...]
     scopes: dict[str, dict[str, Any]]
     not_forecast: tuple[tuple[str, re.Pattern], ...]
@@ -111,6 +123,8 @@ class StanceLexicon:
     examples: tuple[dict, ...]
     leans: dict[str, int] = field(default_factory=dict)
     narrated: frozenset[str] = frozenset()
+    focus: frozenset[str] = frozenset()
+    evaluations: dict[str, int] = field(default_factory=dict)
 
 
 def _rx(pattern: Any, where: str) -> re.Pattern:
@@ -149,13 +163,15 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
         )
     for i, e in enumerate(data.get("reverser", [])):
         where = f"{path}: [[reverser]] #{i + 1}"
-        reversers.append((_words(e, "lemmas", where), _words(e, "deps", where)))
+        reversers.append(
+            (_words(e, "lemmas", where), _words(e, "deps", where), _words(e, "heads", where))
+        )
     for i, e in enumerate(data.get("frame", [])):
         where = f"{path}: [[frame]] #{i + 1}"
         label = e.get("label")
         if label is not None and label not in (*LABELS, "describes"):
             raise RuleFileError(f"{where}: label must be one of {', '.join(LABELS)}, describes")
-        frames.append((_rx(e.get("pattern"), where), label))
+        frames.append((_rx(e.get("pattern"), where), label, bool(e.get("flips", True))))
     for i, e in enumerate(data.get("skip", [])):
         where = f"{path}: [[skip]] #{i + 1}"
         skips.append((str(e.get("kind", "skip")), _rx(e.get("pattern"), where)))
@@ -169,6 +185,16 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
             "unless": tuple(str(t) for t in e.get("unless", [])),
             "requires": tuple(_rx(p, where) for p in e.get("requires", [])),
         }
+    focus: set[str] = set()
+    for i, e in enumerate(data.get("focus", [])):
+        focus |= _words(e, "lemmas", f"{path}: [[focus]] #{i + 1}")
+    evaluations: dict[str, int] = {}
+    for i, e in enumerate(data.get("evaluation", [])):
+        where = f"{path}: [[evaluation]] #{i + 1}"
+        if e.get("sign") not in (1, -1):
+            raise RuleFileError(f"{where}: sign must be 1 or -1")
+        for w in _words(e, "lemmas", where):
+            evaluations[w] = int(e["sign"])
     leans: dict[str, int] = {}
     for i, e in enumerate(data.get("lean", [])):
         where = f"{path}: [[lean]] #{i + 1}"
@@ -186,7 +212,17 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
             narrated |= _words(e, "lemmas", where)
         else:
             raise RuleFileError(f"{where}: kind must be 'not_forecast', 'schedule' or 'narrated'")
-    for table in ("cue", "reverser", "lean", "frame", "skip", "scope", "forward"):
+    for table in (
+        "cue",
+        "reverser",
+        "focus",
+        "evaluation",
+        "lean",
+        "frame",
+        "skip",
+        "scope",
+        "forward",
+    ):
         for e in data.get(table, []):
             examples.extend({"table": table, **x} for x in e.get("examples", []))
     return StanceLexicon(
@@ -199,7 +235,9 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
         frozenset(schedule),
         tuple(examples),
         leans,
-        frozenset(narrated),
+        narrated=frozenset(narrated),
+        focus=frozenset(focus),
+        evaluations=evaluations,
     )
 
 
@@ -248,8 +286,12 @@ def _token_at(sent: Span, pos: int) -> Token | None:
 
 def _reverses(tok: Token, lex: StanceLexicon) -> bool:
     words = _word(tok)
-    for lemmas, deps in lex.reversers:
-        if words & lemmas and (not deps or tok.dep_.lower() in deps):
+    for lemmas, deps, heads in lex.reversers:
+        if (
+            words & lemmas
+            and (not deps or tok.dep_.lower() in deps)
+            and (not heads or tok.head.lemma_.lower() in heads)
+        ):
             return True
     return False
 
@@ -258,7 +300,7 @@ def _cue_of(tok: Token, lex: StanceLexicon) -> tuple[str, bool] | None:
     words = _word(tok)
     for label, lemmas, tags, flips in lex.cues:
         if words & lemmas and (not tags or tok.tag_.lower() in tags):
-            if tok.lower_ == "need" and not any(c.dep_ == "xcomp" for c in tok.children):
+            if tok.lemma_.lower() == "need" and not any(c.dep_ == "xcomp" for c in tok.children):
                 continue  # "need to" urges; "the need for" does not
             return label, flips
     return None
@@ -352,10 +394,27 @@ def _reversals(tok: Token, sent: Span, lex: StanceLexicon, frames: list[int]) ->
     """How many times the lean of ``tok`` is reversed on its path to the sentence root."""
     n = 0
     seen: set[int] = set()
+    prev = None
     for node in _path_to_root(tok):
         if node.i < sent.start or node.i >= sent.end:
             break
-        for t in [node, *node.children]:
+        # the negation of a clause does not reach a clause coordinated with it ("we do not
+        # know X, but we do know Y": a conjunct with its own subject), nor its adverbial
+        # clauses ("it has not produced plutonium since it shut the reactor", but
+        # "I wouldn't be surprised if ..." reaches its complement):
+        # coming up from one of those, the head's own dependants are skipped
+        insulated = prev is not None and (
+            prev.dep_ == "parataxis"
+            or (prev.dep_ == "advcl" and not _flipping_predicate(node, lex))
+            or (
+                prev.dep_ == "conj"
+                and prev.pos_ in ("VERB", "AUX")
+                and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in prev.children)
+            )
+        )
+        kids = [] if insulated else list(node.children)
+        prev = node
+        for t in [node, *kids]:
             if t.i in seen or t.i == tok.i:
                 continue
             if t.i != node.i and t.dep_ not in (
@@ -376,11 +435,86 @@ def _reversals(tok: Token, sent: Span, lex: StanceLexicon, frames: list[int]) ->
                 seen.add(t.i)
                 n += 1
             cue = _cue_of(t, lex)
-            if cue is not None and cue[1] and t.i not in seen:
+            if cue is not None and cue[1] and t.i not in seen and t.dep_ not in _NOMINAL:
                 seen.add(t.i)
                 n += 1
     n += sum(1 for f in frames if f < tok.idx)
     return n
+
+
+def _flipping_predicate(node: Token, lex: StanceLexicon) -> bool:
+    """``node`` has a reversing predicate ("be surprised if ...", "doubtful that ..."), whose
+    adverbial clause is its complement, so the negation of ``node`` reaches that clause."""
+    for c in node.children:
+        if c.dep_ in ("acomp", "attr"):
+            cue = _cue_of(c, lex)
+            if cue is not None and cue[1]:
+                return True
+    return False
+
+
+def _focused(tok: Token, sent: Span, lex: StanceLexicon) -> bool:
+    """A negation on the path of ``tok`` whose verb also carries a time or manner word of
+    ``[[focus]]`` ("won't happen overnight", "had not yet joined"): the negation bears on the
+    pace, not on the outcome, so ``tok`` carries no lean."""
+    for node in _path_to_root(tok):
+        if node.i < sent.start or node.i >= sent.end:
+            break
+        kids = list(node.children)
+        if any(c.dep_ == "neg" for c in kids) and any(
+            c.lower_ in lex.focus or c.lemma_.lower() in lex.focus
+            for k in kids
+            for c in (k, *k.children)
+            if k.dep_ in ("advmod", "npadvmod", "prep", "pobj")
+        ):
+            return True
+    return False
+
+
+_UNSETTLED = {"unclear", "uncertain", "unknown", "wonder", "know", "determine", "decide"}
+
+
+def _unsettled(tok: Token) -> bool:
+    """``tok`` sits in an embedded question the sentence leaves open ("it is unclear what was
+    needed to bring them back", "we do not know what they will do"): no lean on its outcome."""
+    head = _clause_head(tok)
+    cur = tok
+    while cur.i != head.i and cur.dep_ not in ("ccomp", "pcomp", "pobj", "xcomp", "csubj"):
+        cur = cur.head
+    for anc in [head, *head.ancestors]:
+        first = min(anc.subtree, key=lambda t: t.i)
+        opener = {
+            c.lower_
+            for c in anc.children
+            if c.dep_ in ("mark", "advmod", "nsubj", "nsubjpass", "dobj")
+        }
+        opener |= {first.lower_}
+        if not opener & _WH:
+            continue
+        for gov in anc.ancestors:
+            preds = [gov, *(c for c in gov.children if c.dep_ in ("acomp", "attr"))]
+            for pred in preds:  # "we do not know what ...", "it is unclear what ..."
+                lemma = pred.lemma_.lower()
+                if lemma in _UNSETTLED and (
+                    lemma != "know" or any(c.dep_ == "neg" for c in gov.children)
+                ):
+                    return True
+        return False
+    return False
+
+
+def _opinion(tokens: list[Token], sent: Span) -> bool:
+    """An unnegated "think"/"believe" governs one of ``tokens`` ("Others think there is no
+    deal"): the clause is the source's opinion, so a no-lean reads as doubt."""
+    for tok in tokens:
+        for node in _path_to_root(tok):
+            if node.i < sent.start or node.i >= sent.end:
+                break
+            if node.lemma_.lower() in ("think", "believe") and not any(
+                c.dep_ == "neg" for c in node.children
+            ):
+                return True
+    return False
 
 
 def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bool]:
@@ -398,8 +532,11 @@ def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bo
                 cue = _cue_of(t, lex)
                 if cue is None or t.dep_ in _NOMINAL:
                     continue  # "those most skeptical of a deal": a description, not the source's
-                if cue[0] != "expects" and _embedded_question(t):
-                    continue  # "it is unclear what was needed": asked, not urged
+                if _embedded_question(t):
+                    continue  # "it is unclear what was needed", "the issue of when they will
+                    # ship the rods": asked, not urged or expected
+                if cue[0] != "expects" and _clause_head(t).dep_ in ("relcl", "acl"):
+                    continue  # "the tests it needs to develop": describes the tests
                 label = cue[0]
                 if _modal_perfect(t):
                     counterfactual = True
@@ -409,15 +546,122 @@ def _label(tokens: list[Token], sent: Span, lex: StanceLexicon) -> tuple[str, bo
                     negs += [c for c in t.children if c.dep_ == "neg"]
                     if t.dep_ in ("ROOT", "ccomp") or t.pos_ in ("VERB", "ADJ"):
                         negs = [c for c in t.children if c.dep_ == "neg"]
-                    if t.lower_ in ("think", "believe", "expect") and not negs:
+                    if t.pos_ == "ADJ" and t.dep_ in ("acomp", "attr"):  # "is not sure"
+                        negs += [c for c in t.head.children if c.dep_ == "neg"]
+                    if t.lower_ in ("think", "believe") and not negs:
                         continue  # "I think" hedges; it leans by what follows
                     if negs and len(negs) % 2 and t.tag_ != "MD":
                         label = "doubts"  # "I don't think", "not likely"; "will never" expects"
+                elif label == "doubts":
+                    negs = [c for c in t.children if c.dep_ == "neg"]
+                    if t.dep_ in ("acomp", "attr"):
+                        negs += [c for c in t.head.children if c.dep_ == "neg"]
+                    if len(negs) % 2:
+                        label = "expects"  # "not unlikely", "I wouldn't be surprised if"
                 if _PRIORITY[label] > _PRIORITY[best]:
                     best = label
     if counterfactual and best == "expects":
         best = "describes"
     return best, counterfactual
+
+
+_PREDICATING = {"represent", "constitute", "pose", "become", "remain", "create", "mark"}
+
+
+def _warning_predicate(sent: Span, lex: StanceLexicon) -> bool:
+    """The sentence calls something dangerous: a ``warns`` cue as the predicate or as the
+    adjective of a predicate noun ("it represented a dangerous expansion", "views the pact
+    as an extremely dangerous arrangement", "the move poses a serious threat")."""
+    for t in sent:
+        cue = _cue_of(t, lex)
+        if cue is None or cue[0] != "warns" or _clause_head(t).dep_ in ("relcl", "acl"):
+            continue  # "reactors, which are considered less dangerous": describes the reactors
+        if any(c.dep_ == "neg" or c.lower_ in ("less", "least") for c in t.children):
+            continue
+        noun = t.head if t.dep_ in ("amod", "compound") else t
+        if noun.dep_ in ("attr", "oprd", "acomp"):
+            if not any(c.dep_ == "neg" for c in noun.head.children):
+                return True
+        elif noun.dep_ == "dobj" and noun.head.lemma_.lower() in _PREDICATING:
+            return True
+        elif noun.dep_ == "pobj" and noun.head.lower_ == "as":
+            return True
+    return False
+
+
+def _judged(tok: Token) -> tuple[Token, list[Token]] | None:
+    """If ``tok`` is the predicate of a judgement ("X is no good", "X would be
+    counterproductive", "deems X a mistake", "it is not a bad idea for X to go"): the copula
+    or verb and the words of what is judged; else None."""
+    pred = tok
+    if tok.dep_ in ("amod", "compound", "npadvmod") and tok.head.dep_ in ("attr", "oprd", "acomp"):
+        pred = tok.head
+    elif tok.dep_ not in ("acomp", "attr", "oprd"):
+        return None
+    head = pred.head
+    judged = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    if pred.dep_ == "oprd":
+        judged = [c for c in head.children if c.dep_ == "dobj"] or judged
+    if not judged or judged[0].lower_ in ("it", "this", "that"):
+        # "it is not a bad idea for Mr. Hill to go": the extraposed clause is judged
+        judged += [
+            c
+            for x in (head, pred)
+            for c in x.children
+            if c.dep_ in ("xcomp", "ccomp", "acl", "relcl", "advcl") and c.i > pred.i
+        ]
+    if not judged:
+        return None
+    return head, [t for j in judged for t in j.subtree]
+
+
+def _judgement(
+    sent: Span, topic: Any, toks: list[Token], lex: StanceLexicon
+) -> tuple[str, int] | None:
+    """(label, direction) when the sentence judges something of the topic good or bad: good
+    is ``recommends``, bad is ``warns``, and the direction is the lean of what is judged
+    (its topic wording, else its general outcome words, else the topic's ``mention_lean``)
+    times the judgement's sign."""
+    if not lex.evaluations:
+        return None
+    topic_idx = {t.i for t in toks}
+    for tok in sent:
+        sign = lex.evaluations.get(tok.lemma_.lower(), lex.evaluations.get(tok.lower_))
+        if sign is None:
+            continue
+        found = _judged(tok)
+        if found is None:
+            continue
+        head, judged = found
+        idx = {t.i for t in judged}
+        if not idx & topic_idx and not any(t.i in idx for t, _s in _lean_cues(sent, topic)):
+            continue
+        pred = tok.head if tok.dep_ in ("amod", "compound", "npadvmod") else tok
+        polarity = sign
+        for t in {c.i: c for x in (tok, pred, head) for c in x.children}.values():
+            if t.dep_ in ("neg", "det", "advmod") and t.i not in idx and _reverses(t, lex):
+                polarity = -polarity
+        cues = [(t, s) for t, s in _lean_cues(sent, topic) if t.i in idx]
+        if not cues:  # no topic wording in what is judged: the general outcome words
+            cues = [
+                (t, lex.leans[w])
+                for t in judged
+                for w in [t.lemma_.lower() if t.lemma_.lower() in lex.leans else t.lower_]
+                if w in lex.leans and t.i not in topic_idx
+            ]
+        score = 0
+        for t, s in cues:
+            flips = 0
+            for node in _path_to_root(t):
+                if node.i not in idx:
+                    break
+                flips += sum(
+                    1 for c in node.children if c.i != t.i and c.i in idx and _reverses(c, lex)
+                )
+            score += -s if flips % 2 else s
+        lean = (score > 0) - (score < 0) if score else topic.mention_lean
+        return ("recommends" if polarity > 0 else "warns"), lean * polarity
+    return None
 
 
 def _target(tok: Token, sent: Span) -> str:
@@ -462,33 +706,50 @@ def sentence_stance(
     words = sum(1 for t in sent if t.is_alpha)
     if _skip_kind(text, words, lex):
         return []
+    if not any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return []  # a verbless heading or list item ("II) The dismantlement of ...") claims nothing
     hits = _topic_hits(sent, tuple(rules), lex)
     if not hits:
         return []
     frames = []
     frame_label = None
-    for rx, label in lex.frames:
+    for rx, label, flips in lex.frames:
         for m in rx.finditer(text):
-            frames.append(sent.start_char + m.end())
+            if flips:
+                frames.append(sent.start_char + m.end())
             frame_label = label or frame_label
     cert = span_certainty(sent, lexicon=hedges)
     hedges = [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"]
     by_id = {t.id: t for t in rules}
+    warning = _warning_predicate(sent, lex)
     cells = []
     for tid, toks in hits.items():
         topic = by_id[tid]
         heads = {_clause_head(t).i: _clause_head(t) for t in toks}
+        own = _lean_cues(sent, topic)
         leans = [
             (tok, sign)
-            for tok, sign in _lean_cues(sent, topic)
+            for tok, sign in own
             if any(_related(_clause_head(tok), h) for h in heads.values())
         ]
-        mention_toks = {
+        if not leans:
+            # the topic's own wording in a clause whose subject is a pronoun ("the way Trump
+            # bent over backwards indicated that he is willing to continue"): the pronoun
+            # most often takes up the actor just named
+            leans = [
+                (tok, sign)
+                for tok, sign in own
+                if any(
+                    c.lower_ in _PRONOUN_SUBJECTS and c.dep_ in ("nsubj", "nsubjpass")
+                    for c in _clause_head(tok).children
+                )
+            ]
+        spans = [(m.start(), m.end()) for p in topic.patterns for m in p.finditer(text)]
+        mention_toks = {  # every word of a mention ("human rights-violating"), not only its first
             tok.i
-            for p in topic.patterns
-            for m in p.finditer(text)
-            for tok in [_token_at(sent, sent.start_char + m.start())]
-            if tok is not None
+            for tok in sent
+            for a, b in spans
+            if a <= tok.idx - sent.start_char < max(b, a + 1)
         }
         if not leans and lex.leans:  # no topic wording: the general outcome words
             leans = [
@@ -499,13 +760,31 @@ def sentence_stance(
                 and t.i not in mention_toks
                 and any(_related(_clause_head(t), h) for h in heads.values())
             ]
+        kept = [(t, s) for t, s in leans if not _focused(t, sent, lex) and not _unsettled(t)]
         score = 0
-        for tok, sign in leans:
+        for tok, sign in kept:
             score += -sign if _reversals(tok, sent, lex, frames) % 2 else sign
+        if not leans:  # no outcome word: a negated mention leans no ("there is no deal")
+            negated = [
+                t
+                for t in toks
+                if t.dep_ not in ("compound", "amod", "nmod", "poss")  # "the no-deal result"
+                and not _focused(t, sent, lex)
+                and not _unsettled(t)
+                and _reversals(t, sent, lex, []) % 2  # a frame reverses outcomes, not mentions
+            ]
+            score -= bool(negated)
         label, _cf = _label(toks + [t for t, _ in leans], sent, lex)
-        if frames and frame_label:
+        if frame_label:
             label = frame_label
         direction = (score > 0) - (score < 0)
+        judgement = _judgement(sent, topic, toks, lex)
+        if judgement is not None:
+            label, direction = judgement
+        elif label == "describes" and warning:
+            label = "warns"
+        elif label == "describes" and direction < 0 and _opinion(toks, sent):
+            label = "doubts"
         if direction == 0 and label == "doubts":
             direction = -1
         cells.append(
@@ -586,10 +865,12 @@ def stance_records(
     """Stance cells of one document (columns of :data:`STANCE_COLUMNS`).
 
     ``quotes`` are the document's quote records (``dprkbrief.quotes``); a sentence that is
-    the content of a quotation belongs to its source, else to ``authors`` ("the author" when
-    unknown). Runs on the shared parse (``dprkbrief.nlp.parse``).
+    the content of a quotation belongs to its source, else to the speaker of the transcript
+    turn it is in, else to ``authors`` ("the author" when unknown). Runs on the shared
+    parse (``dprkbrief.nlp.parse``).
     """
     from ..nlp import parse
+    from .statements import quote_for
 
     hedges = None
     if resources is not None:  # a user's stance and hedge files (Resources kinds)
@@ -597,12 +878,16 @@ def stance_records(
         hedges = resources.rule_path("hedges")
     doc = parse(document, resources)
     source_of = _sources(document, quotes, list(authors or []))
+    turns = [{"cue_start": None, **q} for q in quotes or [] if q.get("turn") and q.get("source")]
     rows = []
     for sent in _sentences(document, doc):
         cells = sentence_stance(sent, topics=topics, lexicon=lexicon, hedges=hedges)
         if not cells:
             continue
         source, kind, expert = source_of(sent.start_char, sent.end_char)
+        turn = quote_for(sent.start_char, sent.end_char, turns) if kind == "author" else None
+        if turn is not None:  # own words of a speaker in an interview or remarks transcript
+            source, kind, expert = turn["source"], turn["source_kind"], turn.get("expert")
         for c in cells:
             rows.append(
                 {
