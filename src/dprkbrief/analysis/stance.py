@@ -38,6 +38,7 @@ certainty).
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -277,11 +278,41 @@ def _related(a: Token, b: Token) -> bool:
     return a.i == b.i or a.is_ancestor(b) or b.is_ancestor(a)
 
 
-def _token_at(sent: Span, pos: int) -> Token | None:
+def _token_at(sent: Span, pos: int, starts: list[int] | None = None) -> Token | None:
+    """The token of ``sent`` covering document offset ``pos`` (``starts``: the tokens'
+    offsets, given when called often on one sentence, so a lookup is a bisection)."""
+    if starts is None:
+        starts = [t.idx for t in sent]
+    i = bisect.bisect_right(starts, pos) - 1
+    if i < 0:
+        return None
+    tok = sent[i]
+    return tok if pos < tok.idx + max(1, len(tok.text)) else None
+
+
+def _clause_groups(sent: Span) -> dict[int, list[Token]]:
+    """Tokens of ``sent`` by the index of their clause head (``_clause_head``), computed in
+    one pass with each head chain walked once (a long sentence is not quadratic)."""
+    memo: dict[int, int] = {}
     for tok in sent:
-        if tok.idx <= pos < tok.idx + max(1, len(tok.text)):
-            return tok
-    return None
+        chain = []
+        cur = tok
+        while cur.i not in memo:
+            chain.append(cur.i)
+            stop = cur.dep_ in _CLAUSE_DEPS and not (
+                cur.dep_ == "conj" and cur.pos_ not in ("VERB", "AUX")
+            )
+            if stop or cur.head.i == cur.i:
+                memo[cur.i] = cur.i
+                break
+            cur = cur.head
+        head = memo[cur.i]
+        for i in chain:
+            memo[i] = head
+    groups: dict[int, list[Token]] = {}
+    for tok in sent:
+        groups.setdefault(memo[tok.i], []).append(tok)
+    return groups
 
 
 def _reverses(tok: Token, lex: StanceLexicon) -> bool:
@@ -336,17 +367,21 @@ def _topic_hits(sent: Span, topics: tuple, lex: StanceLexicon) -> dict[str, list
     """topic id -> the words of ``sent`` that put it on that topic, after the scope rules."""
     text, base = sent.text, sent.start_char
     found: dict[str, list[tuple[Token, re.Match]]] = {}
+    starts = [t.idx for t in sent]
     for topic in topics:
         for p in topic.patterns:
             for m in p.finditer(text):
-                tok = _token_at(sent, base + m.start())
+                tok = _token_at(sent, base + m.start(), starts)
                 if tok is not None:
                     found.setdefault(topic.id, []).append((tok, m))
     clause_text: dict[int, str] = {}
+    groups: dict[int, list[Token]] = {}
 
     def words_of(head: Token) -> str:
         if head.i not in clause_text:
-            clause_text[head.i] = " ".join(t.text for t in sent if _clause_head(t).i == head.i)
+            if not groups:
+                groups.update(_clause_groups(sent))
+            clause_text[head.i] = " ".join(t.text for t in groups.get(head.i, []))
         return clause_text[head.i]
 
     out: dict[str, list[Token]] = {}
