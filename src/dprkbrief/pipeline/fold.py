@@ -14,6 +14,13 @@ a filter, a merge) in the caller. Where the records come from depends on the cor
 
 Cross-document steps (the people merge, the event matrix) stay whole-corpus in the callers.
 ``direct()`` marks a computation that must not fold (the per-document step itself).
+
+Not folded yet: ``statements`` (and ``positions``/``forecasts``, built on it) and the
+in-memory path of ``quotes`` still compute over the whole corpus, memoised in
+``Corpus._analysis_cache``. To fold them: split ``statements`` into its per-document part
+(rows without registry names: the ``statements`` step) and the expert link (the people
+registry), call ``corpus_records(corpus, "statements", resources)`` when ``folding()``, then
+link; every rule file they read is a ``RULE_KINDS`` entry listed in the step's kinds.
 """
 
 from __future__ import annotations
