@@ -560,6 +560,12 @@ def span_certainty(span: Span | Doc, *, lexicon: str | Path | None = None) -> di
     return _result(span, span.text, lex, span.start_char)
 
 
+def hedge_cues(result: dict[str, Any]) -> list[str]:
+    """The hedge cue words of a :func:`certainty` / :func:`span_certainty` result (what
+    statements, stance cells and forecasts list as ``hedges``)."""
+    return [c["cue"] for c in result["cues"] if c["effect"] == "hedge"]
+
+
 class _Shifted:
     """``text`` that starts at document offset ``base``, sliced by document offsets."""
 

@@ -732,7 +732,7 @@ def sentence_stance(
     topic's question), ``target``, ``certainty`` (0-1), ``hedged``, ``hedges`` (cue words).
     Questions, courtesies, formulas and fragments give no cell.
     """
-    from .certainty import span_certainty
+    from .certainty import hedge_cues, span_certainty
     from .codebook import topic_rules
 
     lex = load_stance_lexicon(lexicon)
@@ -754,7 +754,7 @@ def sentence_stance(
                 frames.append(sent.start_char + m.end())
             frame_label = label or frame_label
     cert = span_certainty(sent, lexicon=hedges)
-    hedges = [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"]
+    hedges = hedge_cues(cert)
     by_id = {t.id: t for t in rules}
     warning = _warning_predicate(sent, lex)
     cells = []
@@ -1307,7 +1307,7 @@ def forecast_claims(
     ``stance``, ``hedges``, ``horizons``), else the packaged ones.
     """
     from ..nlp import parse
-    from .certainty import span_certainty
+    from .certainty import hedge_cues, span_certainty
     from .forecasts import resolve_horizons
 
     if resources is not None:
@@ -1326,7 +1326,7 @@ def forecast_claims(
         hs = resolve_horizons(sent.text, dct, horizons=horizons, dates=dates)
         best = max(hs, key=lambda h: (h["end"] or "9999", h["start"]), default=None)
         cert = span_certainty(sent, lexicon=hedges)
-        cells = sentence_stance(sent, topics=topics, lexicon=lexicon)
+        cells = sentence_stance(sent, topics=topics, lexicon=lexicon, hedges=hedges)
         rows.append(
             {
                 "doc_id": document.doc_id,
@@ -1341,7 +1341,7 @@ def forecast_claims(
                 "horizon_start": best["start"] if best else "",
                 "horizon_end": best["end"] if best else "",
                 "certainty": cert["certainty"],
-                "hedges": [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"],
+                "hedges": hedge_cues(cert),
                 "horizon_mod": best["mod"] if best else "",
                 "topics": [c["topic"] for c in cells],
                 "direction": next((c["direction"] for c in cells if c["direction"]), 0),

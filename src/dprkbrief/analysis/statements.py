@@ -192,7 +192,7 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution, hedges) 
 
     from ..nlp import parse
     from ..segment import PROSE_KINDS
-    from .certainty import span_certainty
+    from .certainty import hedge_cues, span_certainty
     from .codebook import scorer
     from .quotes import _corpus_quotes
 
@@ -269,7 +269,7 @@ def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution, hedges) 
                     "direction": next((d for d in dirs.values() if d), 0),
                     "directions": dirs,
                     "cues": scored["cues"],
-                    "hedges": [c["cue"] for c in cert["cues"] if c["effect"] == "hedge"],
+                    "hedges": hedge_cues(cert),
                 }
             )
         rows.extend(doc_rows)

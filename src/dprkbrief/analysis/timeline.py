@@ -299,6 +299,31 @@ def _document_rows(
     return out
 
 
+def _mention_row(
+    base: dict[str, Any], s: Any, start: int, end: int, cue: str, **fields: Any
+) -> dict[str, Any]:
+    """A ``dated_mention`` row of sentence ``s`` whose cue is ``cue`` at ``start:end`` of the
+    sentence; ``fields`` give ``date, precision, cue_kind, how, timex, date_start, date_end``."""
+    return dict(
+        base,
+        event_id=None,
+        label=_excerpt(s.text, start, end),
+        date=fields["date"],
+        precision=fields["precision"],
+        category=None,
+        kind="dated_mention",
+        cue=cue,
+        cue_kind=fields["cue_kind"],
+        cue_start=int(s.start + start),
+        cue_end=int(s.start + end),
+        how=fields["how"],
+        timex=fields["timex"],
+        date_start=fields["date_start"],
+        date_end=fields["date_end"],
+        event_date=None,
+    )
+
+
 def _term_row(s: Any, base: dict[str, Any], dct: str | None, previous: Any) -> Any:
     """A ``dated_mention`` row for a period of an office-holder's term the sentence names
     ("In its first six months, the Obama Administration ...": 2009), with the period (for a
@@ -310,23 +335,19 @@ def _term_row(s: Any, base: dict[str, Any], dct: str | None, previous: Any) -> A
         return None
     m, value, precision, period = got
     iv = _dates.interval(value)
-    row = dict(
+    row = _mention_row(
         base,
-        event_id=None,
-        label=_excerpt(s.text, m.start(), m.end()),
+        s,
+        m.start(),
+        m.end(),
+        m.group(0),
         date=value,
         precision=precision,
-        category=None,
-        kind="dated_mention",
-        cue=m.group(0),
         cue_kind="term",
-        cue_start=int(s.start + m.start()),
-        cue_end=int(s.start + m.end()),
         how="relative",
         timex=value,
         date_start=iv[0].isoformat(),
         date_end=iv[1].isoformat(),
-        event_date=None,
     )
     return row, period
 
@@ -437,23 +458,19 @@ def _narrative_rows(
         if any(_is_occurrence(r) for r in srows):
             continue  # the sentence is dated already (a catalog event it names)
         out.append(
-            dict(
+            _mention_row(
                 _base(s, s.doc_id, dct),
-                event_id=None,
-                label=_excerpt(s.text, cue.start(), cue.end()),
+                s,
+                cue.start(),
+                cue.end(),
+                cue.group(0),
                 date=story.isoformat(),
                 precision="day",
-                category=None,
-                kind="dated_mention",
-                cue=cue.group(0),
                 cue_kind="narrative",
-                cue_start=int(s.start + cue.start()),
-                cue_end=int(s.start + cue.end()),
                 how="narrative",
                 timex=None,
                 date_start=story.isoformat(),
                 date_end=story.isoformat(),
-                event_date=None,
             )
         )
     return out
@@ -595,23 +612,19 @@ def timeline(
                     continue
                 seen.add(t.value)
                 rows.append(
-                    dict(
+                    _mention_row(
                         base,
-                        event_id=None,
-                        label=_excerpt(s.text, t.start, t.end),
+                        s,
+                        t.start,
+                        t.end,
+                        t.text,
                         date=t.value,
                         precision=t.precision,
-                        category=None,
-                        kind="dated_mention",
-                        cue=t.text,
                         cue_kind="date",
-                        cue_start=int(s.start + t.start),
-                        cue_end=int(s.start + t.end),
                         how="relative" if t.relative else "explicit",
                         timex=t.value,
                         date_start=t.lo.isoformat(),
                         date_end=t.hi.isoformat(),
-                        event_date=None,
                     )
                 )
             term = _term_row(s, base, dct, term_prev.get(s.paragraph_id))
