@@ -153,9 +153,8 @@ def _tables(index_path, names=("documents", *RULE_STEPS)):
     return out
 
 
-def test_a_one_document_edit_recomputes_one_document(tmp_path, monkeypatch):
-    src = tmp_path / "src"
-    shutil.copytree(USER_DOCS, src)
+def _count_dates_step(monkeypatch) -> list[str]:
+    """Wrap the ``dates`` step so each document it annotates is appended to the returned list."""
     calls: list[str] = []
     real = annotate_mod.STEPS["dates"]
 
@@ -166,6 +165,13 @@ def test_a_one_document_edit_recomputes_one_document(tmp_path, monkeypatch):
     monkeypatch.setitem(
         annotate_mod.STEPS, "dates", annotate_mod.Step("dates", counted, ("dates",))
     )
+    return calls
+
+
+def test_a_one_document_edit_recomputes_one_document(tmp_path, monkeypatch):
+    src = tmp_path / "src"
+    shutil.copytree(USER_DOCS, src)
+    calls = _count_dates_step(monkeypatch)
     n_docs = len(dprkbrief.load_corpus(src))
     first = _build(src, tmp_path / "idx", partition_size=32)  # one partition holds them all
     assert first["recomputed_documents"] == n_docs == len(calls)
@@ -384,16 +390,7 @@ def test_per_document_records_are_memoised_under_the_rule_fingerprint(tmp_path, 
     corpus = dprkbrief.corpus_from_texts(
         {"a": "The summit in Singapore on June 12, 2018 ended.", "b": "Talks in 2019 failed."}
     )
-    calls: list[str] = []
-    real = annotate_mod.STEPS["dates"]
-
-    def counted(document, resources):
-        calls.append(document.doc_id)
-        return real.func(document, resources)
-
-    monkeypatch.setitem(
-        annotate_mod.STEPS, "dates", annotate_mod.Step("dates", counted, ("dates",))
-    )
+    calls = _count_dates_step(monkeypatch)
     first = corpus_records(corpus, "dates")
     assert calls == ["a", "b"] and set(first["doc_id"]) == {"a", "b"}
     _same(first, corpus_records(corpus, "dates"))
