@@ -418,8 +418,9 @@ def _lean_cues(sent: Span, topic: Any) -> list[tuple[Token, int]]:
     if any(pos not in mentions for pos, _ in hits):
         hits = [(pos, s) for pos, s in hits if pos not in mentions]
     out = []
+    starts = [t.idx for t in sent] if hits else []
     for pos, sign in sorted(set(hits)):
-        tok = _token_at(sent, base + pos)
+        tok = _token_at(sent, base + pos, starts)
         if tok is not None:
             out.append((tok, sign))
     return out
