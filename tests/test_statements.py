@@ -267,12 +267,21 @@ def test_doubt_and_failure_lean_no():
             assert row.directions["talks"] == -1, quote
 
 
-def test_analyses_share_one_statements_computation():
+def test_analyses_share_one_statements_computation(monkeypatch):
+    from dprkbrief.analysis import statements as statements_mod
+
+    calls = []
+    real = statements_mod.statement_records
+    monkeypatch.setattr(
+        statements_mod, "statement_records", lambda d, r: calls.append(d.doc_id) or real(d, r)
+    )
+    monkeypatch.setenv("DPRKBRIEF_PARSE_CACHE", "0")  # no records from disk either
     corpus = dprkbrief.corpus_from_texts({"n": NEWS})
     first = dprkbrief.statements(corpus)
     first.loc[0, "expert"] = "changed by the caller"
     dprkbrief.positions(corpus)
     dprkbrief.forecasts(corpus)
-    # one statements entry per set of rule files (beside it: the quotations it is built on)
-    assert sum(1 for key in corpus._analysis_cache if key[0] == "statements") == 1
+    # the per-document rows are computed once and shared by positions and forecasts
+    assert calls == ["n"]
     assert dprkbrief.statements(corpus).loc[0, "expert"] != "changed by the caller"
+    assert calls == ["n"]

@@ -343,76 +343,34 @@ def forecasts(
     """
     import pandas as pd
 
-    from ..corpus.corpus import Corpus, doc_date
-    from ..resources.bundle import _user_rule, as_resources
-    from .codebook import check_topics, topic_rules
-    from .experts import name_key
-    from .positions import holders
-    from .stance import document_inputs, forecast_claims
-    from .statements import _expert_filter, statements
+    from ..corpus.corpus import Corpus
+    from ..pipeline.fold import record_list
+    from .codebook import check_topics
+    from .experts import build_people, name_key
+    from .statements import _expert_filter, _user_rule, link_names, rule_resources
 
     check_type("corpus", corpus, Corpus)
     check_type("min_certainty", min_certainty, (int, float))
     if not 0 <= min_certainty <= 1:
         raise ParameterError(f"invalid value for 'min_certainty': {min_certainty!r}; use 0-1")
-    res = as_resources(rules)
-    codebook = codebook or _user_rule(res, "codebook")
-    horizons = horizons or res.rule_path("horizons")
     docs = corpus._check_docs(docs)
     if docs is not None:
         corpus = corpus.select(docs)
-    topic_ids = check_topics(topics, codebook)
-    st = statements(
-        corpus, codebook=codebook, attribution=_user_rule(res, "attribution"), rules=res
+    compiled = dates is not None and not isinstance(dates, (str, Path))
+    res = rule_resources(
+        rules, corpus, codebook=codebook, horizons=horizons, dates=None if compiled else dates
     )
-    by_doc: dict[str, list[Any]] = {}
-    for row in st.itertuples():
-        by_doc.setdefault(row.doc_id, []).append(row)
-    rules_ = tuple(topic_rules(codebook))
-    people, inputs = document_inputs(corpus)
-    rows = []
-    dcts: dict[str, str | None] = {}
-    for doc_id, quotes, authors in inputs:
-        dct = dcts[doc_id] = _iso_or_none(doc_date(corpus, doc_id))
-        claims = forecast_claims(
-            corpus[doc_id],
-            res,
-            quotes=quotes,
-            authors=authors,
-            dct=dct,
-            topics=rules_,
-            horizons=horizons,
-            dates=dates,
-        )
-        for c in claims:
-            sent = _statement_at(by_doc.get(doc_id, []), c["sentence_start"])
-            names = holders(c["source_kind"], c["expert"], c["source"], sent)
-            if not names or c["certainty"] < min_certainty:
-                continue
-            rows.append(
-                {
-                    "forecast_id": forecast_id(doc_id, sent.start if sent else c["start"]),
-                    "expert": " & ".join(names),
-                    "expert_list": names,
-                    "doc_id": doc_id,
-                    "seg_id": sent.seg_id if sent else None,
-                    "start": int(c["start"]),
-                    "end": int(c["end"]),
-                    "quote": c["quote"],
-                    "doc_date": dct,
-                    "topics": c["topics"],
-                    "direction": int(c["direction"]),
-                    "certainty": c["certainty"],
-                    "horizon": c["horizon"],
-                    "horizon_start": c["horizon_start"],
-                    "horizon_end": c["horizon_end"],
-                    "horizon_mod": c["horizon_mod"],
-                    "source": c["source"],
-                    "source_kind": c["source_kind"],
-                    "cue": c["cue"],
-                    "hedges": c["hedges"],
-                }
-            )
+    topic_ids = check_topics(topics, codebook or _user_rule(res, "codebook"))
+    if compiled:  # date rules given as an object: computed per document, not cached
+        rows = [r for d in corpus.doc_ids for r in forecast_records(corpus[d], res, dates=dates)]
+    else:  # a fold over the per-document ``forecasts`` records, then the names
+        rows = record_list(corpus, "forecasts", res)
+    people = build_people(corpus, lexicon=_user_rule(res, "attribution"))
+    rows = [r for r in rows if r["certainty"] >= min_certainty]
+    for r in rows:
+        r["expert_list"] = link_names(list(r["expert_list"]), people)
+        r["expert"] = " & ".join(r["expert_list"])
+        r["source"] = link_names(r["source"], people)
     df = pd.DataFrame(rows, columns=FORECAST_COLUMNS)
     wanted = _expert_filter(experts, people, corpus.doc_ids)
     if wanted is not None:
@@ -424,8 +382,71 @@ def forecasts(
         df = df[df["topics"].map(lambda ts: any(t in topic_ids for t in ts)).astype(bool)]
     df = df.reset_index(drop=True)
     # undated documents: None, not NaN (pandas would infer a string column with NaN)
+    dcts = {d: _iso_or_none(corpus[d].meta.get("date")) for d in corpus.doc_ids}
     df["doc_date"] = pd.Series([dcts[d] for d in df["doc_id"]], index=df.index, dtype=object)
     return df
+
+
+def forecast_records(document: Any, resources: Any, *, dates: Any = None) -> list[dict]:
+    """The forecast rows of one document (the ``forecasts`` step of ``dprkbrief.annotate``)
+    before the ``min_certainty``, ``experts`` and ``topics`` filters: columns
+    ``FORECAST_COLUMNS``, expert names deferred (``statements.link_names``). Claims from
+    ``stance.forecast_claims`` with the rule files of ``resources`` (``dates``: date rules
+    for the tagger, None = those of ``resources``), held as ``positions.holders`` says."""
+    from types import SimpleNamespace
+
+    from ..pipeline.fold import document_records
+    from .codebook import topic_rules
+    from .positions import holders
+    from .stance import forecast_claims
+    from .statements import document_people
+
+    doc_id = document.doc_id
+    people, quotes = document_people(document, resources)
+    authors = [people.name(k) for k in people.doc_authors.get(doc_id, [])]
+    sents = [SimpleNamespace(**r) for r in document_records(document, "statements", resources)]
+    dct = _iso_or_none(document.meta.get("date"))
+    claims = forecast_claims(
+        document,
+        resources,
+        quotes=quotes,
+        authors=authors,
+        dct=dct,
+        topics=tuple(topic_rules(resources.rule_path("codebook"))),
+        horizons=resources.rule_path("horizons"),
+        dates=dates,
+    )
+    rows = []
+    for c in claims:
+        sent = _statement_at(sents, c["sentence_start"])
+        names = holders(c["source_kind"], c["expert"], c["source"], sent)
+        if not names:
+            continue
+        rows.append(
+            {
+                "forecast_id": forecast_id(doc_id, sent.start if sent else c["start"]),
+                "expert": " & ".join(names),
+                "expert_list": names,
+                "doc_id": doc_id,
+                "seg_id": sent.seg_id if sent else None,
+                "start": int(c["start"]),
+                "end": int(c["end"]),
+                "quote": c["quote"],
+                "doc_date": dct,
+                "topics": c["topics"],
+                "direction": int(c["direction"]),
+                "certainty": c["certainty"],
+                "horizon": c["horizon"],
+                "horizon_start": c["horizon_start"],
+                "horizon_end": c["horizon_end"],
+                "horizon_mod": c["horizon_mod"],
+                "source": c["source"],
+                "source_kind": c["source_kind"],
+                "cue": c["cue"],
+                "hedges": c["hedges"],
+            }
+        )
+    return rows
 
 
 def _statement_at(rows: list[Any], pos: int) -> Any:

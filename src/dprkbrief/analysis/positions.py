@@ -149,62 +149,69 @@ def position_cells(
 
 
 def _corpus_cells(corpus: Corpus, *, codebook: Any, res: Any) -> pd.DataFrame:
-    """Stance cells of ``corpus`` with their experts (cached per corpus and rule files)."""
+    """Stance cells of ``corpus`` with their holders: a fold over the per-document
+    ``position_cells`` records (``cell_records``), then the registry's display names."""
     import pandas as pd
 
-    from ..resources.bundle import _user_rule
-    from .codebook import topic_rules
-    from .stance import STANCE_COLUMNS, document_inputs, stance_records
-    from .statements import _analysis_cache, statements
+    from ..pipeline.fold import record_list
+    from .experts import build_people
+    from .statements import _user_rule, link_names, rule_resources
 
-    key = ("position_cells", str(codebook), res.fingerprint)
-    cache = _analysis_cache(corpus)
-    if key in cache:
-        return cache[key]
-    attribution = _user_rule(res, "attribution")
-    st = statements(corpus, codebook=codebook, attribution=attribution, rules=res)
-    sents: dict[str, list[Any]] = {}
-    for row in st.itertuples():
-        sents.setdefault(row.doc_id, []).append(row)
-    # the cells of dprkbrief.stance(corpus), with the rule files of ``res``
-    topics = tuple(topic_rules(codebook))
-    records = []
-    for doc_id, quotes, authors in document_inputs(corpus)[1]:
-        records += stance_records(
-            corpus[doc_id], res, quotes=quotes, authors=authors, topics=topics
-        )
-    table = pd.DataFrame(records, columns=STANCE_COLUMNS)
+    res = rule_resources(res, corpus, codebook=codebook)
+    rows = record_list(corpus, "position_cells", res)
+    people = build_people(corpus, lexicon=_user_rule(res, "attribution"))
+    for r in rows:
+        r["expert"] = link_names(r["expert"], people)
+        r["source"] = link_names(r["source"], people)
+    return pd.DataFrame(rows, columns=CELL_COLUMNS)
+
+
+def cell_records(document: Any, resources: Any) -> list[dict]:
+    """The stance cells of one document with their holders (the ``position_cells`` step
+    of ``dprkbrief.annotate``): columns ``CELL_COLUMNS``, expert names deferred
+    (``statements.link_names``). The cells of ``dprkbrief.stance`` with the rule files of
+    ``resources``; whose cell it is from ``holders`` and the document's statement rows."""
+    from types import SimpleNamespace
+
+    from ..pipeline.fold import document_records
+    from .stance import stance_records
+    from .statements import document_people
+
+    people, quotes = document_people(document, resources)
+    authors = [people.name(k) for k in people.doc_authors.get(document.doc_id, [])]
+    sents = [SimpleNamespace(**r) for r in document_records(document, "statements", resources)]
+    topics = tuple(topic_rules(resources.rule_path("codebook")))
+    cells = stance_records(document, resources, quotes=quotes, authors=authors, topics=topics)
     rows = []
-    for c in table.itertuples():
-        sent = next((r for r in sents.get(c.doc_id, []) if r.start <= c.start < r.end), None)
-        names = holders(c.source_kind, c.expert, c.source, sent)
+    for c in cells:
+        sent = next((r for r in sents if r.start <= c["start"] < r.end), None)
+        names = holders(c["source_kind"], c["expert"], c["source"], sent)
         if not names:
             continue
         claim = sent.claim_type if sent is not None else None
-        if c.stance == "describes" and claim not in POSITIONAL:
+        if c["stance"] == "describes" and claim not in POSITIONAL:
             continue  # narration and description take no position
         for name in names:
             rows.append(
                 {
                     "expert": name,
-                    "topic": c.topic,
-                    "stance": c.stance,
-                    "direction": int(c.direction),
-                    "certainty": float(c.certainty),
-                    "hedged": bool(c.hedged),
-                    "hedges": list(c.hedges),
+                    "topic": c["topic"],
+                    "stance": c["stance"],
+                    "direction": int(c["direction"]),
+                    "certainty": float(c["certainty"]),
+                    "hedged": bool(c["hedged"]),
+                    "hedges": list(c["hedges"]),
                     "claim_type": claim,
-                    "source": c.source,
-                    "source_kind": c.source_kind,
-                    "doc_id": c.doc_id,
+                    "source": c["source"],
+                    "source_kind": c["source_kind"],
+                    "doc_id": document.doc_id,
                     "seg_id": sent.seg_id if sent is not None else None,
-                    "start": int(c.start),
-                    "end": int(c.end),
-                    "quote": c.quote,
+                    "start": int(c["start"]),
+                    "end": int(c["end"]),
+                    "quote": c["quote"],
                 }
             )
-    cache[key] = pd.DataFrame(rows, columns=CELL_COLUMNS)
-    return cache[key]
+    return rows
 
 
 def holders(source_kind: str, expert: Any, source: Any, sentence: Any) -> list[str]:

@@ -1249,85 +1249,18 @@ RECORDS_FORMAT = "quotes-14"  # bump when the records or the code producing them
 
 
 def _corpus_quotes(corpus: Corpus, attribution: Any = None, *, people: Any = None) -> list[dict]:
-    """Quote records of every document plus the registry name of each source (cached).
+    """Quote records of every document plus the registry name of each source.
 
-    The per-document records are kept in memory on the corpus and on disk beside the parse
-    cache (``<cache_dir>/quotes``), content-addressed by the text, the fingerprint of the
-    rule files and model in force, and ``RECORDS_FORMAT``: a warm run needs no parse.
+    A fold: the per-document ``quotations`` records (``quote_records``; memoised on each
+    document and cached on disk beside the parses by ``pipeline.fold.document_records``,
+    keyed by the text, the rule files and model in force, and ``RECORDS_FORMAT``: a warm run
+    needs no parse), then the cross-document expert link.
     """
-    key = ("quotes", _rule_key(attribution))
-    cache = corpus._analysis_cache
-    if key in cache:
-        return cache[key]
-    resources = _resources(attribution)
-    documents = [corpus[d] for d in corpus.doc_ids]
-    stored = [_read_records(document, resources) for document in documents]
-    todo = [d for d, recs in zip(documents, stored) if recs is None]
-    if todo:
-        from ..nlp import parse_many
+    from ..pipeline.fold import record_list
 
-        rules = quote_rules(attribution)
-        fresh = {}
-        for document, doc in zip(todo, parse_many(todo, resources)):
-            fresh[document.doc_id] = records_from_parse(document, doc, rules)
-            _write_records(document, resources, fresh[document.doc_id])
-        stored = [
-            fresh.get(d.doc_id) if recs is None else recs for d, recs in zip(documents, stored)
-        ]
-    rows = [dict(r) for recs in stored for r in recs]
+    rows = record_list(corpus, "quotations", _resources(attribution))
     _link_experts(rows, corpus, attribution, people)
-    cache[key] = rows
     return rows
-
-
-def _records_path(document: Document, resources: Any) -> Path | None:
-    import hashlib
-
-    from ..nlp.parsing import _cache_enabled, cache_dir
-
-    if not _cache_enabled(None):
-        return None
-    h = hashlib.sha256(document.text.encode("utf-8", "surrogatepass"))
-    h.update(f"\0{document.doc_id}\0{resources.fingerprint}\0{RECORDS_FORMAT}".encode())
-    key = h.hexdigest()
-    return cache_dir() / "quotes" / key[:2] / f"{key}.json"
-
-
-def _read_records(document: Document, resources: Any) -> list[dict] | None:
-    import json
-
-    path = _records_path(document, resources)
-    if path is None:
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _write_records(document: Document, resources: Any, records: list[dict]) -> None:
-    import json
-    import os
-    import tempfile
-
-    path = _records_path(document, resources)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(records, fh)
-        os.replace(tmp, path)
-    except OSError:
-        return  # a read-only cache location must not stop the analysis
-
-
-def _rule_key(attribution: Any) -> tuple:
-    from .codebook import _path
-
-    path = _path(attribution, "lexicons", "attribution.toml")
-    return (str(path.resolve()), path.stat().st_mtime)
 
 
 def _resources(attribution: Any) -> Any:

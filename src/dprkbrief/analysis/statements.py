@@ -6,8 +6,10 @@ holds its cue: "..., said Jane Doe", "Doe added that", "She said", "according to
 floating quotation continuing the last source; multi-sentence and multi-paragraph
 quotations belong, every sentence of them, to their source) when the source is a person of
 the expert registry; otherwise the document's authors (co-authors jointly) or "unknown
-author(s) of <doc_id>". The full table is computed once per corpus and rule files and
-shared with positions and forecasts. Interviewer questions get claim type ``question``;
+author(s) of <doc_id>". The table is a fold: per document ``statement_records`` (the
+``statements`` step of ``dprkbrief.annotate``, memoised on the document and cached on disk,
+stored by ``dprkbrief build``), then one cross-document link that fills in the registry's
+display names (``link_names``). Interviewer questions get claim type ``question``;
 pull-quotes are never rows (they are not prose kinds), so repeats are not counted twice.
 
 The voice is ``reported`` when the expert relays what someone else said or did: the
@@ -19,11 +21,14 @@ or reporting cue of the lexicon ("Critics fear..."); else ``own``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._validate import as_str_list, check_choice, check_type
 from ..errors import ParameterError
+from ..pipeline.fold import record_list
 from .codebook import check_topics
 from .experts import People, build_people, name_key
 
@@ -135,17 +140,13 @@ def statements(
             check_choice("docs", d, corpus.doc_ids)
         corpus = corpus.select(docs)
     topic_ids = check_topics(topics, codebook)
-    from ..resources.bundle import as_resources
-
-    res = as_resources(rules)
-    files = {"codebook": codebook, "lexicon": lexicon, "claims": claims, "attribution": attribution}
-    key = ("statements", *(_rule_id(name, value) for name, value in files.items()))
-    key += (("hedges", res.fingerprints["hedges"]),)
-    cache = _analysis_cache(corpus)
-    if key not in cache:
-        cache[key] = _compute(corpus, **files, hedges=res.rule_path("hedges"))
-    df, people = cache[key]
-    df = df.copy()
+    res = rule_resources(
+        rules, corpus, codebook=codebook, certainty=lexicon, claims=claims, attribution=attribution
+    )
+    # a fold: the per-document rows (memoised, cached on disk), then the cross-document link
+    rows = record_list(corpus, "statements", res)
+    people = build_people(corpus, lexicon=_user_rule(res, "attribution"))
+    df = statements_frame(rows, people)
     wanted = _expert_filter(experts, people, corpus.doc_ids)
     if wanted is not None:
         df = df[
@@ -157,123 +158,177 @@ def statements(
     return explode_topics(df, topics=topic_ids) if form == "long" else df
 
 
-def _rule_id(name: str, value: Any) -> tuple:
-    """Identity of a rule-file argument for the cache: path and modification time."""
-    from .codebook import _path
+def rule_resources(rules: Any, corpus: Corpus | None = None, **files: Any) -> Any:
+    """The ``Resources`` of a corpus function: ``rules`` (a Resources, dict or list, see
+    ``resources.bundle.as_resources``) with the rule-file arguments ``files`` (kind ->
+    path, None = as in ``rules``) and the structure/date-line files ``corpus`` was read
+    with put in, so every per-document step reads them and its fingerprint names them."""
+    from ..pipeline.fold import corpus_rule_files, resources_for
+    from ..resources.bundle import as_resources
 
-    kind, default = {
-        "codebook": ("topics", "codebook.toml"),
-        "lexicon": ("lexicons", "certainty.toml"),
-        "claims": ("lexicons", "claim_types.toml"),
-        "attribution": ("lexicons", "attribution.toml"),
-    }[name]
-    path = _path(value, kind, default)
-    return (name, str(path.resolve()), path.stat().st_mtime)
-
-
-def _analysis_cache(corpus: Corpus) -> dict:
-    """Per-corpus memo of analysis results keyed by the rule files used.
-
-    A Corpus does not change after loading, so results computed with the same rule files
-    (same paths and modification times) can be shared by statements/positions/forecasts.
-    """
-    return corpus._analysis_cache
+    res = as_resources(rules)
+    given = {k: v for k, v in files.items() if v is not None}
+    read_with = corpus_rule_files(corpus) if corpus is not None else {}
+    if not given and not read_with:
+        return res
+    own = {k: _user_rule(res, k) for k in res.rules}
+    base = {k: v for k, v in own.items() if v is not None}
+    return resources_for({**base, **read_with, **given}, model=res.model)
 
 
-def _compute(corpus: Corpus, *, codebook, lexicon, claims, attribution, hedges) -> tuple:
-    """The full statements table of ``corpus`` and the people registry behind it.
+def _user_rule(res: Any, kind: str) -> str | None:
+    from ..resources.bundle import _user_rule as user_rule
+
+    return user_rule(res, kind)
+
+
+# -- deferred names: the per-document rows name experts by registry key; the display name
+# (the fullest written form over every document of the corpus) is filled in by the link
+DEFER = "\x1f"
+_DEFERRED = re.compile("\x1f([^\x1f]*)\x1f")
+
+
+@dataclass
+class _DeferredPeople(People):
+    """A one-document registry whose display names are left to the cross-document link."""
+
+    def name(self, key: str) -> str:
+        p = self.persons.get(key)
+        return f"{DEFER}{key}{DEFER}" if p and p.forms else key
+
+
+def link_names(value: Any, people: People) -> Any:
+    """``value`` (a str or a list of str) with every deferred name replaced by the display
+    name the corpus-wide registry ``people`` gives that key."""
+    if isinstance(value, str):
+        return _DEFERRED.sub(lambda m: people.name(m.group(1)), value) if DEFER in value else value
+    if isinstance(value, list):
+        return [link_names(v, people) for v in value]
+    return value
+
+
+def document_people(document: Any, resources: Any) -> tuple[People, list[dict]]:
+    """The registry of one document (names deferred, see ``link_names``) and the document's
+    quote records linked to it: what its statements, stance cells and forecasts attribute
+    sentences with. A person's keys, roles, labels and authorship in a document depend on
+    that document alone; only display names span documents."""
+    from ..corpus.corpus import Corpus
+    from ..pipeline.fold import document_records
+    from .quotes import _link_experts
+
+    single = Corpus([document])
+    attribution = resources.rule_path("attribution")
+    found = build_people(single, lexicon=attribution)
+    people = _DeferredPeople(**{f.name: getattr(found, f.name) for f in fields(found)})
+    quotes = [dict(q) for q in document_records(document, "quotations", resources)]
+    _link_experts(quotes, single, attribution, people)
+    return people, quotes
+
+
+def statements_frame(rows: list[dict], people: People) -> pd.DataFrame:
+    """The statements table from per-document rows (``statement_records``), names linked."""
+    import json
+
+    import pandas as pd
+
+    for r in rows:
+        r["expert_list"] = link_names(list(r["expert_list"]), people)
+        r["expert"] = " & ".join(r["expert_list"])
+        if isinstance(r["directions"], str):
+            r["directions"] = json.loads(r["directions"])
+    return pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
+
+
+def statement_records(document: Any, resources: Any) -> list[dict]:
+    """The statement rows of one document (the ``statements`` step of
+    ``dprkbrief.annotate``): columns ``STATEMENT_COLUMNS`` with expert names deferred.
 
     Attribution and voice come from ``dprkbrief.quotes``: a sentence that is (mostly) the
     content of a quotation, or holds its cue, belongs to the quoted person when that person
     is in the registry (voice ``own``); quoted anonymous sources and institutions leave the
-    sentence to the author with voice ``reported``.
+    sentence to the author with voice ``reported``. Rule files: kinds ``codebook``,
+    ``certainty``, ``claims``, ``attribution``, ``hedges`` of ``resources``.
     """
-    import pandas as pd
-
     from ..nlp import parse
     from ..segment import PROSE_KINDS
     from .certainty import hedge_cues, span_certainty
     from .codebook import scorer
-    from .quotes import _corpus_quotes
 
-    score = scorer(codebook=codebook, lexicon=lexicon, claims=claims).score
-    people = build_people(corpus, lexicon=attribution)
-    by_doc: dict[str, list[dict]] = {}
-    for q in _corpus_quotes(corpus, attribution, people=people):
-        # a speaker's turn is attributed by its label below; an attitude ("Kim wants a
-        # deal") is the writer's assessment, not someone else's words
-        if not q.get("turn") and not q.get("stance"):
-            by_doc.setdefault(q["doc_id"], []).append(q)
-    sents = corpus.segments("sentence")
-    rows_of: dict[str, list[Any]] = {}  # one itertuples pass: per group it costs ~2 ms each
-    for r in sents.itertuples():
-        rows_of.setdefault(r.doc_id, []).append(r)
-    rows: list[dict[str, Any]] = []
-    for doc_id in sorted(rows_of):
-        labels = people.doc_labels.get(doc_id, {})
-        authors = people.doc_authors.get(doc_id, [])
-        prose = [r for r in rows_of[doc_id] if r.kind in PROSE_KINDS]
-        found: list[tuple[list[str], str, str]] = []
-        quotes_here = by_doc.get(doc_id, [])
-        text = corpus[doc_id].text
-        for row in prose:
-            hit = quote_for(int(row.start), int(row.end), quotes_here)
-            if hit is not None and (_in_aside(row, hit, people) or _hypothetical(hit, text)):
-                hit = None  # "as you said", "if he thinks", "do you expect": nothing reported
-            reported = hit is not None and hit["source_kind"] != "author"
-            key = people.resolve(hit["source"], doc_id) if reported and hit["source"] else None
-            if hit is not None and hit["source_kind"] != "person":
-                key = None
-            if row.speaker is not None and row.speaker in labels:
-                keys, how = [labels[row.speaker]], "speaker_label"
-                voice = "reported" if reported else voice_of(row.text, people)
-            elif key:
-                keys, how, voice = [key], _how(hit, corpus[doc_id].text), "own"
-            else:
-                keys = authors or [unknown_author(doc_id)]
-                how = "author"
-                voice = "reported" if reported else voice_of(row.text, people)
-            found.append((keys, how, voice))
-        doc_rows = []
-        parsed = parse(corpus[doc_id]) if prose else None
-        for row, (keys, how, voice) in zip(prose, found):
-            names = [people.name(k) for k in keys]
-            role = (
-                people.persons[keys[0]].roles.get(doc_id, "author")
-                if keys[0] in people.persons
-                else _placeholder_role(keys[0])
-            )
-            scored = score(row.text, row.kind)
-            dirs = scored["directions"]
-            span = parsed.char_span(int(row.start), int(row.end), alignment_mode="expand")
-            cert = span_certainty(span if span is not None else parsed[0:0], lexicon=hedges)
-            doc_rows.append(
-                {
-                    "doc_id": doc_id,
-                    "seg_id": row.seg_id,
-                    "start": int(row.start),
-                    "end": int(row.end),
-                    "quote": row.text,
-                    "kind": row.kind,
-                    "expert": " & ".join(names),
-                    "expert_list": names,
-                    "role": role,
-                    "voice": voice,
-                    "attribution": how,
-                    "topics": scored["topics"],
-                    "claim_type": scored["claim_type"],
-                    "certainty": 0.0
-                    if scored["claim_type"] == "question" and not cert["rhetorical"]
-                    else cert["certainty"],
-                    "polarity": scored["polarity"],
-                    "direction": next((d for d in dirs.values() if d), 0),
-                    "directions": dirs,
-                    "cues": scored["cues"],
-                    "hedges": hedge_cues(cert),
-                }
-            )
-        rows.extend(doc_rows)
-    return pd.DataFrame(rows, columns=STATEMENT_COLUMNS), people
+    score = scorer(
+        codebook=resources.rule_path("codebook"),
+        lexicon=resources.rule_path("certainty"),
+        claims=resources.rule_path("claims"),
+    ).score
+    hedges = resources.rule_path("hedges")
+    doc_id = document.doc_id
+    people, quotes = document_people(document, resources)
+    # a speaker's turn is attributed by its label below; an attitude ("Kim wants a deal") is
+    # the writer's assessment, not someone else's words
+    quotes_here = [q for q in quotes if not q.get("turn") and not q.get("stance")]
+    labels = people.doc_labels.get(doc_id, {})
+    authors = people.doc_authors.get(doc_id, [])
+    prose = [
+        SimpleNamespace(**r) for r in document.segment_rows("sentence") if r["kind"] in PROSE_KINDS
+    ]
+    text = document.text
+    found: list[tuple[list[str], str, str]] = []
+    for row in prose:
+        hit = quote_for(int(row.start), int(row.end), quotes_here)
+        if hit is not None and (_in_aside(row, hit, people) or _hypothetical(hit, text)):
+            hit = None  # "as you said", "if he thinks", "do you expect": nothing reported
+        reported = hit is not None and hit["source_kind"] != "author"
+        key = people.resolve(hit["source"], doc_id) if reported and hit["source"] else None
+        if hit is not None and hit["source_kind"] != "person":
+            key = None
+        if row.speaker is not None and row.speaker in labels:
+            keys, how = [labels[row.speaker]], "speaker_label"
+            voice = "reported" if reported else voice_of(row.text, people)
+        elif key:
+            keys, how, voice = [key], _how(hit, text), "own"
+        else:
+            keys = authors or [unknown_author(doc_id)]
+            how = "author"
+            voice = "reported" if reported else voice_of(row.text, people)
+        found.append((keys, how, voice))
+    rows = []
+    parsed = parse(document, resources) if prose else None
+    for row, (keys, how, voice) in zip(prose, found):
+        names = [people.name(k) for k in keys]
+        role = (
+            people.persons[keys[0]].roles.get(doc_id, "author")
+            if keys[0] in people.persons
+            else _placeholder_role(keys[0])
+        )
+        scored = score(row.text, row.kind)
+        dirs = scored["directions"]
+        span = parsed.char_span(int(row.start), int(row.end), alignment_mode="expand")
+        cert = span_certainty(span if span is not None else parsed[0:0], lexicon=hedges)
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "seg_id": row.seg_id,
+                "start": int(row.start),
+                "end": int(row.end),
+                "quote": row.text,
+                "kind": row.kind,
+                "expert": " & ".join(names),
+                "expert_list": names,
+                "role": role,
+                "voice": voice,
+                "attribution": how,
+                "topics": scored["topics"],
+                "claim_type": scored["claim_type"],
+                "certainty": 0.0
+                if scored["claim_type"] == "question" and not cert["rhetorical"]
+                else cert["certainty"],
+                "polarity": scored["polarity"],
+                "direction": next((d for d in dirs.values() if d), 0),
+                "directions": dirs,
+                "cues": scored["cues"],
+                "hedges": hedge_cues(cert),
+            }
+        )
+    return rows
 
 
 _CONDITION = re.compile(r"\b(?:if|whether|unless|when|do|does|did|would|will|can)\s+\Z", re.I)

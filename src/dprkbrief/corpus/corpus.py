@@ -131,10 +131,6 @@ class Corpus(Mapping[str, Document]):
         # user rule files the documents were read with ({"structure"|"datelines": path});
         # corpus functions pass them on to the per-document steps (pipeline.fold)
         self.rule_files: dict[str, str] = {}
-        # memo of whole-corpus results still computed outside the per-document fold
-        # (statements, quotes); per-document records live on each Document instead
-        # (``Document._records``, see dprkbrief.pipeline.fold)
-        self._analysis_cache: dict[tuple, Any] = {}
 
     # Mapping protocol
     def __getitem__(self, doc_id: str) -> Document:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._validate import as_str_list
 from ..errors import ParameterError
-from .fold import direct
+from .fold import direct, document_records
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..corpus.corpus import Document
@@ -36,6 +36,19 @@ class Step:
     func: Callable[[Document, Resources], list[dict]]
     rule_kinds: tuple[str, ...] = ()
     nlp: bool = False
+    # format of the records (part of their disk-cache address): a string, or
+    # "module:ATTRIBUTE" naming the constant the producing module bumps
+    version: str = "1"
+
+    @property
+    def records_version(self) -> str:
+        """The records' format version (``version``, resolved when it names a constant)."""
+        if ":" not in self.version:
+            return self.version
+        import importlib
+
+        module, attr = self.version.split(":")
+        return str(getattr(importlib.import_module(module), attr))
 
 
 def make_document(
@@ -203,21 +216,26 @@ def _quotations(document: Document, resources: Resources) -> list[dict]:
 
 
 def _statements(document: Document, resources: Resources) -> list[dict]:
-    from ..analysis.statements import statements
+    from ..analysis.statements import statement_records
 
-    with direct():
-        df = statements(
-            _single(document, resources),
-            codebook=_rule_arg(resources, "codebook"),
-            attribution=_rule_arg(resources, "attribution"),
-            lexicon=_rule_arg(resources, "certainty"),
-            claims=_rule_arg(resources, "claims"),
-            rules=resources,  # the hedge lexicon behind certainty
-        )
-    return _frame_records(df, document.doc_id)
+    return _records(statement_records(document, resources), document.doc_id)
+
+
+def _position_cells(document: Document, resources: Resources) -> list[dict]:
+    from ..analysis.positions import cell_records
+
+    return _records(cell_records(document, resources), document.doc_id)
+
+
+def _forecasts(document: Document, resources: Resources) -> list[dict]:
+    from ..analysis.forecasts import forecast_records
+
+    rows = forecast_records(document, resources, dates=_rule_arg(resources, "dates"))
+    return _records(rows, document.doc_id)
 
 
 _NLP_KINDS = ("attribution", "titles", "gazetteer", "sources", "structure")
+_STATEMENT_KINDS = (*_NLP_KINDS, "codebook", "certainty", "claims", "hedges")
 STEPS: dict[str, Step] = {
     s.name: s
     for s in (
@@ -226,12 +244,29 @@ STEPS: dict[str, Step] = {
         Step("dates", _dates, ("dates",)),
         Step("mentions", _mentions, ("structure", "datelines", "dates", "events")),
         Step("people", _people, _NLP_KINDS, nlp=True),
-        Step("quotations", _quotations, _NLP_KINDS, nlp=True),
         Step(
-            "statements",
-            _statements,
-            (*_NLP_KINDS, "codebook", "certainty", "claims", "hedges"),
+            "quotations",
+            _quotations,
+            _NLP_KINDS,
             nlp=True,
+            version="dprkbrief.analysis.quotes:RECORDS_FORMAT",
+        ),
+        # sentence rows with expert names deferred to the cross-document link
+        # (``statements.link_names``): the registry's display name spans documents
+        Step("statements", _statements, _STATEMENT_KINDS, nlp=True, version="statements-1"),
+        Step(
+            "position_cells",
+            _position_cells,
+            (*_STATEMENT_KINDS, "stance"),
+            nlp=True,
+            version="cells-1",
+        ),
+        Step(
+            "forecasts",
+            _forecasts,
+            (*_STATEMENT_KINDS, "stance", "horizons", "dates"),
+            nlp=True,
+            version="forecasts-1",
         ),
     )
 }
@@ -296,7 +331,10 @@ def annotate(
     with dates_memo():  # the dates step and the timeline tag the text once
         for name in check_steps(steps):
             try:
-                out[name] = STEPS[name].func(document, res)
+                if STEPS[name].nlp:  # memoised (and cached on disk): later steps reuse it
+                    out[name] = [dict(r) for r in document_records(document, name, res)]
+                else:
+                    out[name] = STEPS[name].func(document, res)
             except Exception as exc:
                 if errors is None:
                     raise

@@ -175,6 +175,7 @@ def corpus_records(
             DprkbriefWarning,
             stacklevel=3,
         )
+    _parse_missing([corpus[d] for d in ids], table, res, want)
     rows = [r for d in ids for r in document_records(corpus[d], table, res, want)]
     df = pd.DataFrame(rows)
     if filters:
@@ -204,7 +205,11 @@ def document_records(
     fingerprint: dict[str, str] | None = None,
 ) -> list[dict]:
     """The records of step ``table`` for one document, memoised on the document under the
-    step's fingerprint (a Document's text and metadata do not change once made)."""
+    step's fingerprint (a Document's text and metadata do not change once made).
+
+    Records of an NLP step are also kept on disk (``records_path``: content-addressed by
+    the text, the metadata, the step's fingerprint and format), so a new process whose cache
+    holds them imports neither spaCy nor the model."""
     from .annotate import STEPS
 
     fp = fingerprint if fingerprint is not None else step_fingerprint(resources, table)
@@ -214,13 +219,134 @@ def document_records(
         memo = document._records = {}
     if key not in memo:
         step = STEPS[table]
-        if step.nlp:
-            from ..nlp.parsing import parse_many
+        path = records_path(document, table, fp) if step.nlp else None
+        rows = _read_json(path) if path is not None else None
+        if rows is None:
+            if step.nlp:
+                from ..nlp.parsing import parse_many
 
-            parse_many([document], resources)
-        with direct():
-            memo[key] = STEPS[table].func(document, resources)
+                parse_many([document], resources)
+            with direct():
+                rows = step.func(document, resources)
+            if path is not None:
+                _write_json(path, rows)
+        memo[key] = rows
     return memo[key]
+
+
+RECORDS_FORMAT = "records-1"  # bump when the on-disk layout of cached records changes
+
+
+def records_path(document: Document, table: str, fingerprint: dict[str, str]) -> Path | None:
+    """Where the records of step ``table`` for ``document`` are cached on disk
+    (``<cache_dir>/records/<table>/``; None when the disk cache is off). The address is the
+    sha256 of the text, doc_id, metadata (its path left out), the step's rule and model
+    fingerprint, the step's ``version`` and the package's code (``code_fingerprint``): any
+    change, also an edit of the code that produces the records, gives a new file."""
+    import hashlib
+
+    from ..nlp.parsing import _cache_enabled, cache_dir
+    from .annotate import STEPS
+
+    if not _cache_enabled(None):
+        return None
+    meta = {k: v for k, v in document.meta.items() if k != "path"}
+    h = hashlib.sha256(document.text.encode("utf-8", "surrogatepass"))
+    version = STEPS[table].records_version
+    h.update(f"\0{document.doc_id}\0{RECORDS_FORMAT}\0{version}\0".encode())
+    h.update(json.dumps(meta, sort_keys=True, default=str).encode("utf-8", "surrogatepass"))
+    h.update(json.dumps(fingerprint, sort_keys=True).encode())
+    h.update(code_fingerprint().encode())
+    key = h.hexdigest()
+    return cache_dir() / "records" / table / key[:2] / f"{key}.json"
+
+
+_CODE: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """sha256 of the package's source and data files (once per process, ~20 ms): cached
+    records are never served to code other than the code that wrote them."""
+    if not _CODE:
+        import hashlib
+
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for p in sorted(root.rglob("*")):
+            if p.suffix in (".py", ".toml", ".json", ".csv") and p.is_file():
+                h.update(f"\0{p.relative_to(root).as_posix()}\0".encode())
+                h.update(p.read_bytes())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
+
+
+def _read_json(path: Path) -> list[dict] | None:
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # absent or damaged: computed again
+    return rows if isinstance(rows, list) else None
+
+
+def _write_json(path: Path, rows: list[dict]) -> None:
+    """Write to a temporary name, then rename (safe under concurrent writers)."""
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(rows, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except (OSError, TypeError, ValueError):
+        return  # a read-only cache (or an unserialisable value) must not stop the analysis
+
+
+def record_list(
+    corpus: Corpus,
+    table: str,
+    resources: Resources | None = None,
+    *,
+    docs: list[str] | None = None,
+) -> list[dict]:
+    """``corpus_records`` as a list of dicts (copies), without a DataFrame for an in-memory
+    corpus: what a fold that links or filters rows in Python starts from."""
+    from .annotate import _resources
+
+    res = _resources(resources)
+    if getattr(corpus, "_index", None) is not None:
+        return corpus_records(corpus, table, res, docs=docs).to_dict("records")
+    ids = corpus._check_docs(docs)
+    fp = step_fingerprint(res, table)
+    out: list[dict] = []
+    todo = [corpus[d] for d in (corpus.doc_ids if ids is None else ids)]
+    _parse_missing(todo, table, res, fp)
+    for document in todo:
+        out.extend(dict(r) for r in document_records(document, table, res, fp))
+    return out
+
+
+def _parse_missing(documents: list[Document], table: str, res: Resources, fp: dict) -> None:
+    """One batched parse of the documents whose records of NLP step ``table`` are neither
+    memoised nor on disk (``nlp.pipe`` over a batch is faster than one by one)."""
+    from .annotate import STEPS
+
+    if not STEPS[table].nlp:
+        return
+    key = (table, json.dumps(fp, sort_keys=True))
+    todo = []
+    for d in documents:
+        if d._records is not None and key in d._records:
+            continue
+        path = records_path(d, table, fp)
+        if path is not None and path.is_file():
+            continue
+        todo.append(d)
+    if todo:
+        from ..nlp.parsing import parse_many
+
+        parse_many(todo, res)
 
 
 _OPS = {
