@@ -362,6 +362,40 @@ def test_nlp_tables_of_an_index_equal_the_corpus(tmp_path):
     _same(dprkbrief.experts(corpus, kinds=every), dprkbrief.experts(index, kinds=every))
 
 
+@pytest.mark.parametrize("source", [FIXTURE, USER_DOCS], ids=["fixture", "user_docs"])
+def test_statements_positions_forecasts_of_an_index_equal_the_corpus(tmp_path, monkeypatch, source):
+    import warnings
+
+    from dprkbrief.analysis import statements as statements_mod
+    from dprkbrief.analysis.positions import position_cells
+    from dprkbrief.errors import DprkbriefWarning
+
+    steps = ["statements", "position_cells", "forecasts"]
+    _build(source, tmp_path / "idx", steps=steps, partition_size=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DprkbriefWarning)  # the user documents' encodings
+        corpus = dprkbrief.load_corpus(source)
+    index = open_index(tmp_path / "idx")
+    for name in steps:
+        assert len(index.records(name)), name
+    expected = {
+        f.__name__: f(corpus)
+        for f in (dprkbrief.statements, position_cells, dprkbrief.positions, dprkbrief.forecasts)
+    }
+
+    def fail(*args, **kwargs):
+        raise AssertionError("recomputed instead of read from the index")
+
+    monkeypatch.setattr(statements_mod, "statement_records", fail)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DprkbriefWarning)  # read, never recomputed
+        _same(expected["statements"], dprkbrief.statements(index))
+        _same(expected["position_cells"], position_cells(index))
+        _same(expected["positions"], dprkbrief.positions(index))
+        _same(expected["forecasts"], dprkbrief.forecasts(index))
+    assert len(expected["statements"]) and len(expected["forecasts"])
+
+
 def test_corpus_records_reads_an_index_only_when_its_rules_match(tmp_path, fixture_index):
     from dprkbrief.errors import DprkbriefWarning
     from dprkbrief.pipeline.fold import corpus_records, resources_for
