@@ -7,20 +7,17 @@ a filter, a merge) in the caller. Where the records come from depends on the cor
 * an in-memory ``Corpus``: the step runs per document (``step.func(document, resources)``),
   memoised on the ``Document`` under the step's fingerprint (the digests of the rule files
   the step reads, plus the model for NLP steps), so a second call with the same rules is a
-  lookup and a call with other rules computes afresh;
+  lookup and a call with other rules computes afresh; the records of an NLP step are also
+  cached on disk (``records_path``), so a new process reads them without spaCy;
 * an index (``open_index``): the stored Parquet table is read (only the partitions holding
   ``docs``, with pyarrow filters) when the build's fingerprints for the step equal the
   requested ones; otherwise the step is recomputed per document, with a warning that says so.
 
-Cross-document steps (the people merge, the event matrix) stay whole-corpus in the callers.
-``direct()`` marks a computation that must not fold (the per-document step itself).
-
-Not folded yet: ``statements`` (and ``positions``/``forecasts``, built on it) and the
-in-memory path of ``quotes`` still compute over the whole corpus, memoised in
-``Corpus._analysis_cache``. To fold them: split ``statements`` into its per-document part
-(rows without registry names: the ``statements`` step) and the expert link (the people
-registry), call ``corpus_records(corpus, "statements", resources)`` when ``folding()``, then
-link; every rule file they read is a ``RULE_KINDS`` entry listed in the step's kinds.
+Cross-document steps (the people merge, the expert registry that links names, the event
+matrix) stay whole-corpus in the callers. ``direct()`` marks a computation that must not fold
+(the per-document step itself). ``statements``, ``positions`` and ``forecasts`` fold over the
+``statements``, ``position_cells`` and ``forecasts`` steps, whose records name experts by a
+deferred registry key that the caller's link replaces (``analysis.statements.link_names``).
 """
 
 from __future__ import annotations

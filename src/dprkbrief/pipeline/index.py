@@ -6,7 +6,8 @@ Layout (docs/architecture.md, "Index")::
     INDEX/manifest.json                  format, versions, rule fingerprints, steps, partitions,
                                          counts, timings, complete (true only when finished)
     INDEX/<table>/part-<key>.parquet     one file per partition and table (documents, segments,
-                                         dates, mentions, people, quotations, statements, errors)
+                                         dates, mentions, people, quotations, statements,
+                                         position_cells, forecasts, errors)
     INDEX/parts/<key>.json               written last for a partition: its counts and errors
 
 A partition is up to ``partition_size`` documents in doc_id order. Each document has a
