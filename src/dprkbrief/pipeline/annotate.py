@@ -135,10 +135,6 @@ def _records(rows: list[Mapping[str, Any]], doc_id: str) -> list[dict]:
     return out
 
 
-def _frame_records(df: Any, doc_id: str) -> list[dict]:
-    return _records(df.to_dict("records"), doc_id)
-
-
 def _rule_arg(resources: Resources, kind: str) -> str | None:
     """The user's rule file of ``kind``, or None for the packaged one (whose compiled form
     the engines keep in memory, so a per-document call does not compile it again)."""
