@@ -211,18 +211,29 @@ def document_people(document: Any, resources: Any) -> tuple[People, list[dict]]:
     """The registry of one document (names deferred, see ``link_names``) and the document's
     quote records linked to it: what its statements, stance cells and forecasts attribute
     sentences with. A person's keys, roles, labels and authorship in a document depend on
-    that document alone; only display names span documents."""
-    from ..corpus.corpus import Corpus
-    from ..pipeline.fold import document_records
-    from .quotes import _link_experts
+    that document alone; only display names span documents. Memoised on the document (the
+    statements, cells and forecasts steps share it); callers must not change the quotes."""
+    import json
 
-    single = Corpus([document])
-    attribution = resources.rule_path("attribution")
-    found = build_people(single, lexicon=attribution)
-    people = _DeferredPeople(**{f.name: getattr(found, f.name) for f in fields(found)})
-    quotes = [dict(q) for q in document_records(document, "quotations", resources)]
-    _link_experts(quotes, single, attribution, people)
-    return people, quotes
+    from ..corpus.corpus import Corpus
+    from ..pipeline.fold import document_records, step_fingerprint
+
+    fp = step_fingerprint(resources, "quotations")
+    key = ("document_people", json.dumps(fp, sort_keys=True))
+    memo = document._records
+    if memo is None:
+        memo = document._records = {}
+    if key not in memo:
+        from .quotes import _link_experts
+
+        single = Corpus([document])
+        attribution = resources.rule_path("attribution")
+        found = build_people(single, lexicon=attribution)
+        people = _DeferredPeople(**{f.name: getattr(found, f.name) for f in fields(found)})
+        quotes = [dict(q) for q in document_records(document, "quotations", resources, fp)]
+        _link_experts(quotes, single, attribution, people)
+        memo[key] = (people, quotes)
+    return memo[key]
 
 
 def statements_frame(rows: list[dict], people: People) -> pd.DataFrame:

@@ -74,8 +74,9 @@ class Document:
     _paras: list[Para] | None = field(default=None, repr=False)
     _segs: dict[str, Rows | None] | None = field(default=None, repr=False)
     # per-document records of the annotate steps, keyed by (step, its rule fingerprint);
-    # filled by dprkbrief.pipeline.fold.document_records
-    _records: dict[tuple[str, str], list[dict]] | None = field(default=None, repr=False)
+    # filled by dprkbrief.pipeline.fold.document_records (and the one-document expert
+    # registry the statements steps share, analysis.statements.document_people)
+    _records: dict[tuple[str, str], Any] | None = field(default=None, repr=False)
 
     @property
     def paragraphs(self) -> list[Para]:
