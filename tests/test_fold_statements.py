@@ -128,3 +128,40 @@ def test_forecasts_with_user_date_rules(dates):
     given = str(path) if dates == "path" else dprkbrief.load_dates(path)
     out = dprkbrief.forecasts(corpus, dates=given)
     assert out.to_dict("records") == dprkbrief.forecasts(corpus).to_dict("records")
+
+
+def test_each_step_lists_the_rule_kinds_it_reads():
+    from dprkbrief.pipeline.annotate import STEPS
+
+    statement_kinds = {"attribution", "structure", "codebook", "certainty", "claims", "hedges"}
+    assert statement_kinds <= set(STEPS["statements"].rule_kinds)
+    assert statement_kinds | {"stance"} <= set(STEPS["position_cells"].rule_kinds)
+    wanted = statement_kinds | {"stance", "horizons", "dates"}
+    assert wanted <= set(STEPS["forecasts"].rule_kinds)
+    assert all(STEPS[s].nlp for s in ("statements", "position_cells", "forecasts"))
+
+
+def test_an_edited_user_file_is_read_again_not_served_from_disk(tmp_path, monkeypatch):
+    from dprkbrief.resources import resource_path
+
+    monkeypatch.setenv("DPRKBRIEF_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("DPRKBRIEF_PARSE_CACHE", raising=False)
+    text = resource_path("lexicons", "hedges.toml").read_text("utf-8")
+    assert "default_certainty = 0.75" in text
+    path = tmp_path / "my_hedges.toml"
+    sentence = "A summit will happen next year."
+    texts = {"d": f"Outlook\n\nBy Ann Lee\n\n{sentence} The talks might resume soon.\n"}
+
+    def certainties(value: str) -> tuple[float, float, float]:
+        path.write_text(text.replace("default_certainty = 0.75", f"default_certainty = {value}"))
+        corpus = dprkbrief.corpus_from_texts(texts, metadata={"d": {"date": "2024-03-01"}})
+        rules = {"hedges": str(path)}  # a new corpus each time: only the disk could answer
+        st = dprkbrief.statements(corpus, rules=rules).set_index("quote")
+        fc = dprkbrief.forecasts(corpus, rules=rules).set_index("quote")
+        pos = dprkbrief.positions(corpus, rules=rules)
+        summit = pos.loc[pos["topic"] == "summit", "certainty"].iloc[0]
+        return st.loc[sentence, "certainty"], fc.loc[sentence, "certainty"], summit
+
+    assert certainties("0.9") == pytest.approx((0.9, 0.9, 0.9))
+    assert certainties("0.6") == pytest.approx((0.6, 0.6, 0.6))
+    assert certainties("0.9") == pytest.approx((0.9, 0.9, 0.9))  # back: read from disk
