@@ -290,6 +290,7 @@ def _write_json(path: Path, rows: list[dict]) -> None:
     import os
     import tempfile
 
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
@@ -297,7 +298,10 @@ def _write_json(path: Path, rows: list[dict]) -> None:
             json.dump(rows, fh, ensure_ascii=False)
         os.replace(tmp, path)
     except (OSError, TypeError, ValueError):
-        return  # a read-only cache (or an unserialisable value) must not stop the analysis
+        # a read-only cache (or an unserialisable value) must not stop the analysis
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def record_list(
