@@ -518,7 +518,8 @@ def test_news_narrative_takes_the_story_day():
     nar = tl[tl["how"] == "narrative"]
     assert set(nar["date"]) == {"2018-06-12"}
     assert set(nar["cue_kind"]) == {"narrative"} and set(nar["kind"]) == {"dated_mention"}
-    assert [q[:10] for q in nar["quote"]] == ["Both leade", "Kim, for h", "Then he wa"]
+    # "Kim, for his part, said: ..." only reports words: no event of the story
+    assert [q[:10] for q in nar["quote"]] == ["Both leade", "Then he wa"]
     # a negated sentence reports no occurrence; a present-tense one ends the narrative: the
     # press conference gets no row
     assert not nar["quote"].str.startswith("During").any()
@@ -528,6 +529,22 @@ def test_news_narrative_takes_the_story_day():
     for meta in ({"date": "2018-06-12", "genre": "analysis"}, {"date": "2018-06", "genre": "news"}):
         other = _timeline(dprkbrief.corpus_from_texts({"n": SUMMIT_NEWS}, metadata={"n": meta}))
         assert "narrative" not in set(other["how"])
+
+
+def test_news_narrative_rows_come_from_events_not_from_reports_of_them():
+    text = (
+        "North Korea fired a ballistic missile early Wednesday local time, officials said.\n"
+        "CNN confirmed the launch with military leaders who said it was still flying.\n"
+        "The Joint Chiefs of Staff said the military carried out a strike drill minutes later.\n"
+        "A spokeswoman said on Twitter that the president “was briefed.”\n"
+    )
+    tl = _timeline(
+        dprkbrief.corpus_from_texts(
+            {"r": text}, metadata={"r": {"date": "2017-11-28", "genre": "news"}}
+        )
+    )
+    nar = tl[tl["how"] == "narrative"]
+    assert list(zip(nar["cue"], nar["date"])) == [("carried", "2017-11-29")]
 
 
 def test_news_lead_without_a_date_is_the_story_day_and_a_dated_lead_moves_it():

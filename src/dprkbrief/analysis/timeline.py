@@ -31,7 +31,7 @@ from ..events.linking import (
 )
 from ..segment import PROSE_KINDS
 from ..segment.datelines import is_occasion
-from ..temporal.resolve import in_quotation, sentence_tense
+from ..temporal.resolve import in_quotation, narrative_cue, sentence_tense
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -422,7 +422,10 @@ def _narrative_rows(
     local time" in a report dated Tuesday). Direct quotations and questions are skipped;
     a sentence that already has a dated row gets none. Op-eds, analyses, interviews and
     transcripts get none: their narrative is not of one day. A negated sentence ("had not
-    yet joined the fighting") reports no occurrence and gets none."""
+    yet joined the fighting") reports no occurrence and gets none; nor does a sentence that
+    only reports what was said ("CNN confirmed the launch", "Sanders said on Twitter that
+    ..."), except the lead, whose statement is the day's news ("The deal is off, he said."):
+    the cue is the first verb that narrates, not one of saying (``narrative_cue``)."""
     if meta.get("genre") not in _NARRATIVE_GENRES or meta.get("spoken") or not ref:
         return []
     iv = _dates.interval(ref)
@@ -448,13 +451,19 @@ def _narrative_rows(
             continue  # "had not yet joined the fighting": no occurrence (TimeML polarity NEG)
         # the narrator's tense: quoted words ("promised: “The world will see ...”") are
         # another speaker's
-        tense, cue = sentence_tense(_QUOTED.sub(lambda m: " " * len(m.group(0)), text), rules)
+        own = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+        tense, cue = sentence_tense(own, rules)
         if tense != "past":
             carry = False
             if n:
                 continue
         if not (n == 0 or carry) or cue is None:
             continue
+        if tense == "past":  # "said" tells; "carried out" narrates
+            event = narrative_cue(own, rules)
+            if event is None and n:
+                continue  # only a report of what was said ("CNN confirmed the launch")
+            cue = event or cue  # the lead is the day's news, a statement too
         if any(_is_occurrence(r) for r in srows):
             continue  # the sentence is dated already (a catalog event it names)
         out.append(

@@ -172,6 +172,26 @@ def sentence_tense(text: str, dr: DateRules) -> tuple[str, re.Match | None]:
     return "present", None
 
 
+def narrative_cue(text: str, dr: DateRules) -> re.Match | None:
+    """The verb that makes a past-tense sentence narrate an event (for the news-narrative
+    rows of the timeline), or None. The first past cue, unless it is a verb of saying
+    (``reporting`` in ``tense.toml``: "said", "confirmed", "posted"): the act of telling is
+    no event of the story, so the cue is then the next past cue that is neither another
+    reporting verb nor an ``auxiliary`` ("JCS said the military carried out a drill":
+    "carried"; "CNN confirmed the launch with leaders who said it was still flying": None)."""
+    cues = sorted([*dr.past.finditer(text), *dr.weak_past.finditer(text)], key=lambda m: m.start())
+    reported = False
+    for m in cues:
+        word = m.group(0)
+        if dr.reporting is not None and dr.reporting.fullmatch(word):
+            reported = True
+            continue
+        if reported and dr.auxiliary is not None and dr.auxiliary.fullmatch(word):
+            continue
+        return m
+    return None
+
+
 # --------------------------------------------------------------------------- helpers
 
 
