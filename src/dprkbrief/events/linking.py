@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._validate import check_type
+from ..temporal.resolve import time_zone
 from . import dates as _dates
 from .catalog import load_events
 
@@ -395,7 +396,8 @@ def find_dates(
     text: str, dct: str | None = None, *, dates: Any = None
 ) -> tuple[list[Timex], list[str]]:
     """Concrete dates in ``text`` (DATE expressions with a year, and the day of a TIME
-    expression such as "this morning" or "1:30 p.m.") and out-of-range values.
+    expression with a part of the day, "this morning", or a time zone, "1:30 p.m. Eastern
+    Standard Time"; a bare clock time is no dated mention) and out-of-range values.
 
     Uses ``dprkbrief.temporal.tagger.tag_dates`` with ``dct``; ``relative`` is True when the
     year of the value is not written in the expression ("last year", "in October").
@@ -405,17 +407,25 @@ def find_dates(
     rows = _tag(text, dct, dates)
     out: list[Timex] = []
     rejected: list[str] = []
+    prev_end: int | None = None
     for r in rows:
         value = r.get("value")
+        gap = text[prev_end : int(r["start"])] if prev_end is not None else "x"
+        after_date = not gap.strip(" ,-\u2013\u2014@at")
+        prev_end = int(r["end"])
         if not isinstance(value, str):
             continue
         kind = r.get("type", "DATE")
         if (
             kind == "TIME"
             and re.match(r"^\d{4}-\d{2}-\d{2}T", value)
-            and _DAY_PART.search(str(r.get("text") or ""))
-        ):
-            r = dict(r, value=value[:10], precision="day")  # the day of "this morning"
+            and (
+                _DAY_PART.search(str(r.get("text") or ""))
+                or (time_zone(text, int(r["end"]), int(r["start"])) and not after_date)
+            )
+        ):  # the day of "this morning", of "1:30 p.m. Eastern Standard Time" (the clock
+            # time of a date line, "03/23/2010 05:12 am ET", belongs to its date)
+            r = dict(r, value=value[:10], precision="day")
             value = value[:10]
         elif kind != "DATE":
             continue

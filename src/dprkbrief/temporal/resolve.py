@@ -340,6 +340,28 @@ def in_quotation(text: str, start: int) -> bool:
     return para.count("“") > para.count("”") or para.count('"') % 2 == 1
 
 
+# a time zone written after a clock time ("1:30 p.m. Eastern Standard Time", "10:09 ET",
+# "3 a.m. local time", "09:00 GMT"): the report of when something happened, on that day
+_ZONE = re.compile(
+    r"\s*\(?(?:(?:Eastern|Central|Mountain|Pacific|Korea|Japan|Greenwich\s+Mean)\s+"
+    r"(?:Standard\s+|Daylight\s+)?Time|[ECMP][SD]?T|GMT|UTC|KST|JST|(?i:local\s+time))\b"
+)
+
+
+_ZONE_INSIDE = re.compile(r"\s(?:[ECMP][SD]?T|GMT|UTC|KST|JST)$")
+
+
+def time_zone(text: str, end: int, start: int | None = None) -> str | None:
+    """The time zone of a clock time ending at ``end`` ("Eastern Standard Time", "ET",
+    "local time" written after it, or "GMT" that the clock expression ``text[start:end]``
+    already holds), or None."""
+    m = _ZONE.match(text, end)
+    if m:
+        return m.group(0).strip(" (")
+    inside = _ZONE_INSIDE.search(text, start, end) if start is not None else None
+    return inside.group(0).strip() if inside else None
+
+
 def _fn_ref(args: list[str], ctx: Context, start: int, end: int) -> str | None:
     off = _int_or_none(args[1]) if len(args) > 1 else 0
     if args[0] == "D" and off == 0 and ctx.local_day is not None and in_quotation(ctx.text, start):
@@ -542,6 +564,12 @@ def _fn_after(args: list[str], ctx: Context, start: int, end: int) -> str | None
     """ "the following year": after the last date mentioned, else the DCT."""
     gran, off = args[0], _int_or_none(args[1])
     a = ctx.last_date if start - ctx.last_pos <= ANCHOR_REACH else None
+    if a and ctx.local_day is not None and a == ctx.local_day.isoformat() and gran == "D":
+        zone = time_zone(ctx.text, end, start)
+        if zone and not zone.lower().startswith("local"):
+            # "1:30 p.m. Eastern Standard Time" after "early Wednesday local time": that
+            # zone's clock, not the local day; the DCT's day
+            a = None
     if a and off is not None:
         if gran == "Y":
             return _ref_year(_dt.date(int(a[:4]), 1, 1), off)
