@@ -646,3 +646,44 @@ def test_a_forecast_in_reported_speech_is_no_future_date_error():
             dprkbrief.corpus_from_texts({"f": text}, metadata={"f": {"date": "2022-05-05"}})
         )
     assert "2024" in set(tl["date"])
+
+
+_PHASE = dprkbrief.resources.load_toml(dprkbrief.resources.resource_path("events", "linking.toml"))[
+    "phase"
+]["examples"]
+
+
+@pytest.mark.parametrize("ex", _PHASE, ids=[e["text"][:40] for e in _PHASE])
+def test_phase_examples(ex):
+    """A phase verb dates one end of a span event; "the summit" + phase verb refers back to
+    the summit the document named last."""
+    text = (ex["context"] + " " if ex["context"] else "") + ex["text"] + "\n"
+    tl = _timeline(dprkbrief.corpus_from_texts({"p": text}, metadata={"p": {"date": "2019-03-05"}}))
+    start = text.index(ex["text"])
+    got = tl[tl["start"] == start]
+    if ex["event"]:
+        assert list(zip(got["event_id"], got["date"])) == [(ex["event"], ex["date"])]
+        assert got.iloc[0]["quote"] == ex["text"]
+    else:
+        assert got.empty, got
+
+
+def test_a_spoken_record_released_on_its_day_dates_the_occasion_its_heading_names():
+    body = (
+        "Q Mr. President, thank you for joining us this morning on the program. Let's start "
+        "with North Korea, where the former President has been meeting the leadership and "
+        "says the crisis is over now.\n\nTHE PRESIDENT: Well, we hope so.\n"
+    )
+    head = (
+        "THE WHITE HOUSE\n\nOffice of the Press Secretary\nFor Immediate Release June 20, 1994\n\n"
+    )
+    occasion = "INTERVIEW OF THE PRESIDENT\n\n"
+    tl = _timeline(dprkbrief.corpus_from_texts({"w": head + occasion + body}))
+    row = tl[tl["cue_kind"] == "occasion"]
+    assert list(zip(row["date"], row["how"], row["quote"])) == [
+        ("1994-06-20", "document", "INTERVIEW OF THE PRESIDENT")
+    ]
+    # a held-on date line dates the occasion itself: no second row
+    aired = "Powell on the accord\nAired June 20, 1994 - 10:09 ET\n\n" + occasion + body
+    tl = _timeline(dprkbrief.corpus_from_texts({"a": aired}))
+    assert "occasion" not in set(tl["cue_kind"]) and "1994-06-20" in set(tl["date"])

@@ -23,14 +23,17 @@ from ..events import dates as _dates
 from ..events.linking import (
     HOWS,
     Timex,
+    anaphor_link,
     find_dates,
     load_year_kinds,
     match_sentence,
     month_kind_links,
+    phase_date,
+    phase_of,
     resolve_events,
 )
 from ..segment import PROSE_KINDS
-from ..segment.datelines import is_occasion
+from ..segment.datelines import is_occasion, is_spoken
 from ..temporal.resolve import in_quotation, narrative_cue, sentence_tense
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -485,6 +488,56 @@ def _narrative_rows(
     return out
 
 
+def _occasion_rows(
+    seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]],
+    meta: dict[str, Any],
+    dct: str | None,
+    datelines: Any,
+    front_end: int,
+    rows: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The occasion of the record of a spoken event: the front-matter heading that names it
+    ("INTERVIEW OF THE PRESIDENT", "Remarks on Six-Party Talks", a ``[[spoken]]`` line of
+    ``dateline.toml``) took place on the document's stated date when that date line is a
+    release line ("For Immediate Release June 20, 1994"), which is no event itself. No row
+    when a front-matter row already dates the occasion ("Aired October 20, 2002", "This
+    interview was conducted on March 5, 2003") or the date is not stated in the text."""
+    if (
+        not meta.get("spoken")
+        or not dct
+        or not str(meta.get("date_source", "")).startswith("stated")
+    ):
+        return []
+    iv = _dates.interval(dct)
+    if iv is None or iv[0] != iv[1]:
+        return []
+    day = iv[0].isoformat()
+    if any(r["date"] == day and r["start"] < front_end for r in rows):
+        return []
+    for s, _local, _rows in seq:
+        if s.start >= front_end:
+            break
+        if s.kind == "heading" and is_spoken(str(s.text), datelines):
+            text = str(s.text)
+            return [
+                _mention_row(
+                    _base(s, s.doc_id, dct),
+                    s,
+                    0,
+                    len(text),
+                    text,
+                    date=day,
+                    precision="day",
+                    cue_kind="occasion",
+                    how="document",
+                    timex=None,
+                    date_start=day,
+                    date_end=day,
+                )
+            ]
+    return []
+
+
 def timeline(
     corpus: Corpus,
     *,
@@ -504,15 +557,18 @@ def timeline(
     searched (default ``FACT_KINDS``: prose, captions, bios, headings, titles, tables);
     pull-quote repeats are never searched, so a repeated claim adds no row. Columns:
     event_id (None for dated mentions), label (event label, or a short excerpt), date (the
-    date the sentence states, else the catalog date), precision, kind
+    date the sentence states, else the catalog date -- the last day of a span event for a
+    ``[phase]`` verb of ``linking.toml``, "the summit ended early"), precision, kind
     (catalog|dated_mention), doc_id, doc_date, speaker, seg_id (the sentence), start, end,
     quote (== text[start:end], the sentence), cue (the matched text), how
     (explicit|relative|catalog|differs|document|narrative, see ``link_events``;
     ``document``: the title or first paragraph names the event the report is about;
     ``narrative``: a news report's sentence without a date of its own narrating the story's
     day, see ``_narrative_rows``), cue_kind (alias|pattern|context|dated|year_kind|
-    month_kind|date|term|narrative; ``term``: "in its first six months" of a named
-    administration; ``narrative``: the verb that makes the sentence narrate), cue_start,
+    month_kind|anaphora|date|term|narrative|occasion; ``anaphora``: "the summit ended early"
+    after the document named the Hanoi summit; ``term``: "in its first six months" of a named
+    administration; ``narrative``: the verb that makes the sentence narrate; ``occasion``:
+    the heading of a spoken record naming its occasion, see ``_occasion_rows``), cue_start,
     cue_end (absolute offsets of the cue), timex (date value found in the sentence, or None), category, date_start,
     date_end (ISO bounds of the row's date, spans for span events), seg_kind (the segment
     kind of the sentence), event_date (the catalog date of a linked event, else None),
@@ -579,6 +635,7 @@ def timeline(
         seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]] = []
         term_prev: dict[Any, Any] = {}  # per paragraph: the term period named last
         line_cache: dict[str, Any] = {}  # date-line readings of this document's lines
+        recent: list[str] = []  # the events linked so far, for "the summit" later on
         doc_first = len(rows)
         for s in group.itertuples(index=False):
             local = [
@@ -603,6 +660,16 @@ def timeline(
                 year_kinds=year_kinds,
             )
             links, used = links + more, used | more_used
+            if not links and not local and recent:  # "the summit ended early"
+                back = anaphor_link(s.text, compiled, recent, year_kinds=year_kinds)
+                links = [back] if back else []
+            links = [  # "the summit ended early": the last day of a two-day summit
+                phase_date(x, spans[x["event_id"]], phase_of(s.text, x["cue_end"]))
+                if x["how"] == "catalog"
+                else x
+                for x in links
+            ]
+            recent += [x["event_id"] for x in links]
             base = _base(s, doc_id, dct)
             first = len(rows)
             for link in links:
@@ -643,6 +710,9 @@ def timeline(
             seq.append((s, local, rows[first:]))
         rows += _narrative_rows(seq, corpus[doc_id].meta, ref, dct=dct, rules=rules, doc_text=text)
         rows[doc_first:] = _headline_repeats(rows[doc_first:], front_end.get(doc_id, len(text)))
+        rows += _occasion_rows(
+            seq, corpus[doc_id].meta, dct, dl, front_end.get(doc_id, len(text)), rows[doc_first:]
+        )
         late = _future_in_past(rows[doc_first:], dct, rules)
         if late:
             warnings.warn(
