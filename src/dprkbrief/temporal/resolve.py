@@ -172,19 +172,35 @@ def sentence_tense(text: str, dr: DateRules) -> tuple[str, re.Match | None]:
     return "present", None
 
 
+# after a verb: a colon or comma, then a direct quotation (or the blank left where the
+# caller blanked one out) to the end of the sentence
+_INTRODUCES_QUOTE = re.compile(r"\s*[:,]\s*(?:[“\"‘][^”\"’]*[”\"’]?|\s)*\W*$")
+
+
+_QUOTATION = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+
 def narrative_cue(text: str, dr: DateRules) -> re.Match | None:
     """The verb that makes a past-tense sentence narrate an event (for the news-narrative
     rows of the timeline), or None. The first past cue, unless it is a verb of saying
     (``reporting`` in ``tense.toml``: "said", "confirmed", "posted"): the act of telling is
     no event of the story, so the cue is then the next past cue that is neither another
     reporting verb nor an ``auxiliary`` ("JCS said the military carried out a drill":
-    "carried"; "CNN confirmed the launch with leaders who said it was still flying": None)."""
+    "carried"; "CNN confirmed the launch with leaders who said it was still flying": None).
+    A verb that introduces a direct quotation ("promised: “The world will see ...”") is
+    one of saying too."""
     cues = sorted([*dr.past.finditer(text), *dr.weak_past.finditer(text)], key=lambda m: m.start())
+    quoted = [q.span() for q in _QUOTATION.finditer(text)]
     reported = False
     for m in cues:
         word = m.group(0)
+        if any(a <= m.start() < b for a, b in quoted):
+            continue  # another speaker's words
         if dr.reporting is not None and dr.reporting.fullmatch(word):
             reported = True
+            continue
+        if _INTRODUCES_QUOTE.match(text, m.end()):
+            reported = True  # "promised: “...”", "warned, “...”": a verb of saying here
             continue
         if reported and dr.auxiliary is not None and dr.auxiliary.fullmatch(word):
             continue
