@@ -687,3 +687,17 @@ def test_a_spoken_record_released_on_its_day_dates_the_occasion_its_heading_name
     aired = "Powell on the accord\nAired June 20, 1994 - 10:09 ET\n\n" + occasion + body
     tl = _timeline(dprkbrief.corpus_from_texts({"a": aired}))
     assert "occasion" not in set(tl["cue_kind"]) and "1994-06-20" in set(tl["date"])
+
+
+def test_a_summary_restated_with_a_date_in_the_next_sentence_takes_that_date():
+    text = (
+        "The talks have stalled for months over the sanctions question.\n\n"
+        "Meanwhile, the North invited the American envoy, a veteran negotiator, to Pyongyang. "
+        "The North announced yesterday that it would invite the envoy to Pyongyang soon.\n\n"
+        "He visited Seoul for two days of meetings. He visited Tokyo on Tuesday.\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"r": text}, metadata={"r": {"date": "2006-06-02"}}))
+    got = tl[tl["cue_kind"] == "restated"]
+    assert list(zip(got["cue"], got["date"])) == [("invited", "2006-06-01")]
+    # parallel sentences about another place share no argument: "visited Seoul" stays undated
+    assert not tl["quote"].str.startswith("He visited Seoul").any()

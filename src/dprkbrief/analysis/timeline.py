@@ -488,6 +488,73 @@ def _narrative_rows(
     return out
 
 
+_PROPER = re.compile(r"\b[A-Z][a-z]+(?:[-\s][A-Z][a-z]+)*\b")
+_SUFFIX = re.compile(r"(?:ied|ed|es|ing|s|e|d)$")
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    cut = _SUFFIX.sub("", w)
+    return cut if len(cut) >= 4 else w
+
+
+def _restated_rows(
+    seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]],
+    rows: list[dict[str, Any]],
+    *,
+    dct: str | None,
+    rules: Any,
+) -> list[dict[str, Any]]:
+    """A summary sentence that the next sentence restates with a date ("Meanwhile, North
+    Korea invited Christopher Hill ... to Pyongyang." then "North Korea announced
+    yesterday that it would invite the U.S. chief delegate ... to Pyongyang"): a past-tense
+    prose sentence without a date or row of its own whose narrating verb (``narrative_cue``,
+    not a copula) the next sentence repeats (same stem) with the same proper noun after it
+    takes the next sentence's date (day or month precision), ``how="relative"``,
+    ``cue_kind="restated"``. Parallel sentences about other places or people ("He visited
+    Seoul. He visited Tokyo on Tuesday.") share no argument and stay undated."""
+    dated = {r["start"] for r in rows}
+    out: list[dict[str, Any]] = []
+    for (s, local, _srows), (nxt, nlocal, _n) in zip(seq, seq[1:]):
+        if s.kind != "body" or local or int(s.start) in dated or not nlocal:
+            continue
+        if sentence_tense(str(s.text), rules)[0] != "past":
+            continue
+        cue = narrative_cue(str(s.text), rules)
+        if cue is None or (rules.auxiliary is not None and rules.auxiliary.fullmatch(cue.group(0))):
+            continue
+        stem = _stem(cue.group(0))
+        again = next(
+            (m for m in re.finditer(r"[A-Za-z]+", str(nxt.text)) if _stem(m.group(0)) == stem),
+            None,
+        )
+        if again is None:
+            continue
+        after = {m.group(0) for m in _PROPER.finditer(str(s.text), cue.end())}
+        if not after & {m.group(0) for m in _PROPER.finditer(str(nxt.text), again.end())}:
+            continue
+        t = next((t for t in nlocal if t.precision in ("day", "month")), None)
+        if t is None:
+            continue
+        out.append(
+            _mention_row(
+                _base(s, s.doc_id, dct),
+                s,
+                cue.start(),
+                cue.end(),
+                cue.group(0),
+                date=t.value,
+                precision=t.precision,
+                cue_kind="restated",
+                how="relative" if t.relative else "explicit",
+                timex=t.value,
+                date_start=t.lo.isoformat(),
+                date_end=t.hi.isoformat(),
+            )
+        )
+    return out
+
+
 def _occasion_rows(
     seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]],
     meta: dict[str, Any],
@@ -565,7 +632,9 @@ def timeline(
     ``document``: the title or first paragraph names the event the report is about;
     ``narrative``: a news report's sentence without a date of its own narrating the story's
     day, see ``_narrative_rows``), cue_kind (alias|pattern|context|dated|year_kind|
-    month_kind|anaphora|date|term|narrative|occasion; ``anaphora``: "the summit ended early"
+    month_kind|anaphora|date|term|narrative|occasion|restated; ``restated``: a summary
+    sentence the next one restates with a date, see ``_restated_rows``; ``anaphora``: "the
+    summit ended early"
     after the document named the Hanoi summit; ``term``: "in its first six months" of a named
     administration; ``narrative``: the verb that makes the sentence narrate; ``occasion``:
     the heading of a spoken record naming its occasion, see ``_occasion_rows``), cue_start,
@@ -709,6 +778,7 @@ def timeline(
                 term_prev[s.paragraph_id] = term[1]
             seq.append((s, local, rows[first:]))
         rows += _narrative_rows(seq, corpus[doc_id].meta, ref, dct=dct, rules=rules, doc_text=text)
+        rows += _restated_rows(seq, rows[doc_first:], dct=dct, rules=rules)
         rows[doc_first:] = _headline_repeats(rows[doc_first:], front_end.get(doc_id, len(text)))
         rows += _occasion_rows(
             seq, corpus[doc_id].meta, dct, dl, front_end.get(doc_id, len(text)), rows[doc_first:]
