@@ -1190,11 +1190,6 @@ def _guess_about_past(verb: Token) -> bool:
             )
             if perfect or any(a.lower_ == "already" for a in c.children):
                 return True
-    for a in verb.children:  # "it would not be surprising that ..." hangs it on the adjective
-        if a.dep_ in ("acomp", "attr") and any(
-            g.dep_ in ("advcl", "ccomp") and g.tag_ == "VBN" for g in a.children
-        ):
-            return _guess_about_past(a) if a.lemma_ == "be" else False
     return False
 
 
