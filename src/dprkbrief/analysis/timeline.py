@@ -25,6 +25,7 @@ from ..events.linking import (
     Timex,
     anaphor_link,
     find_dates,
+    load_phases,
     load_year_kinds,
     match_sentence,
     month_kind_links,
@@ -674,6 +675,7 @@ def timeline(
     allowed = set(FACT_KINDS) if kinds is None else _check_kinds(kinds)
     allowed -= {"pull_quote"}
     year_kinds = load_year_kinds()
+    phases = load_phases()
     from ..temporal.rules import as_dates
 
     rules = as_dates(dates)
@@ -730,10 +732,10 @@ def timeline(
             )
             links, used = links + more, used | more_used
             if not links and not local and recent:  # "the summit ended early"
-                back = anaphor_link(s.text, compiled, recent, year_kinds=year_kinds)
+                back = anaphor_link(s.text, compiled, recent, year_kinds=year_kinds, phases=phases)
                 links = [back] if back else []
             links = [  # "the summit ended early": the last day of a two-day summit
-                phase_date(x, spans[x["event_id"]], phase_of(s.text, x["cue_end"]))
+                phase_date(x, spans[x["event_id"]], phase_of(s.text, x["cue_end"], phases))
                 if x["how"] == "catalog"
                 else x
                 for x in links

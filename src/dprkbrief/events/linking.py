@@ -673,6 +673,7 @@ class Phases:
 
     end: re.Pattern | None
     start: re.Pattern | None
+    any_verb: re.Pattern | None = None  # either kind of verb anywhere (a quick pre-check)
 
 
 _NEAR = r"\s*,?\s*(?:[\w’'\-]+,?\s+){0,2}?(?:"
@@ -693,14 +694,16 @@ def _phases(path: str) -> Phases:
     from ..resources import load_toml
 
     table = load_toml(path).get("phase") or {}
+    verbs = [table[k] for k in ("end", "start") if table.get(k)]
     try:
         end, start = (
             re.compile(_NEAR + table[k] + ")", re.IGNORECASE) if table.get(k) else None
             for k in ("end", "start")
         )
+        any_verb = re.compile("|".join(f"(?:{v})" for v in verbs), re.I) if verbs else None
     except re.error as exc:
         raise RuleFileError(f"{path}: [phase]: bad regex ({exc}); fix the pattern") from None
-    return Phases(end, start)
+    return Phases(end, start, any_verb)
 
 
 def phase_of(text: str, cue_end: int, phases: Phases | None = None) -> str | None:
@@ -740,7 +743,8 @@ def anaphor_link(
     mention ("that meeting was a contrast") adds no row. Returns a row (``LINK_COLUMNS``,
     ``cue_kind`` "anaphora", the catalog date; the caller moves it to the phase's day) or
     None."""
-    if not recent:
+    ph = phases if phases is not None else load_phases()
+    if not recent or ph.any_verb is None or not ph.any_verb.search(text):
         return None
     by_id = {ev.event_id: ev for ev in compiled}
     best: tuple[int, re.Match, _Event] | None = None
@@ -748,7 +752,7 @@ def anaphor_link(
         if yk.anaphor_regex is None:
             continue
         m = next(
-            (x for x in yk.anaphor_regex.finditer(text) if phase_of(text, x.end(), phases)),
+            (x for x in yk.anaphor_regex.finditer(text) if phase_of(text, x.end(), ph)),
             None,
         )
         if m is None:
