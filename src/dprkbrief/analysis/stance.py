@@ -1212,7 +1212,10 @@ def is_forward_claim(
     backshifted "would" under a reporting verb, "likely to", "expect") over an outcome. Not
     forecasts: questions and embedded questions ("whether they will meet"), courtesies and
     formulas, normative "should"/"must", counterfactuals ("would have"), the antecedent of a
-    condition, "would" in narration (future-in-the-past), terms of an agreement, and, in the
+    condition, "would" in narration (future-in-the-past), a backshifted modal under a
+    past-tense verb of agreeing or thinking and the clauses continuing it ("we agreed that
+    the trip might be productive -- that he would go; he would listen"), a guess about the
+    past ("I wouldn't be surprised if he's already asked"), terms of an agreement, and, in the
     author's own voice (``own_voice``), a schedule ("the president will travel to Seoul").
     """
     ok, why, _tok = _forward(span, own_voice, load_stance_lexicon(lexicon))
