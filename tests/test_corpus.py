@@ -253,6 +253,53 @@ def test_news_story_with_dateline_byline_and_wrapped_lines():
     assert any(t.startswith('"This is a message to Washington,"') for t in sents["text"])
 
 
+@pytest.mark.parametrize(
+    ("text", "genre"),
+    [
+        # a wire tag or a dateline after a page's boilerplate line still opens a news story
+        (
+            "Thanks for reading our site.\n\n(CNN) — North Korea fired a missile on Tuesday, "
+            "officials said. The launch was the third this month.\n",
+            "news",
+        ),
+        (
+            "Correct this article's text.\n\nSAN DIEGO (California), December 25. The crew "
+            "members came home. They were greeted by their families.\n",
+            "news",
+        ),
+        # a heading in the front matter or one that ends the text heads no section
+        (
+            "Published: 29 Jul. 2025, 10:26\n\nThe envoy said the talks were over. She said "
+            "the two sides had met twice. He said they would not meet again.\n",
+            "news",
+        ),
+        (
+            "North Korea fired a missile early Wednesday, officials said. The US said it "
+            "detected the launch. Officials said it flew far.\n\nThe US believes Pyongyang m",
+            "news",
+        ),
+        # an opinion section named in a breadcrumb or the title's label
+        (
+            "Home > Opinion > Editorials\n\nDear U.S.: Talk to the North\n\nThe talks have "
+            "stalled for a year, and Washington must act now to revive them.\n",
+            "analysis",
+        ),
+        # headings that divide the body into sections
+        (
+            "Talks\n\n"
+            + "The talks have stalled for a year and nobody knows why. " * 5
+            + "\n\nOptions\n\n"
+            + "Washington has three options, each worse. " * 5
+            + "\n",
+            "analysis",
+        ),
+    ],
+)
+def test_genre_inferred_from_the_story_signature(text, genre):
+    meta = dprkbrief.corpus_from_texts({"g": text})["g"].meta
+    assert meta["genre"] == genre, meta["genre_source"]
+
+
 # --- decoding per file ---------------------------------------------------------------------
 
 CURLY = "Kim\u2019s \u201cletter\u201d arrived \u2014 late."

@@ -303,3 +303,29 @@ def test_term_rows_in_the_timeline():
     ]  # the third paragraph's "later six months" follows nothing
     for r in tl.itertuples():
         assert text[r.cue_start : r.cue_end] == r.cue
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        # a clock time with a time zone reports when something happened: that day
+        ("At approximately 1:30 p.m. Eastern Standard Time, we detected a launch.", ["2017-11-28"]),
+        ("The missile flew at 3 a.m. local time.", ["2017-11-28"]),
+        ("It landed at 9 a.m. GMT.", ["2017-11-28"]),
+        # a bare clock time is no dated mention; a date line's clock belongs to its date
+        ("We meet at 3 p.m. to talk.", []),
+        ("03/23/2010 05:12 am ET Updated May 25, 2011", ["2010-03-23", "2011-05-25"]),
+    ],
+)
+def test_find_dates_takes_the_day_of_a_zoned_clock_time(text, dates):
+    assert [t.value for t in find_dates(text, "2017-11-28")[0]] == dates
+
+
+def test_a_zoned_clock_time_after_a_local_day_is_the_zones_day():
+    text = (
+        "North Korea fired a missile early Wednesday local time.\n"
+        "“At approximately 1:30 p.m. Eastern Standard Time, we detected a launch,” he said. "
+        "“We saw it at 3 a.m. local time,” an official in Seoul said."
+    )
+    got = [t.value for t in find_dates(text, "2017-11-28")[0]]
+    assert got == ["2017-11-29", "2017-11-28", "2017-11-29"]

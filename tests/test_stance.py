@@ -115,6 +115,23 @@ def test_quotation_inside_quotation_keeps_offsets() -> None:
         assert r["quote"] == text[r["start"] : r["end"]]
 
 
+@pytest.mark.parametrize(
+    ("text", "forward"),
+    [
+        # an evaluative frame's "would" over a present-perfect clause judges what has happened
+        (
+            "I wouldn't be surprised if he's already asked, just because he's committed troops.",
+            False,
+        ),
+        ("It would not be surprising if the envoy has already left.", False),
+        ("I wouldn't be surprised if he asks Putin for more help next year.", True),
+    ],
+)
+def test_a_guess_about_the_past_is_no_forecast(text: str, forward: bool) -> None:
+    ok, why = is_forward_claim(_sent(text), own_voice=False)
+    assert ok is forward, why
+
+
 def test_forecasts_exclude_questions_narration_counterfactuals() -> None:
     assert is_forward_claim(_sent("Negotiations will probably resume next year."))[0]
     assert is_forward_claim(_sent("He said the talks would resume in May."))[0]

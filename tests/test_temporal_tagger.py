@@ -62,6 +62,15 @@ def test_tense_examples(ex):
     _check_example(ex)
 
 
+@pytest.mark.parametrize("ex", TENSE["narration"], ids=lambda e: e["text"][:40])
+def test_narration_examples(ex):
+    """The verb that makes a past-tense sentence narrate, never a verb of saying."""
+    from dprkbrief.temporal.resolve import narrative_cue
+
+    m = narrative_cue(ex["text"], dprkbrief.load_dates())
+    assert (m.group(0) if m else "") == ex["cue"]
+
+
 @pytest.mark.parametrize("text", PATTERNS["names"]["examples"], ids=lambda t: t[:40])
 def test_names_examples(text):
     """A time word capitalised inside a sentence is a title or name, not a date."""

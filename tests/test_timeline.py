@@ -518,7 +518,8 @@ def test_news_narrative_takes_the_story_day():
     nar = tl[tl["how"] == "narrative"]
     assert set(nar["date"]) == {"2018-06-12"}
     assert set(nar["cue_kind"]) == {"narrative"} and set(nar["kind"]) == {"dated_mention"}
-    assert [q[:10] for q in nar["quote"]] == ["Both leade", "Kim, for h", "Then he wa"]
+    # "Kim, for his part, said: ..." only reports words: no event of the story
+    assert [q[:10] for q in nar["quote"]] == ["Both leade", "Then he wa"]
     # a negated sentence reports no occurrence; a present-tense one ends the narrative: the
     # press conference gets no row
     assert not nar["quote"].str.startswith("During").any()
@@ -528,6 +529,22 @@ def test_news_narrative_takes_the_story_day():
     for meta in ({"date": "2018-06-12", "genre": "analysis"}, {"date": "2018-06", "genre": "news"}):
         other = _timeline(dprkbrief.corpus_from_texts({"n": SUMMIT_NEWS}, metadata={"n": meta}))
         assert "narrative" not in set(other["how"])
+
+
+def test_news_narrative_rows_come_from_events_not_from_reports_of_them():
+    text = (
+        "North Korea fired a ballistic missile early Wednesday local time, officials said.\n"
+        "CNN confirmed the launch with military leaders who said it was still flying.\n"
+        "The Joint Chiefs of Staff said the military carried out a strike drill minutes later.\n"
+        "A spokeswoman said on Twitter that the president “was briefed.”\n"
+    )
+    tl = _timeline(
+        dprkbrief.corpus_from_texts(
+            {"r": text}, metadata={"r": {"date": "2017-11-28", "genre": "news"}}
+        )
+    )
+    nar = tl[tl["how"] == "narrative"]
+    assert list(zip(nar["cue"], nar["date"])) == [("carried", "2017-11-29")]
 
 
 def test_news_lead_without_a_date_is_the_story_day_and_a_dated_lead_moves_it():
@@ -629,3 +646,58 @@ def test_a_forecast_in_reported_speech_is_no_future_date_error():
             dprkbrief.corpus_from_texts({"f": text}, metadata={"f": {"date": "2022-05-05"}})
         )
     assert "2024" in set(tl["date"])
+
+
+_PHASE = dprkbrief.resources.load_toml(dprkbrief.resources.resource_path("events", "linking.toml"))[
+    "phase"
+]["examples"]
+
+
+@pytest.mark.parametrize("ex", _PHASE, ids=[e["text"][:40] for e in _PHASE])
+def test_phase_examples(ex):
+    """A phase verb dates one end of a span event; "the summit" + phase verb refers back to
+    the summit the document named last."""
+    text = (ex["context"] + " " if ex["context"] else "") + ex["text"] + "\n"
+    tl = _timeline(dprkbrief.corpus_from_texts({"p": text}, metadata={"p": {"date": "2019-03-05"}}))
+    start = text.index(ex["text"])
+    got = tl[tl["start"] == start]
+    if ex["event"]:
+        assert list(zip(got["event_id"], got["date"])) == [(ex["event"], ex["date"])]
+        assert got.iloc[0]["quote"] == ex["text"]
+    else:
+        assert got.empty, got
+
+
+def test_a_spoken_record_released_on_its_day_dates_the_occasion_its_heading_names():
+    body = (
+        "Q Mr. President, thank you for joining us this morning on the program. Let's start "
+        "with North Korea, where the former President has been meeting the leadership and "
+        "says the crisis is over now.\n\nTHE PRESIDENT: Well, we hope so.\n"
+    )
+    head = (
+        "THE WHITE HOUSE\n\nOffice of the Press Secretary\nFor Immediate Release June 20, 1994\n\n"
+    )
+    occasion = "INTERVIEW OF THE PRESIDENT\n\n"
+    tl = _timeline(dprkbrief.corpus_from_texts({"w": head + occasion + body}))
+    row = tl[tl["cue_kind"] == "occasion"]
+    assert list(zip(row["date"], row["how"], row["quote"])) == [
+        ("1994-06-20", "document", "INTERVIEW OF THE PRESIDENT")
+    ]
+    # a held-on date line dates the occasion itself: no second row
+    aired = "Powell on the accord\nAired June 20, 1994 - 10:09 ET\n\n" + occasion + body
+    tl = _timeline(dprkbrief.corpus_from_texts({"a": aired}))
+    assert "occasion" not in set(tl["cue_kind"]) and "1994-06-20" in set(tl["date"])
+
+
+def test_a_summary_restated_with_a_date_in_the_next_sentence_takes_that_date():
+    text = (
+        "The talks have stalled for months over the sanctions question.\n\n"
+        "Meanwhile, the North invited the American envoy, a veteran negotiator, to Pyongyang. "
+        "The North announced yesterday that it would invite the envoy to Pyongyang soon.\n\n"
+        "He visited Seoul for two days of meetings. He visited Tokyo on Tuesday.\n"
+    )
+    tl = _timeline(dprkbrief.corpus_from_texts({"r": text}, metadata={"r": {"date": "2006-06-02"}}))
+    got = tl[tl["cue_kind"] == "restated"]
+    assert list(zip(got["cue"], got["date"])) == [("invited", "2006-06-01")]
+    # parallel sentences about another place share no argument: "visited Seoul" stays undated
+    assert not tl["quote"].str.startswith("He visited Seoul").any()

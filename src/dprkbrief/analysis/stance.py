@@ -1146,6 +1146,53 @@ def _narrated(verb: Token, lex: StanceLexicon) -> bool:
     return False
 
 
+_BACKSHIFTED = {"would", "might", "could"}
+
+
+def _backshifted_series(tok: Token, lex: StanceLexicon) -> bool:
+    """The modal continues a backshifted complement of a past-tense verb of agreeing or
+    thinking ("we agreed that the trip might be productive -- that he would go; he would
+    listen; he would state ..."): read leftwards, only backshifted modals (would, might,
+    could) and non-finite verbs lie between it and a past-tense ``narrated`` verb, and the
+    first modal of the series is in that verb's complement (no dash or semicolon between
+    them). Sequence of tenses, whatever clause the parser hangs the later modals on; a
+    present-tense verb or another modal ("will") on the way ends the series."""
+    if tok.lower_ not in _BACKSHIFTED:
+        return False
+    sent = tok.sent
+    first = tok
+    for t in reversed(sent.doc[sent.start : tok.i]):
+        if t.tag_ == "MD":
+            if t.lower_ not in _BACKSHIFTED:
+                return False
+            first = t
+        elif t.tag_ in ("VBZ", "VBP"):
+            return False
+        elif t.tag_ == "VBD":
+            if t.lemma_.lower() not in lex.narrated:
+                return False
+            between = sent.doc[t.i + 1 : first.i]
+            return not any(x.text in (";", "--", "—", "–", ":") for x in between)
+    return False
+
+
+def _guess_about_past(verb: Token) -> bool:
+    """ "I wouldn't be surprised if he's already asked": the modal of an evaluative frame
+    (a copula with an adjective or noun) whose if/that clause is in the present perfect or
+    says "already" judges what has happened, not what will."""
+    if verb.lemma_ != "be" or not any(c.dep_ in ("acomp", "attr") for c in verb.children):
+        return False
+    for c in verb.children:
+        if c.dep_ in ("advcl", "ccomp") and any(m.lower_ in ("if", "that") for m in c.children):
+            perfect = c.tag_ == "VBN" and any(
+                a.dep_ == "aux" and a.lower_ in ("has", "have", "'s", "’s", "'ve", "’ve")
+                for a in c.children
+            )
+            if perfect or any(a.lower_ == "already" for a in c.children):
+                return True
+    return False
+
+
 def _present_possibility(tok: Token, verb: Token, span: Span) -> bool:
     """Epistemic "may/might be" + adjective ("the time may be ripe", "he may be right"): a
     possibility about the present, unless the sentence names a future time."""
@@ -1165,7 +1212,10 @@ def is_forward_claim(
     backshifted "would" under a reporting verb, "likely to", "expect") over an outcome. Not
     forecasts: questions and embedded questions ("whether they will meet"), courtesies and
     formulas, normative "should"/"must", counterfactuals ("would have"), the antecedent of a
-    condition, "would" in narration (future-in-the-past), terms of an agreement, and, in the
+    condition, "would" in narration (future-in-the-past), a backshifted modal under a
+    past-tense verb of agreeing or thinking and the clauses continuing it ("we agreed that
+    the trip might be productive -- that he would go; he would listen"), a guess about the
+    past ("I wouldn't be surprised if he's already asked"), terms of an agreement, and, in the
     author's own voice (``own_voice``), a schedule ("the president will travel to Seoul").
     """
     ok, why, _tok = _forward(span, own_voice, load_stance_lexicon(lexicon))
@@ -1233,8 +1283,11 @@ def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str
         if word == "would" and _past_conditional(verb):
             reasons.append("counterfactual")
             continue
-        if _narrated(verb, lex):
+        if _narrated(verb, lex) or _backshifted_series(tok, lex):
             reasons.append("narrated expectation or commitment")
+            continue
+        if word == "would" and _guess_about_past(verb):
+            reasons.append("guess about the past")
             continue
         if _present_possibility(tok, verb, span):
             reasons.append("possibility about the present")

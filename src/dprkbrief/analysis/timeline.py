@@ -23,15 +23,19 @@ from ..events import dates as _dates
 from ..events.linking import (
     HOWS,
     Timex,
+    anaphor_link,
     find_dates,
+    load_phases,
     load_year_kinds,
     match_sentence,
     month_kind_links,
+    phase_date,
+    phase_of,
     resolve_events,
 )
 from ..segment import PROSE_KINDS
-from ..segment.datelines import is_occasion
-from ..temporal.resolve import in_quotation, sentence_tense
+from ..segment.datelines import is_occasion, is_spoken
+from ..temporal.resolve import in_quotation, narrative_cue, sentence_tense
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -422,7 +426,10 @@ def _narrative_rows(
     local time" in a report dated Tuesday). Direct quotations and questions are skipped;
     a sentence that already has a dated row gets none. Op-eds, analyses, interviews and
     transcripts get none: their narrative is not of one day. A negated sentence ("had not
-    yet joined the fighting") reports no occurrence and gets none."""
+    yet joined the fighting") reports no occurrence and gets none; nor does a sentence that
+    only reports what was said ("CNN confirmed the launch", "Sanders said on Twitter that
+    ..."), except the lead, whose statement is the day's news ("The deal is off, he said."):
+    the cue is the first verb that narrates, not one of saying (``narrative_cue``)."""
     if meta.get("genre") not in _NARRATIVE_GENRES or meta.get("spoken") or not ref:
         return []
     iv = _dates.interval(ref)
@@ -448,13 +455,19 @@ def _narrative_rows(
             continue  # "had not yet joined the fighting": no occurrence (TimeML polarity NEG)
         # the narrator's tense: quoted words ("promised: “The world will see ...”") are
         # another speaker's
-        tense, cue = sentence_tense(_QUOTED.sub(lambda m: " " * len(m.group(0)), text), rules)
+        own = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+        tense, cue = sentence_tense(own, rules)
         if tense != "past":
             carry = False
             if n:
                 continue
         if not (n == 0 or carry) or cue is None:
             continue
+        if tense == "past":  # "said" tells; "carried out" narrates
+            event = narrative_cue(own, rules)
+            if event is None and n:
+                continue  # only a report of what was said ("CNN confirmed the launch")
+            cue = event or cue  # the lead is the day's news, a statement too
         if any(_is_occurrence(r) for r in srows):
             continue  # the sentence is dated already (a catalog event it names)
         out.append(
@@ -476,6 +489,123 @@ def _narrative_rows(
     return out
 
 
+_PROPER = re.compile(r"\b[A-Z][a-z]+(?:[-\s][A-Z][a-z]+)*\b")
+_SUFFIX = re.compile(r"(?:ied|ed|es|ing|s|e|d)$")
+
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    cut = _SUFFIX.sub("", w)
+    return cut if len(cut) >= 4 else w
+
+
+def _restated_rows(
+    seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]],
+    rows: list[dict[str, Any]],
+    *,
+    dct: str | None,
+    rules: Any,
+) -> list[dict[str, Any]]:
+    """A summary sentence that the next sentence restates with a date ("Meanwhile, North
+    Korea invited Christopher Hill ... to Pyongyang." then "North Korea announced
+    yesterday that it would invite the U.S. chief delegate ... to Pyongyang"): a past-tense
+    prose sentence without a date or row of its own whose narrating verb (``narrative_cue``,
+    not a copula) the next sentence repeats (same stem) with the same proper noun after it
+    takes the next sentence's date (day or month precision), ``how="relative"``,
+    ``cue_kind="restated"``. Parallel sentences about other places or people ("He visited
+    Seoul. He visited Tokyo on Tuesday.") share no argument and stay undated."""
+    dated = {r["start"] for r in rows}
+    out: list[dict[str, Any]] = []
+    for (s, local, _srows), (nxt, nlocal, _n) in zip(seq, seq[1:]):
+        if s.kind != "body" or local or int(s.start) in dated or not nlocal:
+            continue
+        if sentence_tense(str(s.text), rules)[0] != "past":
+            continue
+        cue = narrative_cue(str(s.text), rules)
+        if cue is None or (rules.auxiliary is not None and rules.auxiliary.fullmatch(cue.group(0))):
+            continue
+        stem = _stem(cue.group(0))
+        again = next(
+            (m for m in re.finditer(r"[A-Za-z]+", str(nxt.text)) if _stem(m.group(0)) == stem),
+            None,
+        )
+        if again is None:
+            continue
+        after = {m.group(0) for m in _PROPER.finditer(str(s.text), cue.end())}
+        if not after & {m.group(0) for m in _PROPER.finditer(str(nxt.text), again.end())}:
+            continue
+        t = next((t for t in nlocal if t.precision in ("day", "month")), None)
+        if t is None:
+            continue
+        out.append(
+            _mention_row(
+                _base(s, s.doc_id, dct),
+                s,
+                cue.start(),
+                cue.end(),
+                cue.group(0),
+                date=t.value,
+                precision=t.precision,
+                cue_kind="restated",
+                how="relative" if t.relative else "explicit",
+                timex=t.value,
+                date_start=t.lo.isoformat(),
+                date_end=t.hi.isoformat(),
+            )
+        )
+    return out
+
+
+def _occasion_rows(
+    seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]],
+    meta: dict[str, Any],
+    dct: str | None,
+    datelines: Any,
+    front_end: int,
+    rows: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The occasion of the record of a spoken event: the front-matter heading that names it
+    ("INTERVIEW OF THE PRESIDENT", "Remarks on Six-Party Talks", a ``[[spoken]]`` line of
+    ``dateline.toml``) took place on the document's stated date when that date line is a
+    release line ("For Immediate Release June 20, 1994"), which is no event itself. No row
+    when a front-matter row already dates the occasion ("Aired October 20, 2002", "This
+    interview was conducted on March 5, 2003") or the date is not stated in the text."""
+    if (
+        not meta.get("spoken")
+        or not dct
+        or not str(meta.get("date_source", "")).startswith("stated")
+    ):
+        return []
+    iv = _dates.interval(dct)
+    if iv is None or iv[0] != iv[1]:
+        return []
+    day = iv[0].isoformat()
+    if any(r["date"] == day and r["start"] < front_end for r in rows):
+        return []
+    for s, _local, _rows in seq:
+        if s.start >= front_end:
+            break
+        if s.kind == "heading" and is_spoken(str(s.text), datelines):
+            text = str(s.text)
+            return [
+                _mention_row(
+                    _base(s, s.doc_id, dct),
+                    s,
+                    0,
+                    len(text),
+                    text,
+                    date=day,
+                    precision="day",
+                    cue_kind="occasion",
+                    how="document",
+                    timex=None,
+                    date_start=day,
+                    date_end=day,
+                )
+            ]
+    return []
+
+
 def timeline(
     corpus: Corpus,
     *,
@@ -495,15 +625,20 @@ def timeline(
     searched (default ``FACT_KINDS``: prose, captions, bios, headings, titles, tables);
     pull-quote repeats are never searched, so a repeated claim adds no row. Columns:
     event_id (None for dated mentions), label (event label, or a short excerpt), date (the
-    date the sentence states, else the catalog date), precision, kind
+    date the sentence states, else the catalog date -- the last day of a span event for a
+    ``[phase]`` verb of ``linking.toml``, "the summit ended early"), precision, kind
     (catalog|dated_mention), doc_id, doc_date, speaker, seg_id (the sentence), start, end,
     quote (== text[start:end], the sentence), cue (the matched text), how
     (explicit|relative|catalog|differs|document|narrative, see ``link_events``;
     ``document``: the title or first paragraph names the event the report is about;
     ``narrative``: a news report's sentence without a date of its own narrating the story's
     day, see ``_narrative_rows``), cue_kind (alias|pattern|context|dated|year_kind|
-    month_kind|date|term|narrative; ``term``: "in its first six months" of a named
-    administration; ``narrative``: the verb that makes the sentence narrate), cue_start,
+    month_kind|anaphora|date|term|narrative|occasion|restated; ``restated``: a summary
+    sentence the next one restates with a date, see ``_restated_rows``; ``anaphora``: "the
+    summit ended early"
+    after the document named the Hanoi summit; ``term``: "in its first six months" of a named
+    administration; ``narrative``: the verb that makes the sentence narrate; ``occasion``:
+    the heading of a spoken record naming its occasion, see ``_occasion_rows``), cue_start,
     cue_end (absolute offsets of the cue), timex (date value found in the sentence, or None), category, date_start,
     date_end (ISO bounds of the row's date, spans for span events), seg_kind (the segment
     kind of the sentence), event_date (the catalog date of a linked event, else None),
@@ -540,6 +675,7 @@ def timeline(
     allowed = set(FACT_KINDS) if kinds is None else _check_kinds(kinds)
     allowed -= {"pull_quote"}
     year_kinds = load_year_kinds()
+    phases = load_phases()
     from ..temporal.rules import as_dates
 
     rules = as_dates(dates)
@@ -570,6 +706,7 @@ def timeline(
         seq: list[tuple[Any, list[Timex], list[dict[str, Any]]]] = []
         term_prev: dict[Any, Any] = {}  # per paragraph: the term period named last
         line_cache: dict[str, Any] = {}  # date-line readings of this document's lines
+        recent: list[str] = []  # the events linked so far, for "the summit" later on
         doc_first = len(rows)
         for s in group.itertuples(index=False):
             local = [
@@ -594,6 +731,16 @@ def timeline(
                 year_kinds=year_kinds,
             )
             links, used = links + more, used | more_used
+            if not links and not local and recent:  # "the summit ended early"
+                back = anaphor_link(s.text, compiled, recent, year_kinds=year_kinds, phases=phases)
+                links = [back] if back else []
+            links = [  # "the summit ended early": the last day of a two-day summit
+                phase_date(x, spans[x["event_id"]], phase_of(s.text, x["cue_end"], phases))
+                if x["how"] == "catalog"
+                else x
+                for x in links
+            ]
+            recent += [x["event_id"] for x in links]
             base = _base(s, doc_id, dct)
             first = len(rows)
             for link in links:
@@ -633,7 +780,11 @@ def timeline(
                 term_prev[s.paragraph_id] = term[1]
             seq.append((s, local, rows[first:]))
         rows += _narrative_rows(seq, corpus[doc_id].meta, ref, dct=dct, rules=rules, doc_text=text)
+        rows += _restated_rows(seq, rows[doc_first:], dct=dct, rules=rules)
         rows[doc_first:] = _headline_repeats(rows[doc_first:], front_end.get(doc_id, len(text)))
+        rows += _occasion_rows(
+            seq, corpus[doc_id].meta, dct, dl, front_end.get(doc_id, len(text)), rows[doc_first:]
+        )
         late = _future_in_past(rows[doc_first:], dct, rules)
         if late:
             warnings.warn(

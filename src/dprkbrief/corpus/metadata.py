@@ -77,15 +77,14 @@ def infer(
         for genre, pats in st.genre_cues.items():
             if any(pat.search(line) for pat in pats):
                 cue_genre = cue_genre or (genre, line)
-    first_body = next((p for p in paras if p.kind == "body"), None)
     if len(speakers) >= 2:
         meta["genre"], meta["genre_source"] = "interview", "inferred: speaker labels"
     elif cue_genre:
         meta["genre"] = cue_genre[0]
         meta["genre_source"] = f"stated: front-matter line {cue_genre[1]!r}"
-    elif first_body is not None and st.match("dateline", first_body.text):
+    elif meta["dateline_day"] or _opens_with_dateline(paras, st):
         meta["genre"], meta["genre_source"] = "news", "inferred: dateline"
-    elif any(p.kind == "heading" for p in paras) or any(p.kind == "bio" for p in paras):
+    elif _section_headings(paras, len(front)) or any(p.kind == "bio" for p in paras):
         meta["genre"], meta["genre_source"] = "analysis", "inferred: headings or author bios"
     elif _reporting_density(text) >= 0.25:
         meta["genre"], meta["genre_source"] = "news", "inferred: reported speech"
@@ -241,6 +240,25 @@ def inferred_date(text: str) -> str | None:
         if best is None or key_iso(value) > key_iso(best):
             best = value
     return best
+
+
+def _opens_with_dateline(paras: list[Para], st: Structure) -> bool:
+    """One of the first prose paragraphs opens with a news dateline or wire tag ("SEOUL,
+    Dec. 26 (Reuters) —", "(CNN) —"): a page's boilerplate line may come before the story."""
+    prose = [p for p in paras[: 2 * _MAX_FRONT] if p.kind == "body"][:3]
+    return any(st.match("dateline", p.text) for p in prose)
+
+
+def _section_headings(paras: list[Para], n_front: int) -> bool:
+    """Headings that divide a body into sections, the mark of an analysis: a heading after
+    the front matter (title block, date line, bylines) that prose follows. A line in the
+    front matter ("Published: 29 Jul. 2025", "Article image") or a heading that ends the
+    text (a truncated last line) heads no section."""
+    body = paras[n_front:]
+    return any(
+        p.kind == "heading" and any(q.kind in PROSE_KINDS for q in body[i + 1 :])
+        for i, p in enumerate(body)
+    )
 
 
 def _reporting_density(text: str) -> float:

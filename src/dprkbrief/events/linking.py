@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._validate import check_type
+from ..temporal.resolve import time_zone
 from . import dates as _dates
 from .catalog import load_events
 
@@ -43,7 +44,7 @@ LINK_COLUMNS = [
     "timex",
     "event_date",
 ]
-_KINDS = ("alias", "pattern", "context", "dated", "year_kind", "month_kind")
+_KINDS = ("alias", "pattern", "context", "dated", "year_kind", "month_kind", "anaphora")
 HOWS = ("explicit", "relative", "catalog", "differs", "document", "narrative")
 
 
@@ -266,6 +267,7 @@ class YearKind:
     regex: re.Pattern
     categories: frozenset[str]
     month_regex: re.Pattern | None = None
+    anaphor_regex: re.Pattern | None = None  # "the summit", "that first meeting"
 
 
 _MONTHS = (
@@ -303,12 +305,18 @@ def _year_kinds(path: str) -> tuple[YearKind, ...]:
             r"\b(?:the|its|their|this|that|his|her)\s+(?-i:(?P<month>" + "|".join(_MONTHS) + "))"
             r"\s+(?:[\w.'’\-]+\s+){0,2}?(?P<noun>" + body + r")\b"
         )
+        arx = (
+            r"\b(?:the|that|this|those|these|its|their|his|her)\s+"
+            r"(?:(?!(?:next|coming|upcoming|future|new|another|any|possible|planned|proposed)\b)"
+            r"[\w.'’\-]+\s+){0,2}?(?P<noun>" + body + r")\b"
+        )
         try:
             out.append(
                 YearKind(
                     re.compile(rx, re.IGNORECASE),
                     frozenset(map(str, cats)),
                     re.compile(mrx, re.IGNORECASE),
+                    re.compile(arx, re.IGNORECASE),
                 )
             )
         except re.error as exc:
@@ -395,7 +403,8 @@ def find_dates(
     text: str, dct: str | None = None, *, dates: Any = None
 ) -> tuple[list[Timex], list[str]]:
     """Concrete dates in ``text`` (DATE expressions with a year, and the day of a TIME
-    expression such as "this morning" or "1:30 p.m.") and out-of-range values.
+    expression with a part of the day, "this morning", or a time zone, "1:30 p.m. Eastern
+    Standard Time"; a bare clock time is no dated mention) and out-of-range values.
 
     Uses ``dprkbrief.temporal.tagger.tag_dates`` with ``dct``; ``relative`` is True when the
     year of the value is not written in the expression ("last year", "in October").
@@ -405,17 +414,25 @@ def find_dates(
     rows = _tag(text, dct, dates)
     out: list[Timex] = []
     rejected: list[str] = []
+    prev_end: int | None = None
     for r in rows:
         value = r.get("value")
+        gap = text[prev_end : int(r["start"])] if prev_end is not None else "x"
+        after_date = not gap.strip(" ,-\u2013\u2014@at")
+        prev_end = int(r["end"])
         if not isinstance(value, str):
             continue
         kind = r.get("type", "DATE")
         if (
             kind == "TIME"
             and re.match(r"^\d{4}-\d{2}-\d{2}T", value)
-            and _DAY_PART.search(str(r.get("text") or ""))
-        ):
-            r = dict(r, value=value[:10], precision="day")  # the day of "this morning"
+            and (
+                _DAY_PART.search(str(r.get("text") or ""))
+                or (time_zone(text, int(r["end"]), int(r["start"])) and not after_date)
+            )
+        ):  # the day of "this morning", of "1:30 p.m. Eastern Standard Time" (the clock
+            # time of a date line, "03/23/2010 05:12 am ET", belongs to its date)
+            r = dict(r, value=value[:10], precision="day")
             value = value[:10]
         elif kind != "DATE":
             continue
@@ -646,6 +663,112 @@ def month_kind_links(
             used.update(sup)
             linked = set(linked) | {ev.event_id}
     return rows, used
+
+
+@dataclass(frozen=True)
+class Phases:
+    """The ``[phase]`` verbs of ``linking.toml``: which end of a span event a sentence
+    dates ("the summit ended early"); each regex matches from the end of the event's name
+    (at most two words, or a comma, between the name and the verb)."""
+
+    end: re.Pattern | None
+    start: re.Pattern | None
+    any_verb: re.Pattern | None = None  # either kind of verb anywhere (a quick pre-check)
+
+
+_NEAR = r"\s*,?\s*(?:[\w’'\-]+,?\s+){0,2}?(?:"
+
+
+def load_phases(path: str | Path | None = None) -> Phases:
+    """Compile the ``[phase]`` table of ``resources/events/linking.toml`` (or a user's file
+    with the same layout); no table: no phases."""
+    from ..resources import resource_path
+
+    p = Path(path) if path is not None else resource_path("events", "linking.toml")
+    return _phases(str(p))
+
+
+@lru_cache(maxsize=8)
+def _phases(path: str) -> Phases:
+    from ..errors import RuleFileError
+    from ..resources import load_toml
+
+    table = load_toml(path).get("phase") or {}
+    verbs = [table[k] for k in ("end", "start") if table.get(k)]
+    try:
+        end, start = (
+            re.compile(_NEAR + table[k] + ")", re.IGNORECASE) if table.get(k) else None
+            for k in ("end", "start")
+        )
+        any_verb = re.compile("|".join(f"(?:{v})" for v in verbs), re.I) if verbs else None
+    except re.error as exc:
+        raise RuleFileError(f"{path}: [phase]: bad regex ({exc}); fix the pattern") from None
+    return Phases(end, start, any_verb)
+
+
+def phase_of(text: str, cue_end: int, phases: Phases | None = None) -> str | None:
+    """ "end" or "start" when a phase verb follows an event's name ending at ``cue_end``
+    within two words ("the summit ended early", "the Hanoi talks, which broke down"),
+    else None."""
+    ph = phases if phases is not None else load_phases()
+    for name, rx in (("end", ph.end), ("start", ph.start)):
+        if rx is not None and rx.match(text, cue_end):
+            return name
+    return None
+
+
+def phase_date(row: dict[str, Any], span: tuple[str, str], phase: str | None) -> dict[str, Any]:
+    """``row`` (a link dated from the catalog) moved to the day of its ``phase`` of the
+    event's ``span`` (date_start, date_end): the last day for "end", the first for "start"."""
+    if phase is None or span[0] == span[1]:
+        return row
+    day = span[1] if phase == "end" else span[0]
+    return dict(row, date=day, precision=_dates.precision_of(day))
+
+
+def anaphor_link(
+    text: str,
+    compiled: list[_Event],
+    recent: list[str],
+    *,
+    year_kinds: list[YearKind] | None = None,
+    phases: Phases | None = None,
+) -> dict[str, Any] | None:
+    """The link of a definite reference to an event named earlier in the document ("the
+    summit ended early", "the talks broke down"): a ``[[year_kind]]`` noun after a
+    determiner, without a year or month, followed by a ``[phase]`` verb, names the event of
+    one of that kind's categories most recently linked (``recent``: event ids in document
+    order, last = latest). For a sentence that states no date of its own; a forward-looking
+    phrase ("the next summit") refers to no earlier event; without a phase verb a second
+    mention ("that meeting was a contrast") adds no row. Returns a row (``LINK_COLUMNS``,
+    ``cue_kind`` "anaphora", the catalog date; the caller moves it to the phase's day) or
+    None."""
+    ph = phases if phases is not None else load_phases()
+    if not recent or ph.any_verb is None or not ph.any_verb.search(text):
+        return None
+    by_id = {ev.event_id: ev for ev in compiled}
+    best: tuple[int, re.Match, _Event] | None = None
+    for yk in year_kinds if year_kinds is not None else load_year_kinds():
+        if yk.anaphor_regex is None:
+            continue
+        m = next(
+            (x for x in yk.anaphor_regex.finditer(text) if phase_of(text, x.end(), ph)),
+            None,
+        )
+        if m is None:
+            continue
+        for back, eid in enumerate(reversed(recent)):
+            ev = by_id.get(eid)
+            if ev is not None and ev.category in yk.categories:
+                if best is None or back < best[0]:
+                    best = (back, m, ev)
+                break
+    if best is None:
+        return None
+    _, m, ev = best
+    row = _link(ev, m, "anaphora", [], [])
+    row.pop("_timex")
+    return row
 
 
 def link_events(

@@ -172,6 +172,42 @@ def sentence_tense(text: str, dr: DateRules) -> tuple[str, re.Match | None]:
     return "present", None
 
 
+# after a verb: a colon or comma, then a direct quotation (or the blank left where the
+# caller blanked one out) to the end of the sentence
+_INTRODUCES_QUOTE = re.compile(r"\s*[:,]\s*(?:[“\"‘][^”\"’]*[”\"’]?|\s)*\W*$")
+
+
+_QUOTATION = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+
+def narrative_cue(text: str, dr: DateRules) -> re.Match | None:
+    """The verb that makes a past-tense sentence narrate an event (for the news-narrative
+    rows of the timeline), or None. The first past cue, unless it is a verb of saying
+    (``reporting`` in ``tense.toml``: "said", "confirmed", "posted"): the act of telling is
+    no event of the story, so the cue is then the next past cue that is neither another
+    reporting verb nor an ``auxiliary`` ("JCS said the military carried out a drill":
+    "carried"; "CNN confirmed the launch with leaders who said it was still flying": None).
+    A verb that introduces a direct quotation ("promised: “The world will see ...”") is
+    one of saying too."""
+    cues = sorted([*dr.past.finditer(text), *dr.weak_past.finditer(text)], key=lambda m: m.start())
+    quoted = [q.span() for q in _QUOTATION.finditer(text)]
+    reported = False
+    for m in cues:
+        word = m.group(0)
+        if any(a <= m.start() < b for a, b in quoted):
+            continue  # another speaker's words
+        if dr.reporting is not None and dr.reporting.fullmatch(word):
+            reported = True
+            continue
+        if _INTRODUCES_QUOTE.match(text, m.end()):
+            reported = True  # "promised: “...”", "warned, “...”": a verb of saying here
+            continue
+        if reported and dr.auxiliary is not None and dr.auxiliary.fullmatch(word):
+            continue
+        return m
+    return None
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -318,6 +354,28 @@ def in_quotation(text: str, start: int) -> bool:
     """Whether ``start`` lies inside a direct quotation opened earlier in its paragraph."""
     para = text[text.rfind("\n", 0, start) + 1 : start]
     return para.count("“") > para.count("”") or para.count('"') % 2 == 1
+
+
+# a time zone written after a clock time ("1:30 p.m. Eastern Standard Time", "10:09 ET",
+# "3 a.m. local time", "09:00 GMT"): the report of when something happened, on that day
+_ZONE = re.compile(
+    r"\s*\(?(?:(?:Eastern|Central|Mountain|Pacific|Korea|Japan|Greenwich\s+Mean)\s+"
+    r"(?:Standard\s+|Daylight\s+)?Time|[ECMP][SD]?T|GMT|UTC|KST|JST|(?i:local\s+time))\b"
+)
+
+
+_ZONE_INSIDE = re.compile(r"\s(?:[ECMP][SD]?T|GMT|UTC|KST|JST)$")
+
+
+def time_zone(text: str, end: int, start: int | None = None) -> str | None:
+    """The time zone of a clock time ending at ``end`` ("Eastern Standard Time", "ET",
+    "local time" written after it, or "GMT" that the clock expression ``text[start:end]``
+    already holds), or None."""
+    m = _ZONE.match(text, end)
+    if m:
+        return m.group(0).strip(" (")
+    inside = _ZONE_INSIDE.search(text, start, end) if start is not None else None
+    return inside.group(0).strip() if inside else None
 
 
 def _fn_ref(args: list[str], ctx: Context, start: int, end: int) -> str | None:
@@ -522,6 +580,12 @@ def _fn_after(args: list[str], ctx: Context, start: int, end: int) -> str | None
     """ "the following year": after the last date mentioned, else the DCT."""
     gran, off = args[0], _int_or_none(args[1])
     a = ctx.last_date if start - ctx.last_pos <= ANCHOR_REACH else None
+    if a and ctx.local_day is not None and a == ctx.local_day.isoformat() and gran == "D":
+        zone = time_zone(ctx.text, end, start)
+        if zone and not zone.lower().startswith("local"):
+            # "1:30 p.m. Eastern Standard Time" after "early Wednesday local time": that
+            # zone's clock, not the local day; the DCT's day
+            a = None
     if a and off is not None:
         if gran == "Y":
             return _ref_year(_dt.date(int(a[:4]), 1, 1), off)

@@ -89,6 +89,8 @@ class DateRules:
     perfect: re.Pattern
     trigger: Trigger | None
     future_left: re.Pattern | None = None  # future cues that count only left of a date
+    reporting: re.Pattern | None = None  # verbs of saying: no event of a narrated story
+    auxiliary: re.Pattern | None = None  # past cues naming no event after a reporting verb
     names: frozenset[str] = frozenset()
     names_exempt: frozenset[str] = frozenset()
     any_modifier: re.Pattern | None = None  # all modifier regexes in one (a quick pre-check)
@@ -359,7 +361,16 @@ def _load_cached(paths: tuple[tuple[str, float], ...]) -> DateRules:
     try:
         cues = {
             k: re.compile(tense.get(k, "(?!)"), re.I)
-            for k in ("past", "future", "weak_past", "deadline", "perfect", "future_left")
+            for k in (
+                "past",
+                "future",
+                "weak_past",
+                "deadline",
+                "perfect",
+                "future_left",
+                "reporting",
+                "auxiliary",
+            )
         }
         sentence_end = re.compile(tense["sentence_end"])
     except KeyError as exc:
@@ -386,6 +397,8 @@ def _load_cached(paths: tuple[tuple[str, float], ...]) -> DateRules:
         deadline=cues["deadline"],
         perfect=cues["perfect"],
         future_left=cues["future_left"],
+        reporting=cues["reporting"],
+        auxiliary=cues["auxiliary"],
         trigger=trigger,
         names=frozenset(w.lower() for w in pats.get("names", {}).get("words", [])),
         names_exempt=frozenset(pats.get("names", {}).get("exempt_rules", [])),
