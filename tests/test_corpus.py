@@ -258,7 +258,7 @@ def test_news_story_with_dateline_byline_and_wrapped_lines():
     [
         # a wire tag or a dateline after a page's boilerplate line still opens a news story
         (
-            "Thanks for reading our site.\n\n(CNN) — North Korea fired a missile on Tuesday, "
+            "Thanks for reading our site.\n\n(Yonhap) — The two Koreas reopened a hotline on Tuesday, "
             "officials said. The launch was the third this month.\n",
             "news",
         ),
@@ -280,7 +280,7 @@ def test_news_story_with_dateline_byline_and_wrapped_lines():
         ),
         # an opinion section named in a breadcrumb or the title's label
         (
-            "Home > Opinion > Editorials\n\nDear U.S.: Talk to the North\n\nThe talks have "
+            "Home > Opinion > Editorials\n\nA deal worth making\n\nThe talks have "
             "stalled for a year, and Washington must act now to revive them.\n",
             "analysis",
         ),

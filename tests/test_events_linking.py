@@ -309,7 +309,7 @@ def test_term_rows_in_the_timeline():
     ("text", "dates"),
     [
         # a clock time with a time zone reports when something happened: that day
-        ("At approximately 1:30 p.m. Eastern Standard Time, we detected a launch.", ["2017-11-28"]),
+        ("At about 4:15 p.m. Eastern Standard Time, radar picked up the launch.", ["2017-11-28"]),
         ("The missile flew at 3 a.m. local time.", ["2017-11-28"]),
         ("It landed at 9 a.m. GMT.", ["2017-11-28"]),
         # a bare clock time is no dated mention; a date line's clock belongs to its date
@@ -324,7 +324,7 @@ def test_find_dates_takes_the_day_of_a_zoned_clock_time(text, dates):
 def test_a_zoned_clock_time_after_a_local_day_is_the_zones_day():
     text = (
         "North Korea fired a missile early Wednesday local time.\n"
-        "“At approximately 1:30 p.m. Eastern Standard Time, we detected a launch,” he said. "
+        "“At about 4:15 p.m. Eastern Standard Time, radar picked up the launch,” he said. "
         "“We saw it at 3 a.m. local time,” an official in Seoul said."
     )
     got = [t.value for t in find_dates(text, "2017-11-28")[0]]

@@ -280,7 +280,7 @@ def test_sentence_tense_reads_the_whole_sentence():
 
     dr = load_dates()
     assert sentence_tense("Both leaders expressed optimism.", dr)[0] == "past"
-    assert sentence_tense("Then he was off to Guam.", dr)[1].group(0) == "was"
+    assert sentence_tense("Then she was off to Tokyo.", dr)[1].group(0) == "was"
     assert sentence_tense("The talks will resume.", dr)[0] == "future"
     assert sentence_tense("The Singapore summit does remain very relevant.", dr) == (
         "present",

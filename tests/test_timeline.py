@@ -500,10 +500,10 @@ def test_a_long_running_event_named_without_a_date_is_not_an_occurrence():
 
 SUMMIT_NEWS = (
     "SINGAPORE (AP) — The two leaders left Singapore Tuesday after their summit. "
-    "Both leaders expressed optimism throughout five hours of talks. "
-    "Kim, for his part, said: “The world will see a major change.” "
+    "The two envoys expressed hope after a long day of talks. "
+    "The minister, for her part, said: “Talks will resume soon.” "
     "“The talks went well. We agreed on much of the text,” an aide said. "
-    "Then he was off to Guam on the way back. "
+    "Then she was off to Tokyo on the way home. "
     "The official, who spoke on condition of anonymity, said they had not yet met.\n\n"
     "The details appear yet to be determined. "
     "During his press conference, Trump acknowledged that it would take time.\n"
@@ -518,8 +518,8 @@ def test_news_narrative_takes_the_story_day():
     nar = tl[tl["how"] == "narrative"]
     assert set(nar["date"]) == {"2018-06-12"}
     assert set(nar["cue_kind"]) == {"narrative"} and set(nar["kind"]) == {"dated_mention"}
-    # "Kim, for his part, said: ..." only reports words: no event of the story
-    assert [q[:10] for q in nar["quote"]] == ["Both leade", "Then he wa"]
+    # "The minister, for her part, said: ..." only reports words: no event of the story
+    assert [q[:10] for q in nar["quote"]] == ["The two en", "Then she w"]
     # a negated sentence reports no occurrence; a present-tense one ends the narrative: the
     # press conference gets no row
     assert not nar["quote"].str.startswith("During").any()
@@ -534,8 +534,8 @@ def test_news_narrative_takes_the_story_day():
 def test_news_narrative_rows_come_from_events_not_from_reports_of_them():
     text = (
         "North Korea fired a ballistic missile early Wednesday local time, officials said.\n"
-        "CNN confirmed the launch with military leaders who said it was still flying.\n"
-        "The Joint Chiefs of Staff said the military carried out a strike drill minutes later.\n"
+        "Reuters confirmed the test with officials who said the rocket was still climbing.\n"
+        "The navy said its ships carried out a joint exercise minutes later.\n"
         "A spokeswoman said on Twitter that the president “was briefed.”\n"
     )
     tl = _timeline(
@@ -693,7 +693,7 @@ def test_a_summary_restated_with_a_date_in_the_next_sentence_takes_that_date():
     text = (
         "The talks have stalled for months over the sanctions question.\n\n"
         "Meanwhile, the North invited the American envoy, a veteran negotiator, to Pyongyang. "
-        "The North announced yesterday that it would invite the envoy to Pyongyang soon.\n\n"
+        "The North said yesterday that it had invited the envoy to Pyongyang for talks.\n\n"
         "He visited Seoul for two days of meetings. He visited Tokyo on Tuesday.\n"
     )
     tl = _timeline(dprkbrief.corpus_from_texts({"r": text}, metadata={"r": {"date": "2006-06-02"}}))

@@ -1151,8 +1151,8 @@ _BACKSHIFTED = {"would", "might", "could"}
 
 def _backshifted_series(tok: Token, lex: StanceLexicon) -> bool:
     """The modal continues a backshifted complement of a past-tense verb of agreeing or
-    thinking ("we agreed that the trip might be productive -- that he would go; he would
-    listen; he would state ..."): read leftwards, only backshifted modals (would, might,
+    thinking ("we agreed that the visit might help -- that she would go; she would
+    listen; she would report ..."): read leftwards, only backshifted modals (would, might,
     could) and non-finite verbs lie between it and a past-tense ``narrated`` verb, and the
     first modal of the series is in that verb's complement (no dash or semicolon between
     them). Sequence of tenses, whatever clause the parser hangs the later modals on; a
@@ -1214,7 +1214,7 @@ def is_forward_claim(
     formulas, normative "should"/"must", counterfactuals ("would have"), the antecedent of a
     condition, "would" in narration (future-in-the-past), a backshifted modal under a
     past-tense verb of agreeing or thinking and the clauses continuing it ("we agreed that
-    the trip might be productive -- that he would go; he would listen"), a guess about the
+    the visit might help -- that she would go; she would listen"), a guess about the
     past ("I wouldn't be surprised if he's already asked"), terms of an agreement, and, in the
     author's own voice (``own_voice``), a schedule ("the president will travel to Seoul").
     """

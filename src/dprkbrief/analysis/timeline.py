@@ -418,8 +418,8 @@ def _narrative_rows(
     the first prose sentence -- tells the news of the story's day when it states no date
     ("The United States has unveiled a United Nations resolution ..."); a sentence that
     states the story's day ("... left Singapore Tuesday") sets the reference time, and the
-    past-tense sentences after it that state no date of their own ("Both leaders expressed
-    optimism throughout roughly five hours of talks", "Then he was off to Guam") narrate
+    past-tense sentences after it that state no date of their own ("The two envoys
+    expressed hope after a long day of talks", "Then she was off to Tokyo") narrate
     that day, until a sentence states another date or stops narrating (no past cue).
     The story's day is ``ref`` (the dateline's day, else the document date, at day
     precision) or the lead's own date when that lies within a day of it ("early Wednesday
@@ -506,9 +506,9 @@ def _restated_rows(
     dct: str | None,
     rules: Any,
 ) -> list[dict[str, Any]]:
-    """A summary sentence that the next sentence restates with a date ("Meanwhile, North
-    Korea invited Christopher Hill ... to Pyongyang." then "North Korea announced
-    yesterday that it would invite the U.S. chief delegate ... to Pyongyang"): a past-tense
+    """A summary sentence that the next sentence restates with a date ("Meanwhile, the
+    ministry invited a U.N. inspector to Yongbyon." then "The ministry announced
+    yesterday that it had invited the chief inspector to Yongbyon"): a past-tense
     prose sentence without a date or row of its own whose narrating verb (``narrative_cue``,
     not a copula) the next sentence repeats (same stem) with the same proper noun after it
     takes the next sentence's date (day or month precision), ``how="relative"``,

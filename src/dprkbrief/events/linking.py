@@ -395,7 +395,7 @@ def tagged_dates(text: str, dct: Any = None, *, dates: Any = None) -> list[dict]
 
 
 # a TIME expression names a day only with a part of the day ("this morning", "Monday
-# night"); a bare clock time ("1:30 p.m.") does not
+# night"); a bare clock time ("4:15 p.m.") does not
 _DAY_PART = re.compile(r"(?i)\b(?:morning|afternoon|evening|night|tonight|noon|midnight)\b")
 
 
@@ -403,7 +403,7 @@ def find_dates(
     text: str, dct: str | None = None, *, dates: Any = None
 ) -> tuple[list[Timex], list[str]]:
     """Concrete dates in ``text`` (DATE expressions with a year, and the day of a TIME
-    expression with a part of the day, "this morning", or a time zone, "1:30 p.m. Eastern
+    expression with a part of the day, "this morning", or a time zone, "4:15 p.m. Eastern
     Standard Time"; a bare clock time is no dated mention) and out-of-range values.
 
     Uses ``dprkbrief.temporal.tagger.tag_dates`` with ``dct``; ``relative`` is True when the
@@ -430,7 +430,7 @@ def find_dates(
                 _DAY_PART.search(str(r.get("text") or ""))
                 or (time_zone(text, int(r["end"]), int(r["start"])) and not after_date)
             )
-        ):  # the day of "this morning", of "1:30 p.m. Eastern Standard Time" (the clock
+        ):  # the day of "this morning", of "4:15 p.m. Eastern Standard Time" (the clock
             # time of a date line, "03/23/2010 05:12 am ET", belongs to its date)
             r = dict(r, value=value[:10], precision="day")
             value = value[:10]

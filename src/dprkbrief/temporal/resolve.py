@@ -185,9 +185,10 @@ def narrative_cue(text: str, dr: DateRules) -> re.Match | None:
     rows of the timeline), or None. The first past cue, unless it is a verb of saying
     (``reporting`` in ``tense.toml``: "said", "confirmed", "posted"): the act of telling is
     no event of the story, so the cue is then the next past cue that is neither another
-    reporting verb nor an ``auxiliary`` ("JCS said the military carried out a drill":
-    "carried"; "CNN confirmed the launch with leaders who said it was still flying": None).
-    A verb that introduces a direct quotation ("promised: “The world will see ...”") is
+    reporting verb nor an ``auxiliary`` ("The navy said its ships carried out an
+    exercise": "carried"; "Reuters confirmed the test with officials who said the rocket was
+    still climbing": None).
+    A verb that introduces a direct quotation ("promised: “Talks will resume ...”") is
     one of saying too."""
     cues = sorted([*dr.past.finditer(text), *dr.weak_past.finditer(text)], key=lambda m: m.start())
     quoted = [q.span() for q in _QUOTATION.finditer(text)]
@@ -356,7 +357,7 @@ def in_quotation(text: str, start: int) -> bool:
     return para.count("“") > para.count("”") or para.count('"') % 2 == 1
 
 
-# a time zone written after a clock time ("1:30 p.m. Eastern Standard Time", "10:09 ET",
+# a time zone written after a clock time ("4:15 p.m. Eastern Standard Time", "10:09 ET",
 # "3 a.m. local time", "09:00 GMT"): the report of when something happened, on that day
 _ZONE = re.compile(
     r"\s*\(?(?:(?:Eastern|Central|Mountain|Pacific|Korea|Japan|Greenwich\s+Mean)\s+"
@@ -583,7 +584,7 @@ def _fn_after(args: list[str], ctx: Context, start: int, end: int) -> str | None
     if a and ctx.local_day is not None and a == ctx.local_day.isoformat() and gran == "D":
         zone = time_zone(ctx.text, end, start)
         if zone and not zone.lower().startswith("local"):
-            # "1:30 p.m. Eastern Standard Time" after "early Wednesday local time": that
+            # "4:15 p.m. Eastern Standard Time" after "early Wednesday local time": that
             # zone's clock, not the local day; the DCT's day
             a = None
     if a and off is not None:
