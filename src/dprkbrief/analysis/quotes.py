@@ -102,10 +102,10 @@ class QuoteRules:
 
 def quote_rules(lexicon: str | Path | None = None) -> QuoteRules:
     """The quotation cues of ``lexicon`` (default: the shipped ``lexicons/attribution.toml``)."""
-    from .codebook import _path
+    from .codebook import _file_key, _path
 
     path = _path(lexicon, "lexicons", "attribution.toml")
-    return _quote_rules(str(path.resolve()), path.stat().st_mtime)
+    return _quote_rules(*_file_key(path))
 
 
 @lru_cache(maxsize=8)
@@ -451,7 +451,7 @@ def _complement_content(verb: Any) -> list[Any] | None:
 _WH = frozenset({"WP", "WDT", "WRB"})
 
 
-def _colon_content(verb: Any, text: str) -> list[Any] | None:
+def _colon_content(verb: Any) -> list[Any] | None:
     """What follows a colon ending the verb's clause when a quotation opens right after it
     ("Pompeo formulated it like this: “...”", "Colbert posed the question: “...?”")."""
     doc, sent = verb.doc, verb.sent
@@ -492,7 +492,7 @@ def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
         content = _content_tokens(tok, rules.cue_verbs) if lemma in rules.cue_verbs else None
         is_stance = False
         if content is None:
-            content = _colon_content(tok, doc.text)
+            content = _colon_content(tok)
         if content is None and naming:
             content = _complement_content(tok)
             if content is None and not stance:
@@ -631,7 +631,9 @@ def colon_attributions(
     doc: Any, quotations: list[Quotation], rules: QuoteRules
 ) -> Iterator[Attribution]:
     """A quotation right after "Name:" at the start of a line or sentence (``Kerry: "..."``)."""
-    text = doc.text
+    from ..nlp.parsing import doc_text
+
+    text = doc_text(doc)
     for q in quotations:
         head = text[max(0, q.outer_start - 80) : q.outer_start]
         m = _COLON_SOURCE.search(head)
@@ -668,7 +670,9 @@ def headline_attributions(
 ) -> Iterator[Attribution]:
     """A paragraph opening "Source: what they said" (a headline, a news brief: ``Issa:
     Clinton's 'Honesty Is In Question'``); the rest of the line is the content."""
-    text = doc.text
+    from ..nlp.parsing import doc_text
+
+    text = doc_text(doc)
     for p_start, p_end in paragraphs:
         m = _HEADLINE.match(text, p_start, p_end)
         if not m:
@@ -920,7 +924,7 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
         lower = tok.lower_
         name, kind = None, "unknown"
         if tok.pos_ == "PRON" and lower in rules.anonymous_heads:
-            name, kind = _describe(rec, doc.text, tok), "anonymous"  # "almost everyone"
+            name, kind = _describe(rec, text, tok), "anonymous"  # "almost everyone"
         elif tok.pos_ == "PRON" or lower in rules.first_person or lower in rules.third_person:
             if lower in rules.first_person:
                 name, kind = "author", "author"
