@@ -244,10 +244,10 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
 
 def load_stance_lexicon(lexicon: str | Path | None = None) -> StanceLexicon:
     """The stance lexicon (packaged ``lexicons/stance.toml`` or a user's file of that format)."""
-    from .codebook import _path
+    from .codebook import _file_key, _path
 
     path = _path(lexicon, "lexicons", "stance.toml")
-    return _compile(str(path.resolve()), path.stat().st_mtime)
+    return _compile(*_file_key(path))
 
 
 # ------------------------------------------------------------------ parse helpers
@@ -276,6 +276,14 @@ def _clause_head(tok: Token) -> Token:
 def _related(a: Token, b: Token) -> bool:
     """Whether clause heads ``a`` and ``b`` are the same clause or one governs the other."""
     return a.i == b.i or a.is_ancestor(b) or b.is_ancestor(a)
+
+
+def _text(span: Span | Doc) -> str:
+    """``span.text``, sliced from the document's text (spaCy joins every token's text)."""
+    from ..nlp.parsing import doc_text
+
+    text = doc_text(span.doc)
+    return text if span is span.doc else text[span.start_char : span.end_char]
 
 
 def _token_at(sent: Span, pos: int, starts: list[int] | None = None) -> Token | None:
@@ -365,10 +373,12 @@ def _skip_kind(text: str, tokens: int, lex: StanceLexicon) -> str | None:
 
 def _topic_hits(sent: Span, topics: tuple, lex: StanceLexicon) -> dict[str, list[Token]]:
     """topic id -> the words of ``sent`` that put it on that topic, after the scope rules."""
-    text, base = sent.text, sent.start_char
+    text, base = _text(sent), sent.start_char
     found: dict[str, list[tuple[Token, re.Match]]] = {}
     starts = [t.idx for t in sent]
     for topic in topics:
+        if topic.any_pattern is not None and topic.any_pattern.search(text) is None:
+            continue  # one search of the joined patterns rules the topic out
         for p in topic.patterns:
             for m in p.finditer(text):
                 tok = _token_at(sent, base + m.start(), starts)
@@ -411,7 +421,7 @@ def _topic_hits(sent: Span, topics: tuple, lex: StanceLexicon) -> dict[str, list
 
 def _lean_cues(sent: Span, topic: Any) -> list[tuple[Token, int]]:
     """(token, +1/-1) for the topic's positive/negative wording in the sentence."""
-    text, base = sent.text, sent.start_char
+    text, base = _text(sent), sent.start_char
     mentions = {m.start() for p in topic.patterns for m in p.finditer(text)}
     hits = [(m.start(), 1) for p in topic.positive for m in p.finditer(text)]
     hits += [(m.start(), -1) for p in topic.negative for m in p.finditer(text)]
@@ -733,18 +743,35 @@ def sentence_stance(
     topic's question), ``target``, ``certainty`` (0-1), ``hedged``, ``hedges`` (cue words).
     Questions, courtesies, formulas and fragments give no cell.
     """
-    from .certainty import hedge_cues, span_certainty
+    from ..nlp.parsing import doc_memo
+    from .certainty import load_hedges
     from .codebook import topic_rules
 
     lex = load_stance_lexicon(lexicon)
-    rules = topic_rules() if topics is None else topics
-    text = sent.text
+    rules = tuple(topic_rules() if topics is None else topics)
+    # positions and forecasts ask this of the same sentences: one answer per sentence and
+    # rules (the entry holds the rule objects, so their ids are not reused while it lives)
+    used = (lex, load_hedges(hedges), *rules)
+    key = ("sentence_stance", sent.start, sent.end, *map(id, used))
+    memo = doc_memo(sent.doc)
+    hit = memo.get(key)
+    if hit is None or not all(a is b for a, b in zip(hit[0], used, strict=True)):
+        hit = memo[key] = (used, _sentence_stance(sent, rules, lex, hedges))
+    return [{**c, "hedges": list(c["hedges"])} for c in hit[1]]
+
+
+def _sentence_stance(
+    sent: Span, rules: tuple, lex: StanceLexicon, hedges: str | Path | None
+) -> list[dict[str, Any]]:
+    from .certainty import hedge_cues, span_certainty
+
+    text = _text(sent)
     words = sum(1 for t in sent if t.is_alpha)
     if _skip_kind(text, words, lex):
         return []
     if not any(t.pos_ in ("VERB", "AUX") for t in sent):
         return []  # a verbless heading or list item ("II) The dismantlement of ...") claims nothing
-    hits = _topic_hits(sent, tuple(rules), lex)
+    hits = _topic_hits(sent, rules, lex)
     if not hits:
         return []
     frames = []
@@ -1173,8 +1200,26 @@ def is_forward_claim(
 
 
 def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str, Any]:
-    """:func:`is_forward_claim` plus the accepted marker token."""
-    text = span.text
+    """:func:`is_forward_claim` plus the accepted marker token (remembered per sentence:
+    ``forecast_claims`` asks it twice; the entry holds the lexicon, so its id is not reused,
+    and a token index, not the token, so the memo does not keep its ``Doc`` alive)."""
+    from ..nlp.parsing import doc_memo
+
+    doc = span.doc
+    if span is doc:
+        return _forward_of(span, own_voice, lex)
+    memo = doc_memo(doc)
+    key = ("forward", span.start, span.end, own_voice, id(lex))
+    hit = memo.get(key)
+    if hit is None or hit[0] is not lex:
+        ok, why, tok = _forward_of(span, own_voice, lex)
+        hit = memo[key] = (lex, ok, why, None if tok is None else tok.i)
+    _lex, ok, why, i = hit
+    return ok, why, None if i is None else doc[i]
+
+
+def _forward_of(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str, Any]:
+    text = _text(span)
     skip = _skip_kind(text, sum(1 for t in span if t.is_alpha), lex)
     if skip:
         return False, skip, None
