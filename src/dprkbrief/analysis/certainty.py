@@ -556,9 +556,15 @@ def span_certainty(span: Span | Doc, *, lexicon: str | Path | None = None) -> di
         raise ParameterError(
             f"invalid type for 'span': expected a spaCy Span or Doc, got {type(span).__name__}"
         )
+    return _span_certainty(span, load_hedges(lexicon))
+
+
+def _span_certainty(span: Span | Doc, lex: HedgeLexicon) -> dict[str, Any]:
+    """:func:`span_certainty` with the lexicon loaded (callers over many sentences load it
+    once)."""
     from ..nlp.parsing import doc_memo, doc_text
 
-    lex = load_hedges(lexicon)
+    doc = span.doc
     # statements, stance cells and forecasts ask this of the same sentences: one answer per
     # span and lexicon (the entry holds the lexicon, so its id is not reused while it lives)
     memo = doc_memo(doc)

@@ -286,6 +286,25 @@ def _text(span: Span | Doc) -> str:
     return text if span is span.doc else text[span.start_char : span.end_char]
 
 
+def _alpha_count(span: Span | Doc) -> int:
+    """How many tokens of ``span`` are alphabetic (from running counts kept on the parse)."""
+    from ..nlp.parsing import doc_memo
+
+    doc = span.doc
+    memo = doc_memo(doc)
+    counts = memo.get("alpha_counts")
+    if counts is None:
+        from itertools import accumulate
+
+        from spacy.attrs import IS_ALPHA
+
+        flags = doc.to_array([IS_ALPHA]).reshape(-1).tolist() if len(doc) else []
+        counts = memo["alpha_counts"] = [0, *accumulate(flags)]
+    if span is doc:
+        return counts[-1]
+    return counts[span.end] - counts[span.start]
+
+
 def _token_at(sent: Span, pos: int, starts: list[int] | None = None) -> Token | None:
     """The token of ``sent`` covering document offset ``pos`` (``starts``: the tokens'
     offsets, given when called often on one sentence, so a lookup is a bisection)."""
@@ -743,31 +762,35 @@ def sentence_stance(
     topic's question), ``target``, ``certainty`` (0-1), ``hedged``, ``hedges`` (cue words).
     Questions, courtesies, formulas and fragments give no cell.
     """
-    from ..nlp.parsing import doc_memo
     from .certainty import load_hedges
     from .codebook import topic_rules
 
-    lex = load_stance_lexicon(lexicon)
     rules = tuple(topic_rules() if topics is None else topics)
-    # positions and forecasts ask this of the same sentences: one answer per sentence and
-    # rules (the entry holds the rule objects, so their ids are not reused while it lives)
-    used = (lex, load_hedges(hedges), *rules)
+    return _cells(sent, rules, load_stance_lexicon(lexicon), load_hedges(hedges))
+
+
+def _cells(sent: Span, rules: tuple, lex: StanceLexicon, hedge_lex: Any) -> list[dict[str, Any]]:
+    """:func:`sentence_stance` with its rules loaded, remembered per sentence on the parse
+    (positions and forecasts ask it of the same sentences; the entry holds the rule objects,
+    so their ids are not reused while it lives); returns copies."""
+    from ..nlp.parsing import doc_memo
+
+    used = (lex, hedge_lex, *rules)
     key = ("sentence_stance", sent.start, sent.end, *map(id, used))
     memo = doc_memo(sent.doc)
     hit = memo.get(key)
     if hit is None or not all(a is b for a, b in zip(hit[0], used, strict=True)):
-        hit = memo[key] = (used, _sentence_stance(sent, rules, lex, hedges))
+        hit = memo[key] = (used, _sentence_stance(sent, rules, lex, hedge_lex))
     return [{**c, "hedges": list(c["hedges"])} for c in hit[1]]
 
 
 def _sentence_stance(
-    sent: Span, rules: tuple, lex: StanceLexicon, hedges: str | Path | None
+    sent: Span, rules: tuple, lex: StanceLexicon, hedge_lex: Any
 ) -> list[dict[str, Any]]:
-    from .certainty import hedge_cues, span_certainty
+    from .certainty import _span_certainty, hedge_cues
 
     text = _text(sent)
-    words = sum(1 for t in sent if t.is_alpha)
-    if _skip_kind(text, words, lex):
+    if _skip_kind(text, _alpha_count(sent), lex):
         return []
     if not any(t.pos_ in ("VERB", "AUX") for t in sent):
         return []  # a verbless heading or list item ("II) The dismantlement of ...") claims nothing
@@ -781,7 +804,7 @@ def _sentence_stance(
             if flips:
                 frames.append(sent.start_char + m.end())
             frame_label = label or frame_label
-    cert = span_certainty(sent, lexicon=hedges)
+    cert = _span_certainty(sent, hedge_lex)
     hedges = hedge_cues(cert)
     by_id = {t.id: t for t in rules}
     warning = _warning_predicate(sent, lex)
@@ -933,18 +956,22 @@ def stance_records(
     parse (``dprkbrief.nlp.parse``).
     """
     from ..nlp import parse
+    from .certainty import load_hedges
+    from .codebook import topic_rules
     from .statements import quote_for
 
     hedges = None
     if resources is not None:  # a user's stance and hedge files (Resources kinds)
         lexicon = lexicon or resources.rule_path("stance")
         hedges = resources.rule_path("hedges")
+    lex, hedge_lex = load_stance_lexicon(lexicon), load_hedges(hedges)  # once per document
+    rules = tuple(topic_rules() if topics is None else topics)
     doc = parse(document, resources)
     source_of = _sources(document, quotes, list(authors or []))
     turns = [{"cue_start": None, **q} for q in quotes or [] if q.get("turn") and q.get("source")]
     rows = []
     for sent in _sentences(document, doc):
-        cells = sentence_stance(sent, topics=topics, lexicon=lexicon, hedges=hedges)
+        cells = _cells(sent, rules, lex, hedge_lex)
         if not cells:
             continue
         source, kind, expert = source_of(sent.start_char, sent.end_char)
@@ -1220,7 +1247,7 @@ def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str
 
 def _forward_of(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str, Any]:
     text = _text(span)
-    skip = _skip_kind(text, sum(1 for t in span if t.is_alpha), lex)
+    skip = _skip_kind(text, _alpha_count(span), lex)
     if skip:
         return False, skip, None
     for why, rx in lex.not_forecast:
@@ -1314,7 +1341,10 @@ def forward_clause(
     """The clause of ``span`` that carries its accepted future construction (the subtree of
     the clause head governing the marker, trimmed, contiguous); the whole sentence when the
     marker is in the main clause; None when ``span`` is no forecast."""
-    ok, _why, tok = _forward(span, own_voice, load_stance_lexicon(lexicon))
+    return _clause_of(span, *_forward(span, own_voice, load_stance_lexicon(lexicon)))
+
+
+def _clause_of(span: Span, ok: bool, _why: str, tok: Any) -> Span | None:
     if not ok:
         return None
     head = _clause_head(tok.head if tok.dep_ in ("aux", "auxpass") else tok)
@@ -1353,32 +1383,36 @@ def forecast_claims(
     ``stance``, ``hedges``, ``horizons``), else the packaged ones.
     """
     from ..nlp import parse
-    from .certainty import hedge_cues, span_certainty
+    from .certainty import _span_certainty, hedge_cues, load_hedges
+    from .codebook import topic_rules
     from .forecasts import resolve_horizons
 
     if resources is not None:
         lexicon = lexicon or resources.rule_path("stance")
         hedges = hedges or resources.rule_path("hedges")
         horizons = horizons or resources.rule_path("horizons")
+    lex, hedge_lex = load_stance_lexicon(lexicon), load_hedges(hedges)  # once per document
+    rules = tuple(topic_rules() if topics is None else topics)
     doc = parse(document, resources)
     source_of = _sources(document, quotes, list(authors or []))
     rows = []
     for sent in _sentences(document, doc):
         source, kind, expert = source_of(sent.start_char, sent.end_char)
-        ok, why = is_forward_claim(sent, own_voice=kind == "author", lexicon=lexicon)
+        forward = _forward(sent, kind == "author", lex)
+        ok, why = forward[:2]
         if not ok:
             continue
-        clause = forward_clause(sent, own_voice=kind == "author", lexicon=lexicon) or sent
-        hs = resolve_horizons(sent.text, dct, horizons=horizons, dates=dates)
+        clause = _clause_of(sent, *forward) or sent
+        hs = resolve_horizons(_text(sent), dct, horizons=horizons, dates=dates)
         best = max(hs, key=lambda h: (h["end"] or "9999", h["start"]), default=None)
-        cert = span_certainty(sent, lexicon=hedges)
-        cells = sentence_stance(sent, topics=topics, lexicon=lexicon, hedges=hedges)
+        cert = _span_certainty(sent, hedge_lex)
+        cells = _cells(sent, rules, lex, hedge_lex)
         rows.append(
             {
                 "doc_id": document.doc_id,
                 "start": clause.start_char,
                 "end": clause.end_char,
-                "quote": clause.text,
+                "quote": _text(clause),
                 "source": source,
                 "source_kind": kind,
                 "expert": expert,
