@@ -84,3 +84,32 @@ def test_patterns_added_later_are_matched():
     assert [t.lemma_ for t in nlp("a b c")] == ["A", "B", ""]
     ruler.add_patterns([{"patterns": [[{"LOWER": "c", "OP": "?"}]], "attrs": {"LEMMA": "C"}}])
     assert [t.lemma_ for t in nlp("a b c")] == ["A", "B", "C"]  # spaCy's path again
+
+
+def test_forms_are_matched_through_their_lower_case_class():
+    patterns = [
+        {"patterns": [[{"LOWER": "kim", "TAG": "NNP"}]], "attrs": {"LEMMA": "KIM"}},
+        {"patterns": [[{"LOWER": {"REGEX": "^un"}, "TAG": "JJ"}]], "attrs": {"LEMMA": "UN"}},
+        {"patterns": [[{"LOWER": {"NOT_IN": ["no", "not"]}, "TAG": "RB"}]], "attrs": {"POS": "X"}},
+        {"patterns": [[{"TAG": "VB"}]], "attrs": {"LEMMA": "V"}},
+    ]
+    nlp, ruler = _blank_ruler(patterns)
+    words = ["Kim", "kim", "Kim", "unlikely", "unsure", "likely", "not", "soon", "go", "talk"]
+    tags = ["NNP", "NN", "NNP", "JJ", "JJ", "JJ", "RB", "RB", "VB", "VB"]
+
+    def tagged():
+        doc = nlp.make_doc(" ".join(words))
+        for tok, tag in zip(doc, tags, strict=True):
+            tok.tag_ = tag
+        return doc
+
+    slow = AttributeRuler.__call__(ruler, tagged())
+    assert speed_up(nlp)
+    fast = ruler(tagged())
+    assert [t.lemma_ for t in fast] == [t.lemma_ for t in slow]
+    assert [t.pos_ for t in fast] == [t.pos_ for t in slow]
+    assert [t.lemma_ for t in fast][:6] == ["KIM", "", "KIM", "UN", "UN", ""]
+    assert [t.pos_ for t in fast][6:8] == ["", "X"]
+    match = ruler._fast
+    # "go" and "talk" (VB), "unlikely" and "unsure" (JJ, the regex): one match each
+    assert len(match.memo) == 9 and len(match.class_memo) == 7

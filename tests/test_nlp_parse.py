@@ -174,3 +174,18 @@ def test_doc_text_is_the_text_and_read_once_per_doc(res, monkeypatch):
     assert p.doc_text(other) is p.doc_text(other)
     assert p._TEXTS[other] == "Kim said so."
     assert p._TEXTS[doc] == TEXT
+
+
+def test_doc_memo_lives_with_its_doc():
+    import gc
+
+    spacy = pytest.importorskip("spacy")
+    nlp = spacy.blank("en")
+    a, b = nlp("one text"), nlp("another text")
+    p.doc_memo(a)["k"] = 1
+    assert p.doc_memo(a) == {"k": 1} and p.doc_memo(b) == {}
+    assert p.doc_memo("not a doc") == {}  # a str cannot be weakly referenced: no memo
+    before = len(p._DOC_MEMOS)
+    del a
+    gc.collect()
+    assert len(p._DOC_MEMOS) == before - 1

@@ -246,3 +246,32 @@ def test_judgements_and_warning_predicates() -> None:
     assert _lean(text, "russia_dprk")[0] == "warns"
     text = "The consortium will build reactors, which are considered less dangerous."
     assert all(c["stance"] != "warns" for c in stance_text(text))
+
+
+def test_answers_shared_per_sentence_are_copies_and_follow_the_rules(tmp_path) -> None:
+    """Positions, forecasts and statements ask the same sentence the same questions: the
+    answer is remembered on the parse, a caller changing its copy changes nothing, and a
+    different stance or hedge file gets its own answer."""
+    from dprkbrief.analysis.stance import forward_clause, sentence_stance
+    from dprkbrief.resources import resource_path
+
+    sent = _sent("Kim will probably never give up his nuclear weapons, experts say.")
+    first = sentence_stance(sent)
+    assert first and first[0]["topic"] == "denuclearization" and first[0]["hedges"]
+    first[0]["hedges"].append("changed")
+    first[0]["stance"] = "changed"
+    again = sentence_stance(sent)
+    assert again == sentence_stance(sent) != first
+    assert "changed" not in again[0]["hedges"] and again[0]["stance"] != "changed"
+    cert = dprkbrief.span_certainty(sent)
+    cert["cues"][0]["cue"] = "changed"
+    assert dprkbrief.span_certainty(sent)["cues"][0]["cue"] != "changed"
+    # a hedge file without "probably": its own answer, not the remembered one
+    hedges = tmp_path / "hedges.toml"
+    text = resource_path("lexicons", "hedges.toml").read_text(encoding="utf-8")
+    hedges.write_text(text.replace('"probably"', '"probablyX"'), encoding="utf-8")
+    other = sentence_stance(sent, hedges=hedges)
+    assert other[0]["hedges"] != again[0]["hedges"]
+    assert is_forward_claim(sent) == is_forward_claim(sent)
+    clause = forward_clause(sent)
+    assert clause is not None and clause.doc is sent.doc

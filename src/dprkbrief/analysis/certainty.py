@@ -243,7 +243,9 @@ def load_hedges(lexicon: str | Path | None = None) -> HedgeLexicon:
         raise ParameterError(
             f"invalid type for 'lexicon': expected a path or None, got {type(lexicon).__name__}"
         )
-    return _compile_lexicon(str(path.resolve()), path.stat().st_mtime)
+    from .codebook import _file_key
+
+    return _compile_lexicon(*_file_key(path))
 
 
 # -------------------------------------------------------------- the parser seam
@@ -474,7 +476,7 @@ def _result(tokens: Sequence[Token], text: str, lex: HedgeLexicon, base: int = 0
     start = tokens[0].idx if len(tokens) else 0
     end = tokens[-1].idx + len(tokens[-1]) if len(tokens) else 0
     span_text = doc_text[start:end]
-    depths = _quote_depths(span_text)
+    depths = _quote_depths(span_text) if found else []  # read only at the cues
     cues = []
     score = 0.0
     for f in found:
@@ -554,10 +556,33 @@ def span_certainty(span: Span | Doc, *, lexicon: str | Path | None = None) -> di
         raise ParameterError(
             f"invalid type for 'span': expected a spaCy Span or Doc, got {type(span).__name__}"
         )
-    lex = load_hedges(lexicon)
+    return _span_certainty(span, load_hedges(lexicon))
+
+
+def _span_certainty(span: Span | Doc, lex: HedgeLexicon) -> dict[str, Any]:
+    """:func:`span_certainty` with the lexicon loaded (callers over many sentences load it
+    once)."""
+    from ..nlp.parsing import doc_memo, doc_text
+
+    doc = span.doc
+    # statements, stance cells and forecasts ask this of the same sentences: one answer per
+    # span and lexicon (the entry holds the lexicon, so its id is not reused while it lives)
+    memo = doc_memo(doc)
+    key = ("span_certainty", span.start, span.end, id(lex)) if span is not doc else None
+    hit = memo.get(key) if key else None
+    if hit is not None and hit[0] is lex:
+        return _copy_result(hit[1])
+    text = doc_text(doc)  # spaCy joins every token's text on each ``.text``
     if span is doc:
-        return _result(span[:], doc.text, lex)
-    return _result(span, span.text, lex, span.start_char)
+        return _result(span[:], text, lex)
+    res = _result(span, text[span.start_char : span.end_char], lex, span.start_char)
+    memo[key] = (lex, res)
+    return _copy_result(res)
+
+
+def _copy_result(res: dict[str, Any]) -> dict[str, Any]:
+    """A copy a caller may change without changing the remembered result."""
+    return {**res, "cues": [dict(c) for c in res["cues"]]}
 
 
 def hedge_cues(result: dict[str, Any]) -> list[str]:

@@ -77,6 +77,21 @@ def _path(value: str | Path | None, kind: str, default: str) -> Path:
     return path
 
 
+@lru_cache(maxsize=256)
+def _resolved(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def _file_key(path: Path) -> tuple[str, float]:
+    """(absolute path, modification time): what a compiled rule file is cached under.
+
+    Resolving a path costs an ``lstat`` per path component and the loaders run once per
+    sentence, so the resolution is remembered per path string; the ``stat`` is made on every
+    call, so an edited file is compiled again.
+    """
+    return _resolved(str(path)), path.stat().st_mtime
+
+
 def _compile(pattern: Any, where: str, *, bounded: bool = False) -> re.Pattern:
     if not isinstance(pattern, str) or not pattern:
         raise RuleFileError(f"{where}: pattern must be a non-empty string, got {pattern!r}")
@@ -129,8 +144,15 @@ def _mention_lean(value: Any, where: str) -> int:
     return int(value)
 
 
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?\(")
+
+
 def _combined(patterns: list[str]) -> re.Pattern | None:
-    """One alternation of a topic's patterns (None if they cannot be joined, e.g. flags)."""
+    """One alternation of a topic's patterns: it matches a text exactly when one of them does
+    (None if they cannot be joined: global flags, or a numbered group reference that joining
+    would renumber)."""
+    if any(_GROUP_REFERENCE.search(p) for p in patterns):
+        return None
     try:
         return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
     except re.error:
@@ -140,7 +162,7 @@ def _combined(patterns: list[str]) -> re.Pattern | None:
 def topic_rules(codebook: str | Path | None = None) -> tuple[Topic, ...]:
     """The compiled topics of ``codebook`` (default: the shipped ``topics/codebook.toml``)."""
     path = _path(codebook, "topics", "codebook.toml")
-    return _topics(str(path.resolve()), path.stat().st_mtime)
+    return _topics(*_file_key(path))
 
 
 def load_codebook(codebook: str | Path | None = None) -> pd.DataFrame:
@@ -230,7 +252,7 @@ def _scope(value: Any, where: str) -> str:
 def certainty_cues(lexicon: str | Path | None = None) -> tuple[tuple[Cue, ...], float]:
     """The compiled certainty cues and the default certainty of an unmarked sentence."""
     path = _path(lexicon, "lexicons", "certainty.toml")
-    return _cues(str(path.resolve()), path.stat().st_mtime)
+    return _cues(*_file_key(path))
 
 
 def find_cues(text: str, *, lexicon: str | Path | None = None) -> list[tuple[int, int, Cue]]:
@@ -296,13 +318,13 @@ def _claim_rules(path: str, mtime: float) -> tuple[tuple[str, ...], str, tuple]:
 def claim_types(lexicon: str | Path | None = None) -> list[str]:
     """Every claim type the claim lexicon can assign (priority order, then the fallback)."""
     path = _path(lexicon, "lexicons", "claim_types.toml")
-    order, fallback, _ = _claim_rules(str(path.resolve()), path.stat().st_mtime)
+    order, fallback, _ = _claim_rules(*_file_key(path))
     return [*order, fallback]
 
 
 def _claims(lexicon: str | Path | None) -> tuple[tuple[str, ...], str, tuple]:
     path = _path(lexicon, "lexicons", "claim_types.toml")
-    return _claim_rules(str(path.resolve()), path.stat().st_mtime)
+    return _claim_rules(*_file_key(path))
 
 
 def classify_claim(text: str, *, kind: str = "body", lexicon: str | Path | None = None) -> str:

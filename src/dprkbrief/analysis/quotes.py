@@ -102,10 +102,10 @@ class QuoteRules:
 
 def quote_rules(lexicon: str | Path | None = None) -> QuoteRules:
     """The quotation cues of ``lexicon`` (default: the shipped ``lexicons/attribution.toml``)."""
-    from .codebook import _path
+    from .codebook import _file_key, _path
 
     path = _path(lexicon, "lexicons", "attribution.toml")
-    return _quote_rules(str(path.resolve()), path.stat().st_mtime)
+    return _quote_rules(*_file_key(path))
 
 
 @lru_cache(maxsize=8)
@@ -451,7 +451,7 @@ def _complement_content(verb: Any) -> list[Any] | None:
 _WH = frozenset({"WP", "WDT", "WRB"})
 
 
-def _colon_content(verb: Any, text: str) -> list[Any] | None:
+def _colon_content(verb: Any) -> list[Any] | None:
     """What follows a colon ending the verb's clause when a quotation opens right after it
     ("Pompeo formulated it like this: “...”", "Colbert posed the question: “...?”")."""
     doc, sent = verb.doc, verb.sent
@@ -468,11 +468,26 @@ def _colon_content(verb: Any, text: str) -> list[Any] | None:
     return None
 
 
+def _positions(doc: Any, pos: tuple[str, ...]) -> list[int]:
+    """Indices of the tokens of ``doc`` whose coarse POS is one of ``pos``, read from one
+    array kept on the parse (the extractors need a few tokens, not a ``Token`` for each)."""
+    from ..nlp.parsing import doc_memo
+
+    memo = doc_memo(doc)
+    tags = memo.get("quotes_pos")
+    if tags is None:
+        from spacy.attrs import POS
+
+        ids = doc.to_array([POS]).reshape(-1).tolist() if len(doc) else []
+        names = {i: doc.vocab.strings[i] if i else "" for i in set(ids)}
+        tags = memo["quotes_pos"] = [names[i] for i in ids]
+    return [i for i, tag in enumerate(tags) if tag in pos]
+
+
 def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
     """Reporting verbs with their subject (and content clause, when the parse gives one)."""
-    for tok in doc:
-        if tok.pos_ not in ("VERB", "AUX"):
-            continue
+    for i in _positions(doc, ("VERB", "AUX")):
+        tok = doc[i]
         lemma = tok.lemma_.lower()
         stance = lemma in rules.object_cue_verbs
         naming = lemma in rules.complement_verbs
@@ -492,7 +507,7 @@ def verb_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
         content = _content_tokens(tok, rules.cue_verbs) if lemma in rules.cue_verbs else None
         is_stance = False
         if content is None:
-            content = _colon_content(tok, doc.text)
+            content = _colon_content(tok)
         if content is None and naming:
             content = _complement_content(tok)
             if content is None and not stance:
@@ -533,8 +548,9 @@ def attitude_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
     """A passive participle or adjective of conviction with a that-clause ("almost everyone
     in Washington is convinced that ...", "officials are confident that ..."): the subject
     holds the view, the clause is the content (an attitude: ``stance``)."""
-    for tok in doc:
-        if tok.pos_ not in ("VERB", "ADJ") or (
+    for i in _positions(doc, ("VERB", "ADJ")):
+        tok = doc[i]
+        if (
             tok.lemma_.lower() not in rules.attitude_words
             and tok.lower_ not in rules.attitude_words
         ):
@@ -570,10 +586,16 @@ def _trim(tokens: list[Any]) -> list[Any]:
 def according_to(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
     """ "according to X" (and the other prepositional cues): X is the source, the rest of
     the sentence the content."""
+    from spacy.attrs import LOWER
+    from spacy.strings import get_string_id
+
+    lowers = doc.to_array([LOWER]).reshape(-1).tolist() if len(doc) else []
     for cue in rules.prepositional_cues:
         n = len(cue)
-        for tok in doc:
-            if tok.lower_ != cue[0] or tok.i + n > len(doc):
+        first = get_string_id(cue[0])
+        for i in [i for i, lower in enumerate(lowers) if lower == first]:
+            tok = doc[i]
+            if tok.i + n > len(doc):
                 continue
             words = doc[tok.i : tok.i + n]
             if tuple(t.lower_ for t in words) != cue:
@@ -606,8 +628,9 @@ def according_to(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
 def noun_attributions(doc: Any, rules: QuoteRules) -> Iterator[Attribution]:
     """A stance noun with a possessor and a prepositional object ("Trump's support for the
     wall", "her criticism of the deal"): the possessor is the source, the object the content."""
-    for tok in doc:
-        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in rules.cue_nouns:
+    for i in _positions(doc, ("NOUN",)):
+        tok = doc[i]
+        if tok.lemma_.lower() not in rules.cue_nouns:
             continue
         poss = [c for c in tok.children if c.dep_ == "poss"]
         preps = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in rules.content_preps]
@@ -631,7 +654,9 @@ def colon_attributions(
     doc: Any, quotations: list[Quotation], rules: QuoteRules
 ) -> Iterator[Attribution]:
     """A quotation right after "Name:" at the start of a line or sentence (``Kerry: "..."``)."""
-    text = doc.text
+    from ..nlp.parsing import doc_text
+
+    text = doc_text(doc)
     for q in quotations:
         head = text[max(0, q.outer_start - 80) : q.outer_start]
         m = _COLON_SOURCE.search(head)
@@ -668,7 +693,9 @@ def headline_attributions(
 ) -> Iterator[Attribution]:
     """A paragraph opening "Source: what they said" (a headline, a news brief: ``Issa:
     Clinton's 'Honesty Is In Question'``); the rest of the line is the content."""
-    text = doc.text
+    from ..nlp.parsing import doc_text
+
+    text = doc_text(doc)
     for p_start, p_end in paragraphs:
         m = _HEADLINE.match(text, p_start, p_end)
         if not m:
@@ -920,7 +947,7 @@ def resolve_sources(records: list[dict], doc: Any, rules: QuoteRules) -> None:
         lower = tok.lower_
         name, kind = None, "unknown"
         if tok.pos_ == "PRON" and lower in rules.anonymous_heads:
-            name, kind = _describe(rec, doc.text, tok), "anonymous"  # "almost everyone"
+            name, kind = _describe(rec, text, tok), "anonymous"  # "almost everyone"
         elif tok.pos_ == "PRON" or lower in rules.first_person or lower in rules.third_person:
             if lower in rules.first_person:
                 name, kind = "author", "author"

@@ -244,10 +244,10 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
 
 def load_stance_lexicon(lexicon: str | Path | None = None) -> StanceLexicon:
     """The stance lexicon (packaged ``lexicons/stance.toml`` or a user's file of that format)."""
-    from .codebook import _path
+    from .codebook import _file_key, _path
 
     path = _path(lexicon, "lexicons", "stance.toml")
-    return _compile(str(path.resolve()), path.stat().st_mtime)
+    return _compile(*_file_key(path))
 
 
 # ------------------------------------------------------------------ parse helpers
@@ -276,6 +276,33 @@ def _clause_head(tok: Token) -> Token:
 def _related(a: Token, b: Token) -> bool:
     """Whether clause heads ``a`` and ``b`` are the same clause or one governs the other."""
     return a.i == b.i or a.is_ancestor(b) or b.is_ancestor(a)
+
+
+def _text(span: Span | Doc) -> str:
+    """``span.text``, sliced from the document's text (spaCy joins every token's text)."""
+    from ..nlp.parsing import doc_text
+
+    text = doc_text(span.doc)
+    return text if span is span.doc else text[span.start_char : span.end_char]
+
+
+def _alpha_count(span: Span | Doc) -> int:
+    """How many tokens of ``span`` are alphabetic (from running counts kept on the parse)."""
+    from ..nlp.parsing import doc_memo
+
+    doc = span.doc
+    memo = doc_memo(doc)
+    counts = memo.get("alpha_counts")
+    if counts is None:
+        from itertools import accumulate
+
+        from spacy.attrs import IS_ALPHA
+
+        flags = doc.to_array([IS_ALPHA]).reshape(-1).tolist() if len(doc) else []
+        counts = memo["alpha_counts"] = [0, *accumulate(flags)]
+    if span is doc:
+        return counts[-1]
+    return counts[span.end] - counts[span.start]
 
 
 def _token_at(sent: Span, pos: int, starts: list[int] | None = None) -> Token | None:
@@ -365,10 +392,12 @@ def _skip_kind(text: str, tokens: int, lex: StanceLexicon) -> str | None:
 
 def _topic_hits(sent: Span, topics: tuple, lex: StanceLexicon) -> dict[str, list[Token]]:
     """topic id -> the words of ``sent`` that put it on that topic, after the scope rules."""
-    text, base = sent.text, sent.start_char
+    text, base = _text(sent), sent.start_char
     found: dict[str, list[tuple[Token, re.Match]]] = {}
     starts = [t.idx for t in sent]
     for topic in topics:
+        if topic.any_pattern is not None and topic.any_pattern.search(text) is None:
+            continue  # one search of the joined patterns rules the topic out
         for p in topic.patterns:
             for m in p.finditer(text):
                 tok = _token_at(sent, base + m.start(), starts)
@@ -411,7 +440,7 @@ def _topic_hits(sent: Span, topics: tuple, lex: StanceLexicon) -> dict[str, list
 
 def _lean_cues(sent: Span, topic: Any) -> list[tuple[Token, int]]:
     """(token, +1/-1) for the topic's positive/negative wording in the sentence."""
-    text, base = sent.text, sent.start_char
+    text, base = _text(sent), sent.start_char
     mentions = {m.start() for p in topic.patterns for m in p.finditer(text)}
     hits = [(m.start(), 1) for p in topic.positive for m in p.finditer(text)]
     hits += [(m.start(), -1) for p in topic.negative for m in p.finditer(text)]
@@ -733,18 +762,39 @@ def sentence_stance(
     topic's question), ``target``, ``certainty`` (0-1), ``hedged``, ``hedges`` (cue words).
     Questions, courtesies, formulas and fragments give no cell.
     """
-    from .certainty import hedge_cues, span_certainty
+    from .certainty import load_hedges
     from .codebook import topic_rules
 
-    lex = load_stance_lexicon(lexicon)
-    rules = topic_rules() if topics is None else topics
-    text = sent.text
-    words = sum(1 for t in sent if t.is_alpha)
-    if _skip_kind(text, words, lex):
+    rules = tuple(topic_rules() if topics is None else topics)
+    return _cells(sent, rules, load_stance_lexicon(lexicon), load_hedges(hedges))
+
+
+def _cells(sent: Span, rules: tuple, lex: StanceLexicon, hedge_lex: Any) -> list[dict[str, Any]]:
+    """:func:`sentence_stance` with its rules loaded, remembered per sentence on the parse
+    (positions and forecasts ask it of the same sentences; the entry holds the rule objects,
+    so their ids are not reused while it lives); returns copies."""
+    from ..nlp.parsing import doc_memo
+
+    used = (lex, hedge_lex, *rules)
+    key = ("sentence_stance", sent.start, sent.end, *map(id, used))
+    memo = doc_memo(sent.doc)
+    hit = memo.get(key)
+    if hit is None or not all(a is b for a, b in zip(hit[0], used, strict=True)):
+        hit = memo[key] = (used, _sentence_stance(sent, rules, lex, hedge_lex))
+    return [{**c, "hedges": list(c["hedges"])} for c in hit[1]]
+
+
+def _sentence_stance(
+    sent: Span, rules: tuple, lex: StanceLexicon, hedge_lex: Any
+) -> list[dict[str, Any]]:
+    from .certainty import _span_certainty, hedge_cues
+
+    text = _text(sent)
+    if _skip_kind(text, _alpha_count(sent), lex):
         return []
     if not any(t.pos_ in ("VERB", "AUX") for t in sent):
         return []  # a verbless heading or list item ("II) The dismantlement of ...") claims nothing
-    hits = _topic_hits(sent, tuple(rules), lex)
+    hits = _topic_hits(sent, rules, lex)
     if not hits:
         return []
     frames = []
@@ -754,7 +804,7 @@ def sentence_stance(
             if flips:
                 frames.append(sent.start_char + m.end())
             frame_label = label or frame_label
-    cert = span_certainty(sent, lexicon=hedges)
+    cert = _span_certainty(sent, hedge_lex)
     hedges = hedge_cues(cert)
     by_id = {t.id: t for t in rules}
     warning = _warning_predicate(sent, lex)
@@ -906,18 +956,22 @@ def stance_records(
     parse (``dprkbrief.nlp.parse``).
     """
     from ..nlp import parse
+    from .certainty import load_hedges
+    from .codebook import topic_rules
     from .statements import quote_for
 
     hedges = None
     if resources is not None:  # a user's stance and hedge files (Resources kinds)
         lexicon = lexicon or resources.rule_path("stance")
         hedges = resources.rule_path("hedges")
+    lex, hedge_lex = load_stance_lexicon(lexicon), load_hedges(hedges)  # once per document
+    rules = tuple(topic_rules() if topics is None else topics)
     doc = parse(document, resources)
     source_of = _sources(document, quotes, list(authors or []))
     turns = [{"cue_start": None, **q} for q in quotes or [] if q.get("turn") and q.get("source")]
     rows = []
     for sent in _sentences(document, doc):
-        cells = sentence_stance(sent, topics=topics, lexicon=lexicon, hedges=hedges)
+        cells = _cells(sent, rules, lex, hedge_lex)
         if not cells:
             continue
         source, kind, expert = source_of(sent.start_char, sent.end_char)
@@ -1223,9 +1277,27 @@ def is_forward_claim(
 
 
 def _forward(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str, Any]:
-    """:func:`is_forward_claim` plus the accepted marker token."""
-    text = span.text
-    skip = _skip_kind(text, sum(1 for t in span if t.is_alpha), lex)
+    """:func:`is_forward_claim` plus the accepted marker token (remembered per sentence:
+    ``forecast_claims`` asks it twice; the entry holds the lexicon, so its id is not reused,
+    and a token index, not the token, so the memo does not keep its ``Doc`` alive)."""
+    from ..nlp.parsing import doc_memo
+
+    doc = span.doc
+    if span is doc:
+        return _forward_of(span, own_voice, lex)
+    memo = doc_memo(doc)
+    key = ("forward", span.start, span.end, own_voice, id(lex))
+    hit = memo.get(key)
+    if hit is None or hit[0] is not lex:
+        ok, why, tok = _forward_of(span, own_voice, lex)
+        hit = memo[key] = (lex, ok, why, None if tok is None else tok.i)
+    _lex, ok, why, i = hit
+    return ok, why, None if i is None else doc[i]
+
+
+def _forward_of(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, str, Any]:
+    text = _text(span)
+    skip = _skip_kind(text, _alpha_count(span), lex)
     if skip:
         return False, skip, None
     for why, rx in lex.not_forecast:
@@ -1322,7 +1394,10 @@ def forward_clause(
     """The clause of ``span`` that carries its accepted future construction (the subtree of
     the clause head governing the marker, trimmed, contiguous); the whole sentence when the
     marker is in the main clause; None when ``span`` is no forecast."""
-    ok, _why, tok = _forward(span, own_voice, load_stance_lexicon(lexicon))
+    return _clause_of(span, *_forward(span, own_voice, load_stance_lexicon(lexicon)))
+
+
+def _clause_of(span: Span, ok: bool, _why: str, tok: Any) -> Span | None:
     if not ok:
         return None
     head = _clause_head(tok.head if tok.dep_ in ("aux", "auxpass") else tok)
@@ -1361,32 +1436,36 @@ def forecast_claims(
     ``stance``, ``hedges``, ``horizons``), else the packaged ones.
     """
     from ..nlp import parse
-    from .certainty import hedge_cues, span_certainty
+    from .certainty import _span_certainty, hedge_cues, load_hedges
+    from .codebook import topic_rules
     from .forecasts import resolve_horizons
 
     if resources is not None:
         lexicon = lexicon or resources.rule_path("stance")
         hedges = hedges or resources.rule_path("hedges")
         horizons = horizons or resources.rule_path("horizons")
+    lex, hedge_lex = load_stance_lexicon(lexicon), load_hedges(hedges)  # once per document
+    rules = tuple(topic_rules() if topics is None else topics)
     doc = parse(document, resources)
     source_of = _sources(document, quotes, list(authors or []))
     rows = []
     for sent in _sentences(document, doc):
         source, kind, expert = source_of(sent.start_char, sent.end_char)
-        ok, why = is_forward_claim(sent, own_voice=kind == "author", lexicon=lexicon)
+        forward = _forward(sent, kind == "author", lex)
+        ok, why = forward[:2]
         if not ok:
             continue
-        clause = forward_clause(sent, own_voice=kind == "author", lexicon=lexicon) or sent
-        hs = resolve_horizons(sent.text, dct, horizons=horizons, dates=dates)
+        clause = _clause_of(sent, *forward) or sent
+        hs = resolve_horizons(_text(sent), dct, horizons=horizons, dates=dates)
         best = max(hs, key=lambda h: (h["end"] or "9999", h["start"]), default=None)
-        cert = span_certainty(sent, lexicon=hedges)
-        cells = sentence_stance(sent, topics=topics, lexicon=lexicon, hedges=hedges)
+        cert = _span_certainty(sent, hedge_lex)
+        cells = _cells(sent, rules, lex, hedge_lex)
         rows.append(
             {
                 "doc_id": document.doc_id,
                 "start": clause.start_char,
                 "end": clause.end_char,
-                "quote": clause.text,
+                "quote": _text(clause),
                 "source": source,
                 "source_kind": kind,
                 "expert": expert,

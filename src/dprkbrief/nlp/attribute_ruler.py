@@ -44,8 +44,8 @@ def _value_test(value: Any) -> Callable[[Any], bool] | None:
     return None
 
 
-def _token_test(spec: Any) -> Callable[[tuple], bool] | None:
-    """A test of a token's (tag, lower, dep, is_space), or None when not supported."""
+def _feature_tests(spec: Any) -> list[tuple[int, Callable[[Any], bool]]] | None:
+    """(feature position, test) for each feature ``spec`` tests, or None when not supported."""
     if not isinstance(spec, dict) or not spec or any(k not in _FEATURES for k in spec):
         return None
     tests = []
@@ -54,6 +54,14 @@ def _token_test(spec: Any) -> Callable[[tuple], bool] | None:
         if test is None:
             return None
         tests.append((_FEATURES.index(key), test))
+    return tests
+
+
+def _token_test(spec: Any) -> Callable[[tuple], bool] | None:
+    """A test of a token's (tag, lower, dep, is_space), or None when not supported."""
+    tests = _feature_tests(spec)
+    if tests is None:
+        return None
     return lambda feats: all(test(feats[i]) for i, test in tests)
 
 
@@ -72,25 +80,43 @@ class FastMatch:
     matches and the multi-token rules it may open. Per token, the attributes of every rule
     that sets it are merged in rule order (a later rule wins, as when spaCy applies them one
     after the other) and set with one ``set_token_attrs`` call.
+
+    New text brings a new lower-case form every few tokens, and few forms are named by any
+    pattern: a form is first reduced to its class, the specs whose LOWER test it passes
+    (memoised per form; most forms have the empty class), and the specs are matched once per
+    (tag, class, dep, is_space), so a new form costs a dictionary lookup, not a match.
     """
 
-    def __init__(self, ruler: Any, specs: list, keys: list, rules: list) -> None:
+    def __init__(self, ruler: Any, specs: list, keys: list, rules: list, raw: list) -> None:
         self.attrs = ruler.attrs  # attr_id -> {attribute id: value}, spaCy's own table
         self.strings = ruler.vocab.strings
-        self.specs = specs  # one test per token spec
+        self.specs = specs  # per token spec: its (feature position, test) pairs
         # specs that require one TAG or one LOWER value are tried only on such tokens
         self.by_value: dict[tuple[int, str], list[int]] = {}
         self.general: list[int] = []
         for i, key in enumerate(keys):
             (self.general if key is None else self.by_value.setdefault(key, [])).append(i)
+        # the LOWER test of each spec that has one, and the spec's other tests
+        self.lower_test = {i: t for i, tests in enumerate(specs) for f, t in tests if f == 1}
+        # a LOWER test by plain equality is looked up by its value, the others are run
+        self.lower_equal: dict[str, list[int]] = {}
+        for i, spec in enumerate(raw):
+            if i in self.lower_test and isinstance(spec.get("LOWER"), str):
+                self.lower_equal.setdefault(spec["LOWER"], []).append(i)
+        equal = {i for ids in self.lower_equal.values() for i in ids}
+        self.lower_other = [(i, t) for i, t in self.lower_test.items() if i not in equal]
+        self.other_tests = [[(f, t) for f, t in tests if f != 1] for tests in specs]
         self.single = [(a, ids[0]) for a, ids, _ in rules if len(ids) == 1]
         self.multi = [(a, ids, index) for a, ids, index in rules if len(ids) > 1]
-        self.memo: dict[tuple, tuple] = {}
+        self.memo: dict[tuple, tuple] = {}  # (tag, lower, dep, is_space) -> match
+        self.class_memo: dict[tuple, tuple] = {}  # (tag, lower class, dep, is_space) -> match
+        self.classes: dict[int, frozenset[int]] = {}  # lower -> specs its LOWER test passes
         self.merged: dict[tuple[int, ...], dict] = {}
 
     @classmethod
     def build(cls, ruler: Any) -> FastMatch | None:
-        specs: list[Callable[[tuple], bool]] = []
+        specs: list[list[tuple[int, Callable[[Any], bool]]]] = []
+        raw: list[dict] = []  # the token specs as written
         keys: list[tuple[int, str] | None] = []
         rules: list[tuple] = []
         for attr_id, entry in enumerate(ruler.patterns):
@@ -99,30 +125,52 @@ class FastMatch:
                     return None
                 ids = []
                 for spec in pattern:
-                    test = _token_test(spec)
-                    if test is None:
+                    tests = _feature_tests(spec)
+                    if tests is None:
                         return None
-                    specs.append(test)
+                    specs.append(tests)
+                    raw.append(spec)
                     ids.append(len(specs) - 1)
                     keys.append(_index_key(spec))
                 index = entry.get("index", 0)
                 if not isinstance(index, int) or not -len(ids) <= index < len(ids):
                     return None
                 rules.append((attr_id, ids, index % len(ids)))
-        return cls(ruler, specs, keys, rules)
+        return cls(ruler, specs, keys, rules, raw)
+
+    def _lower_class(self, lower: int) -> frozenset[int]:
+        """The specs whose LOWER test the lower-case form ``lower`` (a string id) passes."""
+        got = self.classes.get(lower)
+        if got is None:
+            text = self.strings[lower] if lower else ""
+            got = frozenset(
+                [*self.lower_equal.get(text, ()), *(i for i, t in self.lower_other if t(text))]
+            )
+            if len(self.classes) < _MEMO_LIMIT:
+                self.classes[lower] = got
+        return got
 
     def _lookup(self, key: tuple) -> tuple:
         """(attr_ids of matching single-token rules, spec ids matched) of a token."""
         got = self.memo.get(key)
         if got is None:
             tag, lower, dep, space = key
-            s = self.strings
-            feats = (s[tag] if tag else "", s[lower] if lower else "", s[dep] if dep else "")
-            feats += (bool(space),)
-            tried = self.general + self.by_value.get((0, feats[0]), [])
-            tried += self.by_value.get((1, feats[1]), [])
-            hit = frozenset(i for i in tried if self.specs[i](feats))
-            got = (tuple(a for a, spec in self.single if spec in hit), hit)
+            passed = self._lower_class(lower)
+            class_key = (tag, passed, dep, space)
+            got = self.class_memo.get(class_key)
+            if got is None:
+                s = self.strings
+                feats = (s[tag] if tag else "", "", s[dep] if dep else "", bool(space))
+                tried = {*self.general, *self.by_value.get((0, feats[0]), ()), *passed}
+                hit = frozenset(
+                    i
+                    for i in tried
+                    if (i not in self.lower_test or i in passed)
+                    and all(test(feats[f]) for f, test in self.other_tests[i])
+                )
+                got = (tuple(a for a, spec in self.single if spec in hit), hit)
+                if len(self.class_memo) < _MEMO_LIMIT:
+                    self.class_memo[class_key] = got
             if len(self.memo) < _MEMO_LIMIT:
                 self.memo[key] = got
         return got

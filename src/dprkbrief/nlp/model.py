@@ -275,11 +275,18 @@ _BREAKS_NAME = "dprkbrief_paragraph_breaks"
 
 
 def _paragraph_breaks(doc: Any) -> Any:
-    """A blank line ends a sentence: the parser must not join a byline to the next paragraph."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if not tok.is_space and (prev.is_space and prev.text.count("\n") >= 2):
-            tok.is_sent_start = True
+    """A blank line ends a sentence: the parser must not join a byline to the next paragraph.
+
+    Only a token right after a whitespace token can start one: those are found from one
+    array, so no ``Token`` is made for the others."""
+    from spacy.attrs import IS_SPACE
+
+    if len(doc) < 2:
+        return doc
+    space = doc.to_array([IS_SPACE]).reshape(-1).tolist()
+    for i in range(1, len(space)):
+        if space[i - 1] and not space[i] and doc[i - 1].text.count("\n") >= 2:
+            doc[i].is_sent_start = True
     return doc
 
 
@@ -316,8 +323,9 @@ def load_model(model: str | None = None) -> Any:
                     f"{_INSTALL_HINT}"
                 ) from None
             _add_extras(nlp)
-            from .attribute_ruler import speed_up
+            from . import attribute_ruler, lemmatizer
 
-            speed_up(nlp)  # same rules and annotations, matched without spaCy's Matcher
+            attribute_ruler.speed_up(nlp)  # same rules and annotations, without the Matcher
+            lemmatizer.speed_up(nlp)  # same lemmas, each distinct form worked out once
             _LOADED[key] = nlp
     return nlp

@@ -40,6 +40,7 @@ _MEMO_SIZE = 512
 _MEMO: OrderedDict[str, Any] = OrderedDict()
 _MEMO_LOCK = threading.Lock()
 _TEXTS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+_DOC_MEMOS: weakref.WeakKeyDictionary[Any, dict] = weakref.WeakKeyDictionary()
 _BREAKS = (
     re.compile(r"\n[ \t]*\n\s*"),
     re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]*[A-Z])"),
@@ -107,6 +108,23 @@ def doc_text(doc: Any) -> str:
     text = doc.text
     _TEXTS[doc] = text
     return text
+
+
+def doc_memo(doc: Any) -> dict:
+    """A dict that lives as long as ``doc``: per-document results several steps share.
+
+    The same parse serves statements, positions and forecasts (one ``Doc`` per text in a
+    process), and they ask the same questions of the same sentences (certainty, stance
+    cells, the future construction); each asker keys its entries by what the answer depends
+    on. A ``Doc`` that cannot be weakly referenced gets a fresh dict (nothing is shared).
+    """
+    try:
+        memo = _DOC_MEMOS.get(doc)
+        if memo is None:
+            memo = _DOC_MEMOS[doc] = {}
+        return memo
+    except TypeError:  # not weak-referenceable
+        return {}
 
 
 def parse(document: Any, resources: Resources | None = None, *, cache: bool | None = None) -> Doc:
