@@ -403,3 +403,53 @@ def test_per_document_records_are_memoised_under_the_rule_fingerprint(tmp_path, 
     assert calls == ["a", "b", "a", "b"]  # other rules: computed afresh
     only = corpus_records(corpus, "dates", filters=[("value", "=", "2018-06-12")])
     assert list(only["doc_id"]) == ["a"]
+
+
+def test_adding_a_step_recomputes_only_that_step(tmp_path, monkeypatch):
+    """A build with one more step (here the expert registry) copies the other steps' files
+    and computes only the new one, also for partitions written before step keys existed;
+    experts() then merges the stored registry without reading the segments table."""
+    src = tmp_path / "src"
+    shutil.copytree(USER_DOCS, src)
+    for f in FIXTURE.glob("*.txt"):
+        shutil.copy(f, src / f.name)
+    dates = _count_dates_step(monkeypatch)
+    _build(src, tmp_path / "idx", partition_size=4)
+    n_docs = len(dates)
+    for info in (tmp_path / "idx" / "parts").glob("*.json"):  # as an older build wrote them
+        data = json.loads(info.read_text(encoding="utf-8"))
+        del data["step_keys"]
+        info.write_text(json.dumps(data), encoding="utf-8")
+    registry: list[str] = []
+    real = annotate_mod.STEPS["registry"]
+
+    def counted(document, resources):
+        registry.append(document.doc_id)
+        return real.func(document, resources)
+
+    monkeypatch.setitem(
+        annotate_mod.STEPS, "registry", annotate_mod.Step("registry", counted, real.rule_kinds)
+    )
+    dates.clear()
+    second = _build(src, tmp_path / "idx", steps=[*RULE_STEPS, "registry"], partition_size=4)
+    assert dates == [] and len(registry) == n_docs == second["recomputed_documents"]
+    registry.clear()
+    third = _build(src, tmp_path / "idx", steps=[*RULE_STEPS, "registry"], partition_size=4)
+    assert registry == [] and third["recomputed"] == 0
+    _build(src, tmp_path / "fresh", steps=[*RULE_STEPS, "registry"], partition_size=4)
+    names = ("documents", *RULE_STEPS, "registry")
+    got, want = _tables(tmp_path / "idx", names), _tables(tmp_path / "fresh", names)
+    for name in want:
+        _same(want[name], got[name])
+    corpus, index = dprkbrief.load_corpus(src), open_index(tmp_path / "idx")
+    expected = dprkbrief.experts(corpus)
+    assert len(expected) > 5
+
+    def no_segments(*args, **kwargs):
+        raise AssertionError("experts() read the segments table")
+
+    monkeypatch.setattr(type(index), "segments", no_segments)
+    _same(expected, dprkbrief.experts(index))
+    monkeypatch.undo()
+    index = open_index(tmp_path / "idx")
+    _same(dprkbrief.statements(corpus), dprkbrief.statements(index))
