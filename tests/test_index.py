@@ -78,11 +78,12 @@ def test_index_reads_back_equal_to_the_corpus(fixture_index):
 def test_user_documents_from_a_jsonl_source(tmp_path):
     corpus = dprkbrief.load_corpus(USER_DOCS)
     src = tmp_path / "docs.jsonl"
-    with src.open("w", encoding="utf-8") as fh:
-        for d in corpus.doc_ids:
+    with src.open("w", encoding="utf-8") as fh:  # partitions out of doc_id order
+        for d in reversed(corpus.doc_ids):
             fh.write(json.dumps({"doc_id": d, "text": corpus[d].text}) + "\n")
-    _build(src, tmp_path / "idx", partition_size=4)
+    _build(src, tmp_path / "idx", partition_size=4, steps=[*RULE_STEPS, "registry"])
     index = open_index(tmp_path / "idx")
+    _same(dprkbrief.experts(corpus), dprkbrief.experts(index))  # merged in doc_id order
     for level in ("paragraph", "sentence"):
         _same(corpus.segments(level), index.segments(level))
     # corpus functions read the stored records and equal the in-memory results

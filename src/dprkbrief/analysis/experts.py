@@ -17,7 +17,7 @@ a separate column, not taken for an author: an institute does not hold views).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -775,7 +775,7 @@ def registry_records(document: Any, resources: Any) -> list[dict]:
     return doc_registry(document.doc_id, document.text, document.meta, sentences, rules)
 
 
-def _registry_ops(corpus: Corpus, lexicon: str | Path | None) -> list[dict]:
+def _registry_ops(corpus: Corpus, lexicon: str | Path | None) -> Iterable[dict]:
     """Every document's registry operations in doc_id order: read from an index built with
     the ``registry`` step (recomputed per document, with a warning, if its rules differ),
     else computed per document from the corpus's sentence table and memoised on each
@@ -783,6 +783,7 @@ def _registry_ops(corpus: Corpus, lexicon: str | Path | None) -> list[dict]:
     import json
 
     from ..pipeline.fold import (
+        _index_matches,
         corpus_records,
         corpus_rule_files,
         folding,
@@ -793,6 +794,9 @@ def _registry_ops(corpus: Corpus, lexicon: str | Path | None) -> list[dict]:
     res = resources_for({**corpus_rule_files(corpus), "attribution": lexicon})
     index = getattr(corpus, "_index", None)
     if index is not None and folding() and "registry" in index.manifest.get("steps", []):
+        if _index_matches(corpus, "registry", step_fingerprint(res, "registry"))[0]:
+            return _stored_ops(corpus)
+        # built with other rules: corpus_records says so and computes them per document
         table = corpus_records(corpus, "registry", res).reindex(columns=REGISTRY_COLUMNS)
         table = table.astype(object).where(table.notna(), None)
         return table.to_dict("records")
@@ -811,6 +815,27 @@ def _registry_ops(corpus: Corpus, lexicon: str | Path | None) -> list[dict]:
                 doc.doc_id, doc.text, doc.meta, groups.get(doc.doc_id, []), rules
             )
     return [r for d in docs for r in d._records[memo_key]]
+
+
+def _stored_ops(corpus: Corpus) -> Iterator[dict]:
+    """The stored ``registry`` records of an index in doc_id order, streamed batch by batch
+    from one Arrow table (no DataFrame of every operation)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = corpus.arrow("registry")
+    if t is None or not len(t):
+        return
+    ids = t.column("doc_id")
+    if len(t) > 1 and not pc.all(pc.greater_equal(ids[1:], ids[:-1])).as_py():
+        t = t.append_column("_row", pa.array(range(len(t)), pa.int64()))
+        t = t.sort_by([("doc_id", "ascending"), ("_row", "ascending")]).drop_columns("_row")
+    missing = [c for c in REGISTRY_COLUMNS if c not in t.column_names]
+    for batch in t.to_batches(max_chunksize=65536):
+        for r in batch.to_pylist():
+            for c in missing:
+                r[c] = None
+            yield r
 
 
 def build_people(corpus: Corpus, *, lexicon: str | Path | None = None) -> People:

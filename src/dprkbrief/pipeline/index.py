@@ -706,6 +706,24 @@ class _Index:
     def read(self, table, *, docs=None, columns=None, filters=None) -> pd.DataFrame:
         import pandas as pd
         import pyarrow as pa
+
+        t = self.arrow(table, docs=docs, columns=columns, filters=filters)
+        if t is None:
+            return pd.DataFrame(columns=columns or ["doc_id"], dtype=object)
+        df = t.to_pandas()
+        for c in df.columns:  # lists back as Python lists, missing values as None
+            if df[c].dtype == object:
+                df[c] = df[c].map(lambda v: v.tolist() if hasattr(v, "tolist") else v)
+        for c in t.column_names:  # integers with gaps as ints and None, not floats and NaN
+            col = t.column(c)
+            if pa.types.is_integer(col.type) and col.null_count:
+                df[c] = pd.Series(col.to_pylist(), index=df.index, dtype=object)
+        return df
+
+    def arrow(self, table, *, docs=None, columns=None, filters=None) -> Any:
+        """As ``read`` but a pyarrow Table (None when no partition has rows), in partition
+        order: for a fold that streams record batches instead of building a DataFrame."""
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         table = _as_table_name(table)
@@ -726,17 +744,8 @@ class _Index:
                 cols = [c for c in columns if c in have]
             parts.append(pq.read_table(f, columns=cols, filters=flt))
         if not parts:
-            return pd.DataFrame(columns=columns or ["doc_id"], dtype=object)
-        t = pa.concat_tables(parts, promote_options="permissive")
-        df = t.to_pandas()
-        for c in df.columns:  # lists back as Python lists, missing values as None
-            if df[c].dtype == object:
-                df[c] = df[c].map(lambda v: v.tolist() if hasattr(v, "tolist") else v)
-        for c in t.column_names:  # integers with gaps as ints and None, not floats and NaN
-            col = t.column(c)
-            if pa.types.is_integer(col.type) and col.null_count:
-                df[c] = pd.Series(col.to_pylist(), index=df.index, dtype=object)
-        return df
+            return None
+        return pa.concat_tables(parts, promote_options="permissive")
 
 
 def _document_from_row(row: dict) -> Any:
@@ -840,6 +849,11 @@ def _index_corpus_type() -> type:
             if ids is None:
                 ids = self._subset()
             return self._index.read(table, docs=ids, columns=columns, filters=filters)
+
+        def arrow(self, table: str, *, columns=None, filters=None):
+            """A stored table of these documents as one pyarrow Table (None when empty),
+            partitions in index order, rows in document order within each."""
+            return self._index.arrow(table, docs=self._subset(), columns=columns, filters=filters)
 
         def timeline(self, *, start=None, end=None, docs=None) -> pd.DataFrame:
             """The timeline stored by the build's ``mentions`` step (the build's event
