@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--steps",
         metavar="LIST",
         help="comma-separated steps (default all): documents,segments,dates,mentions,"
-        "people,quotations,statements",
+        "registry,people,quotations,statements (rule steps: segments,dates,mentions,registry)",
     )
     p.add_argument("--workers", type=int, metavar="N", help="local worker processes")
     p.add_argument(

@@ -417,7 +417,7 @@ def build_index(
 
     ``source``: a corpus folder or a .jsonl/.parquet/.csv file (``doc_id``, ``text`` and
     optional metadata columns). ``steps``: subset of ``dprkbrief.pipeline.annotate.STEPS``
-    (default all; rule-only: ``segments,dates,mentions``). ``workers``: processes of a local
+    (default all; rule-only: ``segments,dates,mentions,registry``). ``workers``: processes of a local
     Dask cluster (default: one per core, one thread each); ``scheduler``: address of an
     existing cluster (``tcp://host:8786``; default ``$DASK_SCHEDULER_ADDRESS``), or
     ``"synchronous"`` to run in this process. ``resources``: the rule files and model. Only
