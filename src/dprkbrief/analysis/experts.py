@@ -412,6 +412,7 @@ def front_interviewee(doc_text: str, rules: Rules) -> tuple[str, str | None, int
 # replays them in doc_id order. Every decision that reads only the document is taken in the
 # first phase; those that read the registry so far (is the descriptor still empty? is the
 # best evidence from this document?) are operations the merge decides.
+LOOKUP_OPS = ("author", "label", "quoted", "name", "surname")  # read by statements, not experts
 REGISTRY_COLUMNS = [
     "doc_id",
     "op",
@@ -700,8 +701,9 @@ def merge_registry(
     document in turn. ``text_of(doc_id)`` gives a text when a person's first form differs
     from the one its aliases were searched with in a document (the search is redone)."""
     people = People(rules)
-    quotes: dict[tuple[str, int, int], str] = {}
-    aliases: dict[tuple[str, str], tuple[str, list[str]]] = {}
+    # key -> the forms found by the alias searches so far, and the documents searched; a
+    # person's first form never changes once set, so each search is checked as it comes
+    aliases: dict[str, tuple[dict[str, None], set[str]]] = {}
     for doc_id in doc_ids:
         people.doc_authors[doc_id] = []
         people.doc_labels[doc_id] = {}
@@ -717,9 +719,10 @@ def merge_registry(
             p = people.persons[key]
             if op == "author_evidence" and p.evidence is not None and p.evidence[0] == doc_id:
                 continue
-            s, e = int(r["start"]), int(r["end"])
-            quotes.setdefault((doc_id, s, e), r["quote"])
-            p.set_evidence(doc_id, s, e, int(r["rank"]))
+            before = p.evidence
+            p.set_evidence(doc_id, int(r["start"]), int(r["end"]), int(r["rank"]))
+            if p.evidence is not before:
+                p.quote = r["quote"]
         elif op == "descriptor":
             p = people.persons[key]
             if p.descriptor is None or r["rank"] == 1 and p.evidence_rank == 1:
@@ -743,25 +746,29 @@ def merge_registry(
         elif op == "surname":
             people.doc_surnames.setdefault(doc_id, {})[r["name"]] = key
         elif op == "aliases":
-            aliases[(doc_id, key)] = (r["name"], list(r["forms"] or []))
+            first = people.persons[key].forms[0]
+            forms = r["forms"] or []
+            if not _same_alias_rx(r["name"], first, rules):
+                forms = _alias_forms(text_of(doc_id), first, rules)
+            found, searched = aliases.setdefault(key, ({}, set()))
+            found.update(dict.fromkeys(forms))
+            searched.add(doc_id)
     for key, p in list(people.persons.items()):
         if not p.roles:
             del people.persons[key]
             continue
+        found, searched = aliases.get(key, ({}, set()))
         for doc_id in p.roles:
-            first, forms = aliases.get((doc_id, key), (None, None))
-            if first is None or not _same_alias_rx(first, p.forms[0], rules):
-                forms = _alias_forms(text_of(doc_id), p.forms[0], rules)
-            for form in forms:
-                p.add_form(form)
+            if doc_id not in searched:  # records without their aliases: search the text
+                found.update(dict.fromkeys(_alias_forms(text_of(doc_id), p.forms[0], rules)))
+        for form in found:
+            p.add_form(form)
         # "Dr. Jane Doe" is also written "Dr. Doe"
         for form in list(p.forms):
             tokens = form.split()
             if len(tokens) >= 3 and tokens[0].rstrip(".").lower() in rules.titles:
                 bare_t = strip_titles(form, rules).split()
                 p.add_form(" ".join([*tokens[: len(tokens) - len(bare_t)], bare_t[-1]]))
-        if p.evidence is not None:
-            p.quote = quotes.get(p.evidence)
     return people
 
 
@@ -775,7 +782,9 @@ def registry_records(document: Any, resources: Any) -> list[dict]:
     return doc_registry(document.doc_id, document.text, document.meta, sentences, rules)
 
 
-def _registry_ops(corpus: Corpus, lexicon: str | Path | None) -> Iterable[dict]:
+def _registry_ops(
+    corpus: Corpus, lexicon: str | Path | None, lookups: bool = True
+) -> Iterable[dict]:
     """Every document's registry operations in doc_id order: read from an index built with
     the ``registry`` step (recomputed per document, with a warning, if its rules differ),
     else computed per document from the corpus's sentence table and memoised on each
@@ -795,7 +804,7 @@ def _registry_ops(corpus: Corpus, lexicon: str | Path | None) -> Iterable[dict]:
     index = getattr(corpus, "_index", None)
     if index is not None and folding() and "registry" in index.manifest.get("steps", []):
         if _index_matches(corpus, "registry", step_fingerprint(res, "registry"))[0]:
-            return _stored_ops(corpus)
+            return _stored_ops(corpus, lookups)
         # built with other rules: corpus_records says so and computes them per document
         table = corpus_records(corpus, "registry", res).reindex(columns=REGISTRY_COLUMNS)
         table = table.astype(object).where(table.notna(), None)
@@ -817,33 +826,53 @@ def _registry_ops(corpus: Corpus, lexicon: str | Path | None) -> Iterable[dict]:
     return [r for d in docs for r in d._records[memo_key]]
 
 
-def _stored_ops(corpus: Corpus) -> Iterator[dict]:
-    """The stored ``registry`` records of an index in doc_id order, streamed batch by batch
-    from one Arrow table (no DataFrame of every operation)."""
+def _stored_ops(corpus: Corpus, lookups: bool = True) -> Iterator[dict]:
+    """The stored ``registry`` records of an index in doc_id order, streamed one partition
+    file at a time (when the partitions are in doc_id order, as a sorted source gives them),
+    else from one Arrow table sorted by doc_id; never a DataFrame of every operation.
+    Without ``lookups`` the per-document lookups (names, labels, authors, quoted) are left
+    out: the expert rows do not read them."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
 
-    t = corpus.arrow("registry")
-    if t is None or not len(t):
-        return
-    ids = t.column("doc_id")
-    if len(t) > 1 and not pc.all(pc.greater_equal(ids[1:], ids[:-1])).as_py():
+    index = corpus._index
+    wanted = set(corpus.doc_ids)
+    skip = [] if lookups else [("op", "not in", list(LOOKUP_OPS))]
+    parts = [
+        (p["key"], [d for d in p["doc_ids"] if d in wanted]) for p in index.manifest["partitions"]
+    ]
+    parts = [(k, ids) for k, ids in parts if ids]
+    order = [d for _, ids in parts for d in ids]
+    if all(a <= b for a, b in zip(order, order[1:])):
+        tables: Iterator[Any] = (
+            pq.read_table(f, filters=[("doc_id", "in", ids), *skip])
+            for k, ids in parts
+            if (f := index.path / "registry" / f"part-{k}.parquet").is_file()
+        )
+    else:
+        t = corpus.arrow("registry", filters=skip or None)
+        if t is None:
+            return
         t = t.append_column("_row", pa.array(range(len(t)), pa.int64()))
-        t = t.sort_by([("doc_id", "ascending"), ("_row", "ascending")]).drop_columns("_row")
-    missing = [c for c in REGISTRY_COLUMNS if c not in t.column_names]
-    for batch in t.to_batches(max_chunksize=65536):
-        for r in batch.to_pylist():
-            for c in missing:
-                r[c] = None
-            yield r
+        tables = iter([t.sort_by([("doc_id", "ascending"), ("_row", "ascending")])])
+    for t in tables:
+        missing = [c for c in REGISTRY_COLUMNS if c not in t.column_names]
+        for batch in t.to_batches(max_chunksize=65536):
+            for r in batch.to_pylist():
+                for c in missing:
+                    r[c] = None
+                yield r
 
 
-def build_people(corpus: Corpus, *, lexicon: str | Path | None = None) -> People:
+def build_people(
+    corpus: Corpus, *, lexicon: str | Path | None = None, lookups: bool = True
+) -> People:
     """Build the registry and per-document lookups for ``corpus`` (see module docstring):
     the per-document registry operations (stored by an index's ``registry`` step, else
-    computed and memoised per document), merged in doc_id order."""
+    computed and memoised per document), merged in doc_id order. ``lookups=False`` skips
+    the stored per-document lookups (``LOOKUP_OPS``; the experts table does not read them)."""
     return merge_registry(
-        _registry_ops(corpus, lexicon),
+        _registry_ops(corpus, lexicon, lookups),
         attribution_rules(lexicon),
         doc_ids=corpus.doc_ids,
         text_of=lambda doc_id: corpus[doc_id].text,
@@ -924,7 +953,7 @@ def experts(
     kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
     for k in kinds:
         check_choice("kinds", k, SOURCE_KINDS)
-    people_ = build_people(corpus, lexicon=lexicon)
+    people_ = build_people(corpus, lexicon=lexicon, lookups=False)
     rows = []
     for key, p in people_.persons.items():
         doc_ids = sorted(p.roles)
