@@ -454,3 +454,22 @@ def test_adding_a_step_recomputes_only_that_step(tmp_path, monkeypatch):
     monkeypatch.undo()
     index = open_index(tmp_path / "idx")
     _same(dprkbrief.statements(corpus), dprkbrief.statements(index))
+
+
+def test_local_cluster_workers_keep_no_profile_history():
+    """The build's workers run without Dask's statistical profiler, whose per-second call
+    trees (1,000 kept) made a worker's memory grow with the build's duration."""
+    from dask.distributed import Client
+
+    from dprkbrief.pipeline.index import local_cluster
+
+    def busy(seconds):
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            pass
+        return True
+
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        assert client.submit(busy, 2.5).result()
+        kept = client.run(lambda dask_worker: len(dask_worker.profile_history))
+    assert list(kept.values()) == [0]
