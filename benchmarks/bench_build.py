@@ -180,14 +180,14 @@ def serial(mb: float) -> list[tuple[str, str]]:
         v = time.process_time() - t
         rows.append(
             (
-                f"serial annotate_many(segments,dates,mentions) by 32, {n_chars / 1e6:.1f} MB",
+                f"serial annotate_many({','.join(RULE_STEPS)}) by 32, {n_chars / 1e6:.1f} MB",
                 f"{v:.1f} CPU s, {n_chars / 1e3 / v:.0f} KB/s per core, {len(docs) / v:.2f} "
                 f"docs/s per core; 1 GB = {1e9 / (n_chars / v) / 3600:.2f} core-hours",
             )
         )
     rows.append(
         (
-            f"serial annotate(segments,dates,mentions), {n_chars / 1e6:.1f} MB",
+            f"serial annotate({','.join(RULE_STEPS)}), {n_chars / 1e6:.1f} MB",
             f"{cpu:.1f} CPU s ({wall:.1f} s wall), {n_chars / 1e3 / cpu:.0f} KB/s per core, "
             f"{len(docs) / cpu:.2f} docs/s per core; 1 GB = {1e9 / (n_chars / cpu) / 3600:.2f} "
             "core-hours; load " + _load(),
