@@ -7,7 +7,7 @@ Run (the whole table in one command; the defaults are the README's):
 The synthetic corpus is made of real sentences (the seed corpus, tests/user_docs and, when
 present, the real-document texts in .cache/realdocs), shuffled with a fixed seed and packed
 into ~25 KB documents; it is written under .cache/bench_build/ (never committed). For each
-size and worker count a fresh LocalCluster (processes, 1 thread each) builds a fresh index.
+size and worker count a fresh LocalCluster (``index.local_cluster``: processes, 1 thread each, no profiler) builds a fresh index.
 Reported per run: wall time, documents/s and MB/s per worker from wall time, the workers' CPU
 seconds during the build and the MB/s per core they imply (what a free core does; the machine
 may be shared), speed-up over one worker, each worker's peak resident memory, and the load
@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "bench_build"
-RULE_STEPS = ["segments", "dates", "mentions"]
+RULE_STEPS = ["segments", "dates", "mentions", "registry"]
+OUT = CACHE  # where indexes (and sizes not found in CACHE) are written: --out-dir
 
 
 def _sentences() -> list[str]:
@@ -55,7 +56,10 @@ def synthetic(mb: float, *, doc_kb: int = 25, seed: int = 7) -> Path:
     path = CACHE / f"synth_{mb:g}MB.jsonl"
     if path.exists():
         return path
-    CACHE.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"synth_{mb:g}MB.jsonl"
+    if path.exists():
+        return path
+    OUT.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     pool = _sentences()
     rng.shuffle(pool)
@@ -97,18 +101,13 @@ def _warm() -> None:
 
 def build(source: Path, workers: int, steps: list[str] | None, label: str) -> dict:
     """A fresh index of ``source`` built by a fresh LocalCluster of ``workers`` processes."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
-    from dprkbrief.pipeline.index import build_index
+    from dprkbrief.pipeline.index import build_index, local_cluster
 
-    out = CACHE / f"index_{source.stem}_{label}_{workers}w"
+    out = OUT / f"index_{source.stem}_{label}_{workers}w"
     shutil.rmtree(out, ignore_errors=True)
-    with (
-        LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cl,
-        Client(cl) as client,
-    ):
+    with local_cluster(workers) as cl, Client(cl) as client:  # as `dprkbrief build` makes it
         client.run(_warm)  # imports and compiled rules: once per worker, not per document
         before = client.run(_worker_usage)
         load0 = _load()
@@ -181,14 +180,14 @@ def serial(mb: float) -> list[tuple[str, str]]:
         v = time.process_time() - t
         rows.append(
             (
-                f"serial annotate_many(segments,dates,mentions) by 32, {n_chars / 1e6:.1f} MB",
+                f"serial annotate_many({','.join(RULE_STEPS)}) by 32, {n_chars / 1e6:.1f} MB",
                 f"{v:.1f} CPU s, {n_chars / 1e3 / v:.0f} KB/s per core, {len(docs) / v:.2f} "
                 f"docs/s per core; 1 GB = {1e9 / (n_chars / v) / 3600:.2f} core-hours",
             )
         )
     rows.append(
         (
-            f"serial annotate(segments,dates,mentions), {n_chars / 1e6:.1f} MB",
+            f"serial annotate({','.join(RULE_STEPS)}), {n_chars / 1e6:.1f} MB",
             f"{cpu:.1f} CPU s ({wall:.1f} s wall), {n_chars / 1e3 / cpu:.0f} KB/s per core, "
             f"{len(docs) / cpu:.2f} docs/s per core; 1 GB = {1e9 / (n_chars / cpu) / 3600:.2f} "
             "core-hours; load " + _load(),
@@ -214,7 +213,16 @@ def main() -> None:
     ap.add_argument("--no-query", action="store_true", help="skip open_index/timeline/experts")
     ap.add_argument("--query-timeout", type=float, default=600.0, help="seconds per query")
     ap.add_argument("--query-one", nargs=2, metavar=("WHAT", "INDEX"), help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--out-dir",
+        type=Path,
+        default=CACHE,
+        help="folder for the indexes (re-created per run) and new synthetic sources "
+        "(default: .cache/bench_build; sources found there are reused)",
+    )
     args = ap.parse_args()
+    global OUT
+    OUT = args.out_dir.resolve()
     if args.query_one:
         _query_one(*args.query_one)
         return
@@ -283,20 +291,20 @@ def _query_one(what: str, path: str) -> None:
     """Child process: time one query on the index at ``path``; print JSON."""
     import dprkbrief
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     index = dprkbrief.open_index(path)
     n = None
     if what != "open_index":
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         if what == "stored":
             n = len(index.timeline(start=2019, end=2019))
         elif what == "timeline":
             n = len(dprkbrief.timeline(index, start=2019, end=2019))
         else:
             n = len(dprkbrief.experts(index))
-    s = time.perf_counter() - t
+    s, cpu = time.perf_counter() - t, time.process_time() - c
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"s": s, "rows": n, "rss": rss}))
+    print(json.dumps({"s": s, "cpu": cpu, "rows": n, "rss": rss, "load": _load()}))
 
 
 def query(path: Path, timeout: float) -> list[tuple[str, str]]:
@@ -311,7 +319,10 @@ def query(path: Path, timeout: float) -> list[tuple[str, str]]:
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True)
             r = json.loads(p.stdout.strip().splitlines()[-1])
             rows = "" if r["rows"] is None else f", {r['rows']} rows"
-            value = f"{r['s']:.1f} s{rows}, process peak {r['rss']:.0f} MiB"
+            value = (
+                f"{r['s']:.1f} s wall, {r['cpu']:.1f} CPU s{rows}, process peak "
+                f"{r['rss']:.0f} MiB, load {r['load']}"
+            )
         except subprocess.TimeoutExpired:
             value = f"> {timeout:.0f} s (stopped)"
         except (subprocess.CalledProcessError, ValueError, IndexError) as exc:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "bench_build"
-STEPS = ["segments", "dates", "mentions"]
+STEPS = ["segments", "dates", "mentions", "registry"]
 
 
 def _timed(label: str, func) -> tuple[str, float, float, object]:
@@ -33,7 +33,8 @@ def _timed(label: str, func) -> tuple[str, float, float, object]:
 def main() -> None:
     import warnings
 
-    from bench_build import synthetic  # noqa: I001 - a sibling script
+    import bench_build  # noqa: I001 - a sibling script
+    from bench_build import synthetic
 
     import dprkbrief
     from dprkbrief.pipeline.fold import direct
@@ -42,10 +43,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=2.0)
     ap.add_argument("--skip-direct", action="store_true", help="only the fold timings")
+    ap.add_argument("--out-dir", type=Path, default=CACHE, help="folder for the indexes")
     args = ap.parse_args()
+    out_dir = args.out_dir.resolve()
     warnings.simplefilter("ignore")
+    bench_build.OUT = out_dir  # a new synthetic size is written there too
     source = synthetic(args.mb)
-    out = CACHE / f"query_index_{args.mb:g}MB"
+    out = out_dir / f"query_index_{args.mb:g}MB"
     if not (out / "manifest.json").is_file():
         t = time.perf_counter()
         m = build_index(source, out, steps=STEPS, scheduler="synchronous", partition_size=32)
@@ -63,10 +67,15 @@ def main() -> None:
             with direct():
                 rows.append(_timed(f"{label}, from the texts", func))
         rows.append(_timed(f"{label}, fold", func))
-    rows.append(_timed("experts()", lambda: dprkbrief.experts(index)))
+    rows.append(
+        _timed("experts() (merge of the stored registry)", lambda: dprkbrief.experts(index))
+    )
+    if not args.skip_direct:
+        with direct():
+            rows.append(_timed("experts(), from the texts", lambda: dprkbrief.experts(index)))
     # one-document edit of a copy of the source, re-built incrementally
-    src2 = CACHE / f"query_src_{args.mb:g}MB.jsonl"
-    out2 = CACHE / f"query_index_{args.mb:g}MB_edit"
+    src2 = out_dir / f"query_src_{args.mb:g}MB.jsonl"
+    out2 = out_dir / f"query_index_{args.mb:g}MB_edit"
     shutil.rmtree(out2, ignore_errors=True)
     shutil.copytree(out, out2)
     lines = source.read_text(encoding="utf-8").splitlines()

@@ -183,3 +183,95 @@ def test_appositive_search_is_linear_on_long_capitalised_runs():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0 and out.stdout.strip() == "[] []"
+
+
+# -- the registry as per-document operations and a merge ---------------------------------------
+
+# "Jo O’Neil" is first written with a curly apostrophe in a document where she has no role;
+# where she is quoted her name is written "Jo O'Neil".
+MENTION = "Talks stalled.\n\nDr. Jo O’Neil, a professor at the Birch Institute, was there.\n"
+QUOTE = "Talks stalled.\n\n\"We will see,\" said Jo O'Neil. She left; O'Neil stayed.\n"
+
+
+def test_registry_is_a_merge_of_per_document_operations():
+    from dprkbrief.analysis.experts import build_people, doc_registry, merge_registry
+    from dprkbrief.pipeline.annotate import annotate
+
+    texts = {"a_mention": MENTION, "b_quote": QUOTE, "news": NEWS, "qa": QA, "oped": OPED}
+    corpus = dprkbrief.corpus_from_texts(texts)
+    rules = attribution_rules()
+    ops = [
+        r
+        for d in corpus.doc_ids
+        for r in doc_registry(
+            d, corpus[d].text, corpus[d].meta, corpus[d].segment_rows("sentence"), rules
+        )
+    ]
+    assert {r["op"] for r in ops} >= {"person", "evidence", "descriptor", "role", "aliases"}
+    assert all(
+        r["quote"] == corpus[r["doc_id"]].text[r["start"] : r["end"]]
+        for r in ops
+        if r["op"] == "evidence"
+    )
+    # the `registry` step of annotate gives the same operations for one document
+    one = annotate(corpus["news"], steps=["registry"])["registry"]
+    assert [(r["op"], r["key"]) for r in one] == [
+        (r["op"], r["key"]) for r in ops if r["doc_id"] == "news"
+    ]
+    merged = merge_registry(ops, rules, doc_ids=corpus.doc_ids, text_of=lambda d: texts[d])
+    people = build_people(corpus)
+    assert list(merged.persons) == list(people.persons)
+    oneil = merged.persons["jo o'neil"]
+    assert oneil.forms[0] == "Dr. Jo O’Neil" and oneil.roles == {"b_quote": "quoted"}
+    # b_quote's own search (first form "Jo O'Neil") found "O'Neil"; the registry's first form
+    # has the curly apostrophe, so the merge searched b_quote again with it, as one pass does
+    local = [r for r in ops if r["op"] == "aliases" and r["doc_id"] == "b_quote"]
+    assert [r["forms"] for r in local] == [["Jo O'Neil", "O'Neil"]]
+    assert "Jo O'Neil" in oneil.forms and "O'Neil" not in oneil.forms
+    assert oneil.descriptor == "a professor at the Birch Institute"
+    assert oneil.quote == "Dr. Jo O’Neil, a professor at the Birch Institute"
+    reg = dprkbrief.experts(corpus).set_index("expert")
+    assert reg.loc["Jo O'Neil", "affiliation"] == "Birch Institute"
+    assert reg.loc["Jo O'Neil", "doc_id"] == "a_mention"  # the appositive is the evidence
+
+
+def test_alias_search_finds_what_the_alias_regex_finds():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dprkbrief.analysis.experts import _alias_matches, _alias_rx
+
+    rules = attribution_rules()
+    words = [
+        "Dr.",
+        "DR",
+        "dr",
+        "Secretary",
+        "Ambassador",
+        "Vice",
+        "President",
+        "Jane",
+        "JANE",
+        "jane",
+        "Doe",
+        "DOE",
+        "Doe's",
+        "Doex",
+        "Mary-Jane",
+        "O’Doe",
+        "said",
+        "the",
+        ".",
+    ]
+    seps = [" ", "  ", "\n", ". ", ", ", "-", "", "\t", "'"]
+    text = st.lists(st.tuples(st.sampled_from(words), st.sampled_from(seps)), max_size=30).map(
+        lambda parts: "".join(w + s for w, s in parts)
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(text, st.sampled_from(["Jane Doe", "Dr. Jane Doe", "Doe", "Jane Mary Doe"]))
+    def check(t, first):
+        want = [(m.start(), m.end()) for m in _alias_rx(first, rules).finditer(t)]
+        assert list(_alias_matches(t, first, rules)) == want
+
+    check()

@@ -78,11 +78,12 @@ def test_index_reads_back_equal_to_the_corpus(fixture_index):
 def test_user_documents_from_a_jsonl_source(tmp_path):
     corpus = dprkbrief.load_corpus(USER_DOCS)
     src = tmp_path / "docs.jsonl"
-    with src.open("w", encoding="utf-8") as fh:
-        for d in corpus.doc_ids:
+    with src.open("w", encoding="utf-8") as fh:  # partitions out of doc_id order
+        for d in reversed(corpus.doc_ids):
             fh.write(json.dumps({"doc_id": d, "text": corpus[d].text}) + "\n")
-    _build(src, tmp_path / "idx", partition_size=4)
+    _build(src, tmp_path / "idx", partition_size=4, steps=[*RULE_STEPS, "registry"])
     index = open_index(tmp_path / "idx")
+    _same(dprkbrief.experts(corpus), dprkbrief.experts(index))  # merged in doc_id order
     for level in ("paragraph", "sentence"):
         _same(corpus.segments(level), index.segments(level))
     # corpus functions read the stored records and equal the in-memory results
@@ -437,3 +438,72 @@ def test_per_document_records_are_memoised_under_the_rule_fingerprint(tmp_path, 
     assert calls == ["a", "b", "a", "b"]  # other rules: computed afresh
     only = corpus_records(corpus, "dates", filters=[("value", "=", "2018-06-12")])
     assert list(only["doc_id"]) == ["a"]
+
+
+def test_adding_a_step_recomputes_only_that_step(tmp_path, monkeypatch):
+    """A build with one more step (here the expert registry) copies the other steps' files
+    and computes only the new one, also for partitions written before step keys existed;
+    experts() then merges the stored registry without reading the segments table."""
+    src = tmp_path / "src"
+    shutil.copytree(USER_DOCS, src)
+    for f in FIXTURE.glob("*.txt"):
+        shutil.copy(f, src / f.name)
+    dates = _count_dates_step(monkeypatch)
+    _build(src, tmp_path / "idx", partition_size=4)
+    n_docs = len(dates)
+    for info in (tmp_path / "idx" / "parts").glob("*.json"):  # as an older build wrote them
+        data = json.loads(info.read_text(encoding="utf-8"))
+        del data["step_keys"]
+        info.write_text(json.dumps(data), encoding="utf-8")
+    registry: list[str] = []
+    real = annotate_mod.STEPS["registry"]
+
+    def counted(document, resources):
+        registry.append(document.doc_id)
+        return real.func(document, resources)
+
+    monkeypatch.setitem(
+        annotate_mod.STEPS, "registry", annotate_mod.Step("registry", counted, real.rule_kinds)
+    )
+    dates.clear()
+    second = _build(src, tmp_path / "idx", steps=[*RULE_STEPS, "registry"], partition_size=4)
+    assert dates == [] and len(registry) == n_docs == second["recomputed_documents"]
+    registry.clear()
+    third = _build(src, tmp_path / "idx", steps=[*RULE_STEPS, "registry"], partition_size=4)
+    assert registry == [] and third["recomputed"] == 0
+    _build(src, tmp_path / "fresh", steps=[*RULE_STEPS, "registry"], partition_size=4)
+    names = ("documents", *RULE_STEPS, "registry")
+    got, want = _tables(tmp_path / "idx", names), _tables(tmp_path / "fresh", names)
+    for name in want:
+        _same(want[name], got[name])
+    corpus, index = dprkbrief.load_corpus(src), open_index(tmp_path / "idx")
+    expected = dprkbrief.experts(corpus)
+    assert len(expected) > 5
+
+    def no_segments(*args, **kwargs):
+        raise AssertionError("experts() read the segments table")
+
+    monkeypatch.setattr(type(index), "segments", no_segments)
+    _same(expected, dprkbrief.experts(index))
+    monkeypatch.undo()
+    index = open_index(tmp_path / "idx")
+    _same(dprkbrief.statements(corpus), dprkbrief.statements(index))
+
+
+def test_local_cluster_workers_keep_no_profile_history():
+    """The build's workers run without Dask's statistical profiler, whose per-second call
+    trees (1,000 kept) made a worker's memory grow with the build's duration."""
+    from dask.distributed import Client
+
+    from dprkbrief.pipeline.index import local_cluster
+
+    def busy(seconds):
+        end = time.process_time() + seconds
+        while time.process_time() < end:
+            pass
+        return True
+
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        assert client.submit(busy, 2.5).result()
+        kept = client.run(lambda dask_worker: len(dask_worker.profile_history))
+    assert list(kept.values()) == [0]

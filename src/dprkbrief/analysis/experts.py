@@ -17,6 +17,7 @@ a separate column, not taken for an author: an institute does not hold views).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -75,6 +76,7 @@ class Rules:
     aside_examples: tuple[dict, ...] = ()
     interviewee_intros: str = ""
     intro_examples: tuple[dict, ...] = ()
+    title_lengths: tuple[int, ...] = ()  # the distinct lengths of the titles, longest first
     compiled: dict[str, re.Pattern] = field(default_factory=dict, compare=False)
 
     def rx(self, name: str) -> re.Pattern:
@@ -96,6 +98,7 @@ def _rules(path: str, mtime: float) -> Rules:
     return Rules(
         titles=frozenset(t.lower() for t in titles),
         title_rx="|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)),
+        title_lengths=tuple(sorted({len(t) for t in titles}, reverse=True)),
         verbs_rx="|".join(verbs),
         first_person=frozenset(w.lower() for w in data["first_person"]),
         non_person_authors=frozenset(w.lower() for w in data.get("non_person_authors", [])),
@@ -148,6 +151,8 @@ def _build_rx(name: str, rules: Rules) -> re.Pattern:
         return re.compile(rf"({person})$")
     if name == "adverb":
         return re.compile(_ADVERBS)
+    if name == "title":  # one title, case-insensitive (fullmatch over a span)
+        return re.compile(rf"(?:{rules.title_rx})", re.IGNORECASE)
     if name == "intro":  # "Interview with Dr. Jane Doe, director of X."
         return re.compile(
             rf"(?i:\b(?:{rules.interviewee_intros or '(?!)'}))\s+(?P<name>{person})"
@@ -315,6 +320,7 @@ class Person:
     descriptor: str | None = None
     evidence: tuple[str, int, int] | None = None  # doc_id, start, end
     evidence_rank: int = 9
+    quote: str | None = None  # the text of the evidence span (set by the merge)
 
     def add_form(self, form: str) -> None:
         if form and form not in self.forms:
@@ -399,149 +405,364 @@ def front_interviewee(doc_text: str, rules: Rules) -> tuple[str, str | None, int
     return name, desc, m.start("name"), end
 
 
-def build_people(corpus: Corpus, *, lexicon: str | Path | None = None) -> People:
-    """Build the registry and per-document lookups for ``corpus`` (see module docstring)."""
+# The registry is built in two phases, so a corpus too big for memory (an index) can build it
+# from stored records: ``doc_registry`` runs per document and returns its operations on the
+# registry in order (one record each: a name form, a role, a candidate evidence span or
+# descriptor, the aliases written in the document, the document's lookups); ``merge_registry``
+# replays them in doc_id order. Every decision that reads only the document is taken in the
+# first phase; those that read the registry so far (is the descriptor still empty? is the
+# best evidence from this document?) are operations the merge decides.
+LOOKUP_OPS = ("author", "label", "quoted", "name", "surname")  # read by statements, not experts
+REGISTRY_COLUMNS = [
+    "doc_id",
+    "op",
+    "key",
+    "name",
+    "start",
+    "end",
+    "rank",
+    "desc",
+    "aff",
+    "quote",
+    "forms",
+]
+
+
+class _DocRegistry:
+    """The operations of one document, with the document's own lookups (names, surnames,
+    roles) that the first phase reads."""
+
+    def __init__(self, doc_id: str, text: str, rules: Rules) -> None:
+        self.doc_id, self.text, self.rules = doc_id, text, rules
+        self.ops: list[dict] = []
+        self.names: dict[str, str] = {}  # key -> key, as People.doc_names
+        self.surnames: dict[str, str] = {}
+        self.roles: dict[str, str] = {}  # key -> this document's role
+        self.first: dict[str, str] = {}  # key -> its first form written in this document
+
+    def op(self, op: str, key: str | None = None, **values: Any) -> None:
+        self.ops.append({"doc_id": self.doc_id, "op": op, "key": key, **values})
+
+    def person(self, name: str) -> str:
+        key = name_key(name, self.rules)
+        self.op("person", key, name=name.strip())
+        self.first.setdefault(key, name.strip())
+        self.names[key] = key
+        bare = strip_titles(name, self.rules).split()
+        if len(bare) >= 2:
+            self.surnames[bare[-1].casefold()] = key
+        return key
+
+    def resolve(self, name: str) -> str | None:
+        key = name_key(name, self.rules)
+        if key in self.names:
+            return key
+        bare = key.split()
+        return self.surnames.get(bare[0]) if len(bare) == 1 else None
+
+    def set_role(self, key: str, role: str) -> None:
+        old = self.roles.get(key)
+        if old is None or ROLES.index(role) < ROLES.index(old):
+            self.roles[key] = role
+
+    def evidence(self, key: str, start: int, end: int, rank: int, op: str = "evidence") -> None:
+        self.op(op, key, start=start, end=end, rank=rank, quote=self.text[start:end])
+
+
+def doc_registry(
+    doc_id: str, text: str, meta: Any, sentences: list[Any], rules: Rules
+) -> list[dict]:
+    """The registry operations of one document (columns ``REGISTRY_COLUMNS``), from its text,
+    metadata (``authors``, ``speakers``, ``interviewer``) and sentence rows (``kind, text,
+    start, end, speaker``; dicts or tuples with those attributes) in document order."""
     from ..segment import PROSE_KINDS
 
-    rules = attribution_rules(lexicon)
-    people = People(rules)
-    sents = corpus.segments("sentence")
-    docs = corpus.documents.set_index("doc_id")
-    for doc_id, group in sents.groupby("doc_id", sort=True):
-        text = corpus[doc_id].text
-        meta = docs.loc[doc_id]
-        group_rows = list(group.itertuples())  # once: it costs ~2 ms per call
-        # 1. bios and appositives (descriptors, affiliations)
-        bio_people: list[str] = []
-        for row in group_rows:
-            if row.kind not in PROSE_KINDS and row.kind not in ("bio", "byline"):
+    def get(row: Any, name: str) -> Any:
+        return row[name] if isinstance(row, dict) else getattr(row, name)
+
+    d = _DocRegistry(doc_id, text, rules)
+    rows = [(get(r, "kind"), get(r, "text"), get(r, "start")) for r in sentences]
+    # 1. bios and appositives (descriptors, affiliations)
+    bio_people: list[str] = []
+    for kind, sent, start in rows:
+        if kind not in PROSE_KINDS and kind not in ("bio", "byline"):
+            continue
+        for name, desc, s, e in find_appositives(sent, rules):
+            if kind != "bio" and not is_expert_descriptor(desc, rules):
                 continue
-            for name, desc, s, e in find_appositives(row.text, rules):
-                if row.kind != "bio" and not is_expert_descriptor(desc, rules):
-                    continue
-                p = people.person(name, doc_id)
-                if row.kind == "bio":
-                    bio_people.append(p.key)
-                    p.set_evidence(doc_id, row.start + s, row.start + e, 1)
-                else:
-                    p.set_evidence(doc_id, row.start + s, row.start + e, 2)
-                if desc and (p.descriptor is None or row.kind == "bio" and p.evidence_rank == 1):
-                    aff = extract_affiliation(desc, rules)
-                    if aff or p.descriptor is None:
-                        p.descriptor = desc
-                        p.affiliation = aff or p.affiliation
-        # 2. authors
-        authors = []
-        for name in meta.get("authors") or []:
-            if name.strip().lower() in rules.non_person_authors:
+            key = d.person(name)
+            if kind == "bio":
+                bio_people.append(key)
+            d.evidence(key, start + s, start + e, 1 if kind == "bio" else 2)
+            if desc:
+                aff = extract_affiliation(desc, rules)
+                d.op("descriptor", key, desc=desc, aff=aff, rank=1 if kind == "bio" else 0)
+    # 2. authors
+    authors: list[str] = []
+    for name in meta.get("authors") or []:
+        if name.strip().lower() in rules.non_person_authors:
+            continue
+        key = d.person(name)
+        d.set_role(key, "author")
+        pos = text.find(name)
+        if pos >= 0:  # the merge keeps it unless the best evidence is from this document
+            d.evidence(key, pos, pos + len(name), 3, op="author_evidence")
+        authors.append(key)
+    # 3. speaker labels
+    interviewer = meta.get("interviewer")
+    labels: dict[str, str] = {}
+    for label in meta.get("speakers") or []:
+        anon = rules.anonymous.get(label.strip().lower())
+        role = anon or ("interviewer" if label == interviewer else "interviewee")
+        if anon == "interviewer":
+            found = _front_interviewer(text, rules)
+            key = f"interviewer of {doc_id}"
+            if found:
+                key = d.person(found[0])
+                d.evidence(key, found[1], found[2], 2)
+        elif anon == "interviewee":
+            others = [k for k in bio_people if k not in authors]
+            key = others[0] if len(others) == 1 else f"interviewee of {doc_id}"
+            intro = None if len(others) == 1 else front_interviewee(text, rules)
+            if intro:
+                key = d.person(intro[0])
+                d.evidence(key, intro[2], intro[3], 2)
+                if intro[1]:
+                    aff = extract_affiliation(intro[1], rules)
+                    d.op("intro_descriptor", key, desc=intro[1], aff=aff)
+        else:
+            key = d.person(label)
+        if key in d.names:
+            if key in authors and role in ("interviewer", "interviewee"):
+                d.roles[key] = role  # "Interview by X" read as a byline: X asks the questions
+            d.set_role(key, role)
+            for kind_, row in zip((r[0] for r in rows), sentences):
+                if kind_ == "speaker_label" and get(row, "speaker") == label:
+                    d.evidence(key, int(get(row, "start")), int(get(row, "end")), 4)
+                    break
+        labels[label] = key
+    # 4. quoted people: reporting verb + (quotation marks or an expert descriptor)
+    quoted: list[str] = []
+    memo: dict[str, list] = {}
+    for kind, sent, start in rows:
+        if kind not in PROSE_KINDS:
+            continue
+        found = memo.get(sent)
+        if found is None:
+            found = memo[sent] = find_reporting(sent, rules)
+        for subj, verb, s, e in found:
+            name = trailing_name(subj, rules)
+            if not name:
                 continue
-            p = people.person(name, doc_id)
-            p.set_role(doc_id, "author")
-            if p.evidence is None or p.evidence[0] != doc_id:
-                pos = text.find(name)
-                if pos >= 0:
-                    p.set_evidence(doc_id, pos, pos + len(name), 3)
-            authors.append(p.key)
-        people.doc_authors[doc_id] = authors
-        # 3. speaker labels
-        interviewer = meta.get("interviewer")
-        labels: dict[str, str] = {}
-        for label in meta.get("speakers") or []:
-            anon = rules.anonymous.get(label.strip().lower())
-            role = anon or ("interviewer" if label == interviewer else "interviewee")
-            if anon == "interviewer":
-                found = _front_interviewer(text, rules)
-                key = f"interviewer of {doc_id}"
-                if found:
-                    p = people.person(found[0], doc_id)
-                    p.set_evidence(doc_id, found[1], found[2], 2)
-                    key = p.key
-            elif anon == "interviewee":
-                others = [k for k in bio_people if k not in authors]
-                key = others[0] if len(others) == 1 else f"interviewee of {doc_id}"
-                intro = None if len(others) == 1 else front_interviewee(text, rules)
-                if intro:
-                    p = people.person(intro[0], doc_id)
-                    p.set_evidence(doc_id, intro[2], intro[3], 2)
-                    if intro[1] and p.descriptor is None:
-                        p.descriptor = intro[1]
-                        p.affiliation = extract_affiliation(intro[1], rules)
-                    key = p.key
+            key = d.resolve(name)
+            has_quote = any(ch in sent for ch in QUOTE_CHARS)
+            # an opinion verb right after a full name ("Jane Doe believes ...")
+            opinion = verb in rules.opinion_verbs and sent[s:].startswith(name)
+            if (
+                key is None
+                and (has_quote or opinion)
+                and len(strip_titles(name, rules).split()) >= 2
+            ):
+                key = d.person(name)
+            if key is None:
+                continue
+            if key not in d.roles:
+                d.set_role(key, "quoted")
+                quoted.append(key)
+            d.evidence(key, start + s, start + e, 5)
+    # people with an appositive but no role in this doc are mentioned, not experts
+    for key in list(d.names):
+        if key not in d.roles:
+            if key in bio_people:
+                d.set_role(key, "author" if not authors else "interviewee")
             else:
-                key = people.person(label, doc_id).key
-            if key in people.persons:
-                if key in authors and role in ("interviewer", "interviewee"):
-                    # "Interview by X" read as a byline: X asks the questions here
-                    people.persons[key].roles[doc_id] = role
-                people.persons[key].set_role(doc_id, role)
-                first = group[(group.kind == "speaker_label") & (group.speaker == label)]
-                if len(first):
-                    r = first.iloc[0]
-                    people.persons[key].set_evidence(doc_id, int(r.start), int(r.end), 4)
-            labels[label] = key
-        people.doc_labels[doc_id] = labels
-        # 4. quoted people: reporting verb + (quotation marks or an expert descriptor)
-        quoted: set[str] = set()
-        for row in group_rows:
-            if row.kind not in PROSE_KINDS:
-                continue
-            for subj, verb, s, e in people.reporting(row.text):
-                name = trailing_name(subj, rules)
-                if not name:
-                    continue
-                key = people.resolve(name, doc_id)
-                has_quote = any(ch in row.text for ch in QUOTE_CHARS)
-                # an opinion verb right after a full name ("Jane Doe believes ...")
-                opinion = verb in rules.opinion_verbs and row.text[s:].startswith(name)
-                if (
-                    key is None
-                    and (has_quote or opinion)
-                    and len(strip_titles(name, rules).split()) >= 2
-                ):
-                    key = people.person(name, doc_id).key
-                if key is None:
-                    continue
-                p = people.persons[key]
-                if doc_id not in p.roles:
-                    p.set_role(doc_id, "quoted")
-                    quoted.add(key)
-                p.set_evidence(doc_id, row.start + s, row.start + e, 5)
-        # people with an appositive but no role in this doc are mentioned, not experts
-        for key in list(people.doc_names.get(doc_id, {})):
+                del d.names[key]
+                for s_, k in list(d.surnames.items()):
+                    if k == key:
+                        del d.surnames[s_]
+    for key, role in d.roles.items():
+        d.op("role", key, name=role)
+    for key in authors:
+        d.op("author", key)
+    for label, key in labels.items():
+        d.op("label", key, name=label)
+    for key in quoted:
+        d.op("quoted", key)
+    for key in d.names:
+        d.op("name", key)
+    for surname, key in d.surnames.items():
+        d.op("surname", key, name=surname)
+    # aliases: the written forms of each person with a role here, found in this text with
+    # the person's first form in this document (the merge checks it is the registry's first)
+    for key in d.roles:
+        first = d.first[key]
+        d.op("aliases", key, name=first, forms=_alias_forms(text, first, rules))
+    return d.ops
+
+
+def _alias_rx(first: str, rules: Rules) -> re.Pattern:
+    """The aliases of the person whose first form is ``first``: an optional title, then the
+    full name or the surname, case-insensitive, not followed by a word character."""
+    bare = strip_titles(first, rules).split()
+    full = r"\s+".join(re.escape(t) for t in bare)
+    return re.compile(
+        rf"(?<![\w])(?:(?:{rules.title_rx})\.?\s+)?(?:{full}|{re.escape(bare[-1])})(?![\w’'])",
+        re.IGNORECASE,
+    )
+
+
+_WORD_BEFORE = re.compile(r"(?<![\w])")
+_SPACE = re.compile(r"\s")
+
+
+def _alias_matches(text: str, first: str, rules: Rules) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each match of ``_alias_rx(first, rules)`` in ``text``, as its
+    ``finditer`` gives them, without running the title alternation at every position.
+
+    A match's name part starts where the first or the last name token occurs (found by a
+    literal search); its title, if any, ends right before the whitespace (and an optional
+    ".") in front of it. Only those start positions are tried, in order, each as the regex
+    would: the longest title after which the rest matches, else no title.
+    """
+    bare = strip_titles(first, rules).split()
+    full = r"\s+".join(re.escape(t) for t in bare)
+    core = re.compile(rf"(?:{full}|{re.escape(bare[-1])})(?![\w’'])", re.IGNORECASE)
+    title = rules.rx("title")
+    starts: dict[int, set[int]] = {}  # start -> the ends of the titles that start there
+    for token in {bare[0], bare[-1]}:
+        lit = re.compile(re.escape(token), re.IGNORECASE)
+        m = lit.search(text)
+        while m:  # every occurrence, overlapping ones too
+            j = m.start()
+            starts.setdefault(j, set())
+            k = j
+            while k > 0 and _SPACE.match(text, k - 1):
+                k -= 1
+            if k < j:
+                for e in [k, k - 1] if k > 0 and text[k - 1] == "." else [k]:
+                    for n in rules.title_lengths:
+                        if e - n >= 0 and title.fullmatch(text, e - n, e):
+                            starts.setdefault(e - n, set()).add(e)
+            m = lit.search(text, j + 1)
+    pos = 0
+    for i in sorted(starts):
+        if i < pos or not _WORD_BEFORE.match(text, i):
+            continue
+        found = None
+        for e in sorted(starts[i], reverse=True):  # the regex tries the longest title first
+            after = e + (text[e : e + 1] == ".")
+            run = after
+            while run < len(text) and _SPACE.match(text, run):
+                run += 1
+            if run > after and (m := core.match(text, run)):
+                found = m.end()
+                break
+        if found is None and (m := core.match(text, i)):
+            found = m.end()
+        if found is not None:
+            yield i, found
+            pos = found
+
+
+def _alias_forms(text: str, first: str, rules: Rules) -> list[str]:
+    """Every capitalised written form of the person whose first form is ``first`` in ``text``
+    ("Dr. Jane Doe", "Doe", "JANE DOE"), not inside a longer name, in order of appearance."""
+    out: list[str] = []
+    for s, e in _alias_matches(text, first, rules):
+        before = text[max(0, s - 30) : s].split()
+        inside_name = (
+            before
+            and before[-1][:1].isupper()
+            and before[-1].rstrip(".").lower() not in rules.titles
+            and text[s - 1] == " "
+        )
+        form = text[s:e]
+        if form[0].isupper() and not inside_name and form not in out:
+            out.append(form)
+    return out
+
+
+def _same_alias_rx(a: str, b: str, rules: Rules) -> bool:
+    """True when first forms ``a`` and ``b`` give the same alias regex (case-insensitive)."""
+    return [t.lower() for t in strip_titles(a, rules).split()] == [
+        t.lower() for t in strip_titles(b, rules).split()
+    ]
+
+
+def merge_registry(
+    records: Any,
+    rules: Rules,
+    *,
+    doc_ids: list[str],
+    text_of: Any,
+) -> People:
+    """The registry from the per-document operations of ``doc_registry`` (an iterable of
+    dicts in doc_id order, then operation order): the same ``People`` as running every
+    document in turn. ``text_of(doc_id)`` gives a text when a person's first form differs
+    from the one its aliases were searched with in a document (the search is redone)."""
+    people = People(rules)
+    # key -> the forms found by the alias searches so far, and the documents searched; a
+    # person's first form never changes once set, so each search is checked as it comes
+    aliases: dict[str, tuple[dict[str, None], set[str]]] = {}
+    for doc_id in doc_ids:
+        people.doc_authors[doc_id] = []
+        people.doc_labels[doc_id] = {}
+        people.doc_quoted[doc_id] = set()
+    for r in records:
+        op, doc_id, key = r["op"], r["doc_id"], r["key"]
+        if op == "person":
+            p = people.persons.get(key)
+            if p is None:
+                p = people.persons[key] = Person(key)
+            p.add_form(r["name"])
+        elif op in ("evidence", "author_evidence"):
             p = people.persons[key]
-            if doc_id not in p.roles:
-                if key in bio_people:
-                    p.set_role(doc_id, "author" if not authors else "interviewee")
-                else:
-                    del people.doc_names[doc_id][key]
-                    surn = people.doc_surnames.get(doc_id, {})
-                    for s_, k in list(surn.items()):
-                        if k == key:
-                            del surn[s_]
-        people.doc_quoted[doc_id] = quoted
-    # aliases: every written form of each person found in the text of its documents
+            if op == "author_evidence" and p.evidence is not None and p.evidence[0] == doc_id:
+                continue
+            before = p.evidence
+            p.set_evidence(doc_id, int(r["start"]), int(r["end"]), int(r["rank"]))
+            if p.evidence is not before:
+                p.quote = r["quote"]
+        elif op == "descriptor":
+            p = people.persons[key]
+            if p.descriptor is None or r["rank"] == 1 and p.evidence_rank == 1:
+                if r["aff"] or p.descriptor is None:
+                    p.descriptor = r["desc"]
+                    p.affiliation = r["aff"] or p.affiliation
+        elif op == "intro_descriptor":
+            p = people.persons[key]
+            if p.descriptor is None:
+                p.descriptor, p.affiliation = r["desc"], r["aff"]
+        elif op == "role":
+            people.persons[key].roles[doc_id] = r["name"]
+        elif op == "author":
+            people.doc_authors[doc_id].append(key)
+        elif op == "label":
+            people.doc_labels[doc_id][r["name"]] = key
+        elif op == "quoted":
+            people.doc_quoted[doc_id].add(key)
+        elif op == "name":
+            people.doc_names.setdefault(doc_id, {})[key] = key
+        elif op == "surname":
+            people.doc_surnames.setdefault(doc_id, {})[r["name"]] = key
+        elif op == "aliases":
+            first = people.persons[key].forms[0]
+            forms = r["forms"] or []
+            if not _same_alias_rx(r["name"], first, rules):
+                forms = _alias_forms(text_of(doc_id), first, rules)
+            found, searched = aliases.setdefault(key, ({}, set()))
+            found.update(dict.fromkeys(forms))
+            searched.add(doc_id)
     for key, p in list(people.persons.items()):
         if not p.roles:
             del people.persons[key]
             continue
-        bare = strip_titles(p.forms[0], rules).split()
-        full = r"\s+".join(re.escape(t) for t in bare)
-        rx = re.compile(
-            rf"(?<![\w])(?:(?:{rules.title_rx})\.?\s+)?(?:{full}|{re.escape(bare[-1])})(?![\w’'])",
-            re.IGNORECASE,
-        )
+        found, searched = aliases.get(key, ({}, set()))
         for doc_id in p.roles:
-            doc_text = corpus[doc_id].text
-            for m in rx.finditer(doc_text):
-                before = doc_text[max(0, m.start() - 30) : m.start()].split()
-                inside_name = (
-                    before
-                    and before[-1][:1].isupper()
-                    and before[-1].rstrip(".").lower() not in rules.titles
-                    and doc_text[m.start() - 1] == " "
-                )
-                if m.group(0)[0].isupper() and not inside_name:
-                    p.add_form(m.group(0))
+            if doc_id not in searched:  # records without their aliases: search the text
+                found.update(dict.fromkeys(_alias_forms(text_of(doc_id), p.forms[0], rules)))
+        for form in found:
+            p.add_form(form)
         # "Dr. Jane Doe" is also written "Dr. Doe"
         for form in list(p.forms):
             tokens = form.split()
@@ -549,6 +770,113 @@ def build_people(corpus: Corpus, *, lexicon: str | Path | None = None) -> People
                 bare_t = strip_titles(form, rules).split()
                 p.add_form(" ".join([*tokens[: len(tokens) - len(bare_t)], bare_t[-1]]))
     return people
+
+
+def registry_records(document: Any, resources: Any) -> list[dict]:
+    """The ``registry`` step of ``dprkbrief.annotate``: ``doc_registry`` of one document with
+    the attribution lexicon of ``resources``."""
+    from ..pipeline.annotate import _rule_arg
+
+    rules = attribution_rules(_rule_arg(resources, "attribution"))
+    sentences = document.segment_rows("sentence")
+    return doc_registry(document.doc_id, document.text, document.meta, sentences, rules)
+
+
+def _registry_ops(
+    corpus: Corpus, lexicon: str | Path | None, lookups: bool = True
+) -> Iterable[dict]:
+    """Every document's registry operations in doc_id order: read from an index built with
+    the ``registry`` step (recomputed per document, with a warning, if its rules differ),
+    else computed per document from the corpus's sentence table and memoised on each
+    ``Document`` (as ``pipeline.fold.document_records``, under the same key)."""
+    import json
+
+    from ..pipeline.fold import (
+        _index_matches,
+        corpus_records,
+        corpus_rule_files,
+        folding,
+        resources_for,
+        step_fingerprint,
+    )
+
+    res = resources_for({**corpus_rule_files(corpus), "attribution": lexicon})
+    index = getattr(corpus, "_index", None)
+    if index is not None and folding() and "registry" in index.manifest.get("steps", []):
+        if _index_matches(corpus, "registry", step_fingerprint(res, "registry"))[0]:
+            return _stored_ops(corpus, lookups)
+        # built with other rules: corpus_records says so and computes them per document
+        table = corpus_records(corpus, "registry", res).reindex(columns=REGISTRY_COLUMNS)
+        table = table.astype(object).where(table.notna(), None)
+        return table.to_dict("records")
+    rules = attribution_rules(lexicon)
+    memo_key = ("registry", json.dumps(step_fingerprint(res, "registry"), sort_keys=True))
+    docs = [corpus[d] for d in corpus.doc_ids]
+    todo = [d for d in docs if d._records is None or memo_key not in d._records]
+    if todo:
+        ids = None if len(todo) == len(docs) else [d.doc_id for d in todo]
+        sents = corpus.segments("sentence", docs=ids)
+        groups = {k: list(g.itertuples()) for k, g in sents.groupby("doc_id", sort=False)}
+        for doc in todo:
+            if doc._records is None:
+                doc._records = {}
+            doc._records[memo_key] = doc_registry(
+                doc.doc_id, doc.text, doc.meta, groups.get(doc.doc_id, []), rules
+            )
+    return [r for d in docs for r in d._records[memo_key]]
+
+
+def _stored_ops(corpus: Corpus, lookups: bool = True) -> Iterator[dict]:
+    """The stored ``registry`` records of an index in doc_id order, streamed one partition
+    file at a time (when the partitions are in doc_id order, as a sorted source gives them),
+    else from one Arrow table sorted by doc_id; never a DataFrame of every operation.
+    Without ``lookups`` the per-document lookups (names, labels, authors, quoted) are left
+    out: the expert rows do not read them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    index = corpus._index
+    wanted = set(corpus.doc_ids)
+    skip = [] if lookups else [("op", "not in", list(LOOKUP_OPS))]
+    parts = [
+        (p["key"], [d for d in p["doc_ids"] if d in wanted]) for p in index.manifest["partitions"]
+    ]
+    parts = [(k, ids) for k, ids in parts if ids]
+    order = [d for _, ids in parts for d in ids]
+    if all(a <= b for a, b in zip(order, order[1:])):
+        tables: Iterator[Any] = (
+            pq.read_table(f, filters=[("doc_id", "in", ids), *skip])
+            for k, ids in parts
+            if (f := index.path / "registry" / f"part-{k}.parquet").is_file()
+        )
+    else:
+        t = corpus.arrow("registry", filters=skip or None)
+        if t is None:
+            return
+        t = t.append_column("_row", pa.array(range(len(t)), pa.int64()))
+        tables = iter([t.sort_by([("doc_id", "ascending"), ("_row", "ascending")])])
+    for t in tables:
+        missing = [c for c in REGISTRY_COLUMNS if c not in t.column_names]
+        for batch in t.to_batches(max_chunksize=65536):
+            for r in batch.to_pylist():
+                for c in missing:
+                    r[c] = None
+                yield r
+
+
+def build_people(
+    corpus: Corpus, *, lexicon: str | Path | None = None, lookups: bool = True
+) -> People:
+    """Build the registry and per-document lookups for ``corpus`` (see module docstring):
+    the per-document registry operations (stored by an index's ``registry`` step, else
+    computed and memoised per document), merged in doc_id order. ``lookups=False`` skips
+    the stored per-document lookups (``LOOKUP_OPS``; the experts table does not read them)."""
+    return merge_registry(
+        _registry_ops(corpus, lexicon, lookups),
+        attribution_rules(lexicon),
+        doc_ids=corpus.doc_ids,
+        text_of=lambda doc_id: corpus[doc_id].text,
+    )
 
 
 SOURCE_KINDS = ("person", "anonymous", "institution")
@@ -625,7 +953,7 @@ def experts(
     kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
     for k in kinds:
         check_choice("kinds", k, SOURCE_KINDS)
-    people_ = build_people(corpus, lexicon=lexicon)
+    people_ = build_people(corpus, lexicon=lexicon, lookups=False)
     rows = []
     for key, p in people_.persons.items():
         doc_ids = sorted(p.roles)
@@ -644,7 +972,7 @@ def experts(
                 "doc_id": ev[0] if ev else None,
                 "start": ev[1] if ev else None,
                 "end": ev[2] if ev else None,
-                "quote": corpus[ev[0]].text[ev[1] : ev[2]] if ev else None,
+                "quote": (p.quote or corpus[ev[0]].text[ev[1] : ev[2]]) if ev else None,
                 "kind": "person",
                 "title": None,
             }

@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--steps",
         metavar="LIST",
         help="comma-separated steps (default all): documents,segments,dates,mentions,"
-        "people,quotations,statements,position_cells,forecasts",
+        "registry,people,quotations,statements,position_cells,forecasts (rule steps: "
+        "segments,dates,mentions,registry)",
     )
     p.add_argument("--workers", type=int, metavar="N", help="local worker processes")
     p.add_argument(

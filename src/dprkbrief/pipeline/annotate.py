@@ -205,6 +205,12 @@ def _people(document: Document, resources: Resources) -> list[dict]:
     return _records(people_records(document, resources), document.doc_id)
 
 
+def _registry(document: Document, resources: Resources) -> list[dict]:
+    from ..analysis.experts import registry_records
+
+    return _records(registry_records(document, resources), document.doc_id)
+
+
 def _quotations(document: Document, resources: Resources) -> list[dict]:
     from ..analysis.quotes import quote_records
 
@@ -239,6 +245,8 @@ STEPS: dict[str, Step] = {
         Step("segments", _segments, ("structure",)),
         Step("dates", _dates, ("dates",)),
         Step("mentions", _mentions, ("structure", "datelines", "dates", "events")),
+        # the expert registry's per-document operations (experts() merges them)
+        Step("registry", _registry, ("structure", "datelines", "attribution", "titles")),
         Step("people", _people, _NLP_KINDS, nlp=True),
         Step(
             "quotations",
@@ -307,7 +315,8 @@ def annotate(
 
     Tables (= step names): ``documents`` (the one metadata row, plus ``meta_json`` and
     ``text``), ``segments`` (all four levels; ``level`` column), ``dates`` (tagged
-    expressions), ``mentions`` (timeline rows), ``people``, ``quotations``, ``statements``.
+    expressions), ``mentions`` (timeline rows), ``registry`` (the expert registry's
+    operations, ``analysis.experts.doc_registry``), ``people``, ``quotations``, ``statements``.
     ``steps`` picks a subset (``documents`` is always included). Each record carries
     ``doc_id``; columns as the corpus functions of the same names (docs/architecture.md).
     When ``errors`` is a list, a step that raises appends ``{doc_id, step, message}`` to it

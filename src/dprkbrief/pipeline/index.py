@@ -85,6 +85,19 @@ def _doc_key(doc: SourceRef, steps: list[str], rules: dict[str, str]) -> str:
     return h.hexdigest()[:24]
 
 
+def _step_keys(doc: SourceRef, steps: list[str], rules: dict[str, str]) -> dict[str, str]:
+    """One key per step: what that step's records of the document depend on (the rule files
+    of that step alone), so a build that adds or changes one step recomputes only it."""
+    from .annotate import STEPS
+
+    out = {}
+    for step in steps:
+        kinds = STEPS[step].rule_kinds
+        mine = {k: v for k, v in rules.items() if k in kinds or (k == "model" and STEPS[step].nlp)}
+        out[step] = _doc_key(doc, [step], mine)
+    return out
+
+
 def _partition_key(doc_keys: list[str]) -> str:
     return hashlib.sha256("\0".join(doc_keys).encode()).hexdigest()[:24]
 
@@ -163,52 +176,65 @@ def run_partition(
     steps: list[str],
     resources: Resources,
     doc_keys: list[str] | None = None,
-    reuse: dict[str, str] | None = None,
+    reuse: dict[str, dict[str, str]] | None = None,
+    step_keys: list[dict[str, str]] | None = None,
 ) -> dict:
     """Annotate one partition and write its tables; returns its counts, errors, warnings
-    (the first 20 distinct messages) and time. ``reuse`` maps doc_ids whose records an
-    earlier partition (its key) of this index holds to that key: those are copied, the
-    others read from the source and annotated."""
-    from .sources import load_documents
-
+    (the first 20 distinct messages) and time. ``reuse`` maps a doc_id to the steps whose
+    records an earlier partition of this index holds, and that partition's key: those are
+    copied (a whole file when the earlier partition has the same documents), the other
+    steps of the document are read from the source and annotated."""
     t0 = time.perf_counter()
     resources = _process_resources(resources)
     reuse = reuse or {}
     root = Path(out)
-    old = _old_records(root, steps, reuse)
-    tables: dict[str, list[dict]] = {s: [] for s in steps}
-    errors: list[dict] = []
-    todo = [r for r in refs if r.doc_id not in old]
+    ids = [r.doc_id for r in refs]
+    linked = _link_whole_tables(root, key, steps, ids, reuse)
+    old = _old_records(root, [s for s in steps if s not in linked], reuse)
+    missing: dict[tuple[str, ...], list[SourceRef]] = {}  # the steps to compute -> documents
+    for r in refs:
+        have = reuse.get(r.doc_id, {})
+        need = tuple(s for s in steps if s not in have)
+        if need:
+            missing.setdefault(need, []).append(r)
     fresh_tables: dict[str, list[dict]] = {s: [] for s in steps}
     fresh_errors: list[dict] = []
-    if todo:
+    caught: list = []
+    if missing:
         structure = resources.load_rules("structure")
         datelines = resources.load_rules("datelines")
         with warnings.catch_warnings(record=True) as caught:  # kept in the partition's record
             warnings.simplefilter("always")
-            docs = load_documents(todo)
-            _annotate_all(docs, steps, resources, structure, datelines, fresh_tables, fresh_errors)
-    else:
-        caught = []
+            for need, todo in missing.items():
+                _annotate_some(
+                    todo, list(need), resources, structure, datelines, fresh_tables, fresh_errors
+                )
     by_doc: dict[str, dict[str, list[dict]]] = {}
     for name, rows in [*fresh_tables.items(), ("errors", fresh_errors)]:
         for r in rows:
             by_doc.setdefault(r["doc_id"], {}).setdefault(name, []).append(r)
+    tables: dict[str, list[dict]] = {s: [] for s in steps if s not in linked}
+    errors: list[dict] = []
     for r in refs:  # every table in the partition's document order
-        recs = old.get(r.doc_id) or by_doc.get(r.doc_id, {})
-        for name in steps:
-            tables[name] += recs.get(name, [])
-        errors += recs.get("errors", [])
-    counts = {}
+        have = reuse.get(r.doc_id, {})
+        recs, mine = old.get(r.doc_id, {}), by_doc.get(r.doc_id, {})
+        for name in tables:
+            tables[name] += (recs if name in have else mine).get(name, [])
+        errors += [e for e in recs.get("errors", []) if e["step"] in have]
+        errors += [e for e in mine.get("errors", []) if e["step"] not in have]
+    counts = dict(linked)
     for name, rows in [*tables.items(), ("errors", errors)]:
         counts[name] = len(rows)
         if rows:
             _write_table(rows, root / name / f"part-{key}.parquet")
+    counts = {n: counts[n] for n in [*steps, "errors"]}
+    todo = [r for group in missing.values() for r in group]
     shown = sorted({str(w.message) for w in caught})
     info = {
         "key": key,
         "doc_ids": [d.doc_id for d in refs],
         "doc_keys": dict(zip([d.doc_id for d in refs], doc_keys or [])),
+        "step_keys": {s: {d: k[s] for d, k in zip(ids, step_keys or [])} for s in steps},
         "counts": counts,
         "errors": errors,
         "warnings": shown[:20],
@@ -221,19 +247,61 @@ def run_partition(
     return info
 
 
-def _old_records(root: Path, steps: list[str], reuse: dict[str, str]) -> dict[str, dict]:
-    """doc_id -> {table: rows} copied from the earlier partitions named in ``reuse``."""
+def _link_whole_tables(
+    root: Path, key: str, steps: list[str], ids: list[str], reuse: dict[str, dict[str, str]]
+) -> dict[str, int]:
+    """Tables of this partition that an earlier partition with the same documents in the
+    same order holds whole: hard-linked (copied where links fail) as this partition's file,
+    not read and rewritten. Returns {table: rows}."""
+    import shutil
+
+    out: dict[str, int] = {}
+    for step in steps:
+        parts = {reuse.get(d, {}).get(step) for d in ids}
+        if len(parts) != 1 or None in parts:
+            continue
+        part = parts.pop()
+        try:
+            info = json.loads((root / "parts" / f"{part}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if info.get("doc_ids") != ids or step not in info.get("counts", {}):
+            continue
+        src, dst = root / step / f"part-{part}.parquet", root / step / f"part-{key}.parquet"
+        if info["counts"][step]:
+            if not src.is_file():
+                continue
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=src.parent)
+            os.close(fd)
+            os.unlink(tmp)
+            try:
+                os.link(src, tmp)
+            except OSError:
+                shutil.copyfile(src, tmp)
+            os.replace(tmp, dst)
+        out[step] = info["counts"][step]
+    return out
+
+
+def _old_records(root: Path, steps: list[str], reuse: dict[str, dict[str, str]]) -> dict[str, dict]:
+    """doc_id -> {table: rows} of ``steps`` copied from the earlier partitions named in
+    ``reuse`` (and the errors recorded for those documents there)."""
     import pyarrow.parquet as pq
 
     out: dict[str, dict[str, list[dict]]] = {}
-    by_part: dict[str, list[str]] = {}
-    for doc_id, part in reuse.items():
-        by_part.setdefault(part, []).append(doc_id)
-    for part, ids in by_part.items():
+    by_part: dict[str, dict[str, list[str]]] = {}  # part -> step -> doc_ids
+    for doc_id, have in reuse.items():
+        for step, part in have.items():
+            by_part.setdefault(part, {}).setdefault(step, []).append(doc_id)
+    for part, wanted in by_part.items():
         try:
             info = json.loads((root / "parts" / f"{part}.json").read_text(encoding="utf-8"))
-            found: dict[str, dict[str, list[dict]]] = {d: {} for d in ids}
-            for name in steps:
+            found: dict[str, dict[str, list[dict]]] = {}
+            for name, ids in wanted.items():
+                for d in ids:
+                    found.setdefault(d, {})
+                if name not in steps:
+                    continue
                 f = root / name / f"part-{part}.parquet"
                 if info["counts"].get(name) and not f.is_file():
                     raise OSError(f"{f} missing")
@@ -246,8 +314,24 @@ def _old_records(root: Path, steps: list[str], reuse: dict[str, str]) -> dict[st
                     found[e["doc_id"]].setdefault("errors", []).append(e)
         except (OSError, ValueError, KeyError):
             continue  # the earlier partition is gone or damaged: annotate these again
-        out.update(found)
+        for d, tables in found.items():
+            mine = out.setdefault(d, {})
+            for name, rows in tables.items():
+                if name == "errors":
+                    mine.setdefault("errors", []).extend(rows)
+                else:
+                    mine[name] = rows
     return out
+
+
+def _annotate_some(refs, steps, resources, structure, datelines, tables, errors) -> None:
+    """Read ``refs`` from the source and run ``steps`` on them into ``tables``/``errors``."""
+    from .sources import load_documents
+
+    mine: dict[str, list[dict]] = {s: [] for s in ("documents", *steps)}
+    _annotate_all(load_documents(refs), steps, resources, structure, datelines, mine, errors)
+    for name in steps:
+        tables[name] += mine.get(name, [])
 
 
 def _annotate_all(docs, steps, resources, structure, datelines, tables, errors) -> None:
@@ -274,7 +358,7 @@ def _annotate_all(docs, steps, resources, structure, datelines, tables, errors) 
 
 
 def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     address = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS")
     if address:
@@ -286,11 +370,23 @@ def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
                 f"within {CONNECT_TIMEOUT} ({exc}); start one with `dask scheduler` or leave "
                 "--scheduler out to use a local cluster"
             ) from None
-    n = workers or max(1, os.cpu_count() or 1)
-    cluster = LocalCluster(
-        n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-    )
+    cluster = local_cluster(workers or max(1, os.cpu_count() or 1))
     return Client(cluster), cluster
+
+
+def local_cluster(workers: int) -> Any:
+    """A ``LocalCluster`` of ``workers`` processes, one thread each, no dashboard, and no
+    statistical profiler: a worker's profiler keeps a call-tree per one-second cycle for the
+    last 1,000 cycles (``distributed.admin.low-level-log-length``) for a dashboard it does
+    not have, so its memory grew with the build's duration (245 MiB after a 10 MB build,
+    387 MiB after 1 GB). Without it a worker holds its partition and the compiled rules."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        return LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
 
 
 def _progress(futures: list[Any], total: int, stream: Any) -> Iterator[Any]:
@@ -322,7 +418,7 @@ def build_index(
 
     ``source``: a corpus folder or a .jsonl/.parquet/.csv file (``doc_id``, ``text`` and
     optional metadata columns). ``steps``: subset of ``dprkbrief.pipeline.annotate.STEPS``
-    (default all; rule-only: ``segments,dates,mentions``). ``workers``: processes of a local
+    (default all; rule-only: ``segments,dates,mentions,registry``). ``workers``: processes of a local
     Dask cluster (default: one per core, one thread each); ``scheduler``: address of an
     existing cluster (``tcp://host:8786``; default ``$DASK_SCHEDULER_ADDRESS``), or
     ``"synchronous"`` to run in this process. ``resources``: the rule files and model. Only
@@ -351,7 +447,9 @@ def build_index(
     rules = _rules_key(res, names)
     parts = [docs[i : i + partition_size] for i in range(0, len(docs), partition_size)]
     doc_keys = [[_doc_key(d, names, rules) for d in p] for p in parts]
+    step_keys = [[_step_keys(d, names, rules) for d in p] for p in parts]
     keys = [_partition_key(dk) for dk in doc_keys]
+    previous = _previous_build(outp)
     manifest = {
         "format": INDEX_FORMAT,
         "complete": False,
@@ -362,36 +460,42 @@ def build_index(
         "model": res.model_info.ident if "model" in rules else None,
         "rules": {k: {"path": res.rules[k], "sha256": v} for k, v in rules.items() if k != "model"},
         "partition_size": partition_size,
+        "previous": previous,
         "partitions": [],
         "started": now(),
     }
     _write_json(outp / MANIFEST, manifest)
     _copy_sidecars(Path(source), outp)
     done = {k for k in keys if (outp / "parts" / f"{k}.json").is_file()}
-    earlier = _earlier_doc_keys(outp, set(keys))
+    earlier = _earlier_step_keys(outp, set(keys), docs, names, rules, previous)
     todo = []
-    for p, dk, k in zip(parts, doc_keys, keys):
+    for p, dk, sk, k in zip(parts, doc_keys, step_keys, keys):
         if k not in done:
-            reuse = {d.doc_id: earlier[x] for d, x in zip(p, dk) if x in earlier}
-            todo.append((p, k, dk, reuse))
+            reuse = {}
+            for d, x in zip(p, sk):
+                have = {s: earlier[v] for s, v in x.items() if v in earlier}
+                if have:
+                    reuse[d.doc_id] = have
+            todo.append((p, k, dk, reuse, sk))
     fresh = {t[1] for t in todo}
     failed: list[str] = []
     t1 = time.perf_counter()
     if todo and scheduler == "synchronous":
-        for p, k, dk, reuse in todo:
-            run_partition(p, k, str(outp), names, res, dk, reuse)
+        for p, k, dk, reuse, sk in todo:
+            run_partition(p, k, str(outp), names, res, dk, reuse, sk)
     elif todo:
         client, cluster = _client(workers, scheduler)
         try:
             futures = [
                 client.submit(
-                    run_partition, p, k, str(outp), names, res, dk, reuse, key=f"part-{k}"
+                    run_partition, p, k, str(outp), names, res, dk, reuse, sk, key=f"part-{k}"
                 )
-                for p, k, dk, reuse in todo
+                for p, k, dk, reuse, sk in todo
             ]
             for fut in _progress(futures, len(futures), stream):
                 if fut.status != "finished":
                     failed.append(f"{fut.key}: {fut.exception()!r}")
+                fut.release()  # its record is read from parts/<key>.json: the worker drops it
         finally:
             client.close()
             if cluster is not None:
@@ -456,16 +560,66 @@ def _part_keys(out: Path) -> set[str]:
     return {f.stem for f in folder.glob("*.json") if not f.name.startswith(".tmp-")}
 
 
-def _earlier_doc_keys(out: Path, current: set[str]) -> dict[str, str]:
-    """doc key -> key of an earlier partition of this index that holds its records."""
+def _previous_build(out: Path) -> dict | None:
+    """The steps and rule fingerprints of the build that wrote ``out`` before (kept across an
+    interrupted re-build), to read partitions written before step keys existed."""
+    m = _read_manifest(out)
+    if m is None:
+        return None
+    if m.get("previous") and not m.get("complete"):
+        return m["previous"]
+    rules = {k: v.get("sha256") for k, v in (m.get("rules") or {}).items()}
+    if m.get("model"):
+        rules["model"] = m["model"]
+    return {"steps": m.get("steps", []), "rules": rules}
+
+
+def _earlier_step_keys(
+    out: Path,
+    current: set[str],
+    docs: list[SourceRef],
+    steps: list[str],
+    rules: dict[str, str],
+    previous: dict | None,
+) -> dict[str, str]:
+    """Step key -> key of an earlier partition of this index that holds those records.
+
+    A partition written before step keys existed has one key per document over all its
+    steps: a document whose key, recomputed with that build's steps and rules, still
+    matches has unchanged text, so each step whose rule files are unchanged is reusable."""
+    from .annotate import STEPS
+
     found: dict[str, str] = {}
+    refs: dict[str, SourceRef] | None = None
     for k in sorted(_part_keys(out) - current):
         try:
             info = json.loads((out / "parts" / f"{k}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        for doc_key in (info.get("doc_keys") or {}).values():
-            found.setdefault(doc_key, k)
+        if info.get("step_keys"):
+            for keys in info["step_keys"].values():
+                for step_key in keys.values():
+                    found.setdefault(step_key, k)
+            continue
+        if not previous or not info.get("doc_keys"):
+            continue
+        old_steps, old_rules = previous["steps"], previous["rules"]
+        same = [
+            s
+            for s in steps
+            if s in old_steps
+            and all(old_rules.get(r) == rules.get(r) for r in STEPS[s].rule_kinds)
+            and (not STEPS[s].nlp or old_rules.get("model") == rules.get("model"))
+        ]
+        if not same:
+            continue
+        if refs is None:
+            refs = {d.doc_id: d for d in docs}
+        for doc_id, doc_key in info["doc_keys"].items():
+            ref = refs.get(doc_id)
+            if ref is not None and _doc_key(ref, old_steps, old_rules) == doc_key:
+                for step_key in _step_keys(ref, same, rules).values():
+                    found.setdefault(step_key, k)
     return found
 
 
@@ -553,6 +707,24 @@ class _Index:
     def read(self, table, *, docs=None, columns=None, filters=None) -> pd.DataFrame:
         import pandas as pd
         import pyarrow as pa
+
+        t = self.arrow(table, docs=docs, columns=columns, filters=filters)
+        if t is None:
+            return pd.DataFrame(columns=columns or ["doc_id"], dtype=object)
+        df = t.to_pandas()
+        for c in df.columns:  # lists back as Python lists, missing values as None
+            if df[c].dtype == object:
+                df[c] = df[c].map(lambda v: v.tolist() if hasattr(v, "tolist") else v)
+        for c in t.column_names:  # integers with gaps as ints and None, not floats and NaN
+            col = t.column(c)
+            if pa.types.is_integer(col.type) and col.null_count:
+                df[c] = pd.Series(col.to_pylist(), index=df.index, dtype=object)
+        return df
+
+    def arrow(self, table, *, docs=None, columns=None, filters=None) -> Any:
+        """As ``read`` but a pyarrow Table (None when no partition has rows), in partition
+        order: for a fold that streams record batches instead of building a DataFrame."""
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         table = _as_table_name(table)
@@ -573,17 +745,8 @@ class _Index:
                 cols = [c for c in columns if c in have]
             parts.append(pq.read_table(f, columns=cols, filters=flt))
         if not parts:
-            return pd.DataFrame(columns=columns or ["doc_id"], dtype=object)
-        t = pa.concat_tables(parts, promote_options="permissive")
-        df = t.to_pandas()
-        for c in df.columns:  # lists back as Python lists, missing values as None
-            if df[c].dtype == object:
-                df[c] = df[c].map(lambda v: v.tolist() if hasattr(v, "tolist") else v)
-        for c in t.column_names:  # integers with gaps as ints and None, not floats and NaN
-            col = t.column(c)
-            if pa.types.is_integer(col.type) and col.null_count:
-                df[c] = pd.Series(col.to_pylist(), index=df.index, dtype=object)
-        return df
+            return None
+        return pa.concat_tables(parts, promote_options="permissive")
 
 
 def _document_from_row(row: dict) -> Any:
@@ -687,6 +850,11 @@ def _index_corpus_type() -> type:
             if ids is None:
                 ids = self._subset()
             return self._index.read(table, docs=ids, columns=columns, filters=filters)
+
+        def arrow(self, table: str, *, columns=None, filters=None):
+            """A stored table of these documents as one pyarrow Table (None when empty),
+            partitions in index order, rows in document order within each."""
+            return self._index.arrow(table, docs=self._subset(), columns=columns, filters=filters)
 
         def timeline(self, *, start=None, end=None, docs=None) -> pd.DataFrame:
             """The timeline stored by the build's ``mentions`` step (the build's event
