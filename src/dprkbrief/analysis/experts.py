@@ -911,12 +911,8 @@ def people(
         raise ParameterError(f"invalid value for 'docs': unknown doc_id(s) {unknown}")
     res = resources or default_resources()
     # a fold over the per-document ``people`` records (stored in an index, memoised per
-    # document in memory), then the one cross-document step: the merge
-    todo = [corpus[d] for d in ids if getattr(corpus, "_index", None) is None]
-    if todo:
-        from ..nlp.parsing import parse_many
-
-        parse_many(todo, res)  # one batched pass for the documents not parsed yet
+    # document in memory or cached on disk; ``corpus_records`` parses, in one batch, only
+    # the documents without them), then the one cross-document step: the merge
     table = corpus_records(corpus, "people", res, docs=ids)
     records = decode_json(table.to_dict("records"), ("mentions",))
     for r in records:
