@@ -295,7 +295,8 @@ def _write_json(path: Path, rows: list[dict]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(rows, fh, ensure_ascii=False)
+            # json.dumps: the C encoder (json.dump to a file runs the pure-Python one)
+            fh.write(json.dumps(rows, ensure_ascii=False))
         os.replace(tmp, path)
     except (OSError, TypeError, ValueError):
         # a read-only cache (or an unserialisable value) must not stop the analysis
