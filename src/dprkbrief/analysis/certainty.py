@@ -243,9 +243,9 @@ def load_hedges(lexicon: str | Path | None = None) -> HedgeLexicon:
         raise ParameterError(
             f"invalid type for 'lexicon': expected a path or None, got {type(lexicon).__name__}"
         )
-    from .codebook import _file_key
+    from ..resources import file_key
 
-    return _compile_lexicon(*_file_key(path))
+    return _compile_lexicon(*file_key(path))
 
 
 # -------------------------------------------------------------- the parser seam

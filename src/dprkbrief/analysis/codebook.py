@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ParameterError, RuleFileError
-from ..resources import load_toml, resource_path
+from ..resources import file_key, load_toml, resource_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -75,21 +75,6 @@ def _path(value: str | Path | None, kind: str, default: str) -> Path:
     if not path.exists():
         raise RuleFileError(f"rule file not found: {path}; pass an existing TOML file")
     return path
-
-
-@lru_cache(maxsize=256)
-def _resolved(path: str) -> str:
-    return str(Path(path).resolve())
-
-
-def _file_key(path: Path) -> tuple[str, float]:
-    """(absolute path, modification time): what a compiled rule file is cached under.
-
-    Resolving a path costs an ``lstat`` per path component and the loaders run once per
-    sentence, so the resolution is remembered per path string; the ``stat`` is made on every
-    call, so an edited file is compiled again.
-    """
-    return _resolved(str(path)), path.stat().st_mtime
 
 
 def _compile(pattern: Any, where: str, *, bounded: bool = False) -> re.Pattern:
@@ -162,7 +147,7 @@ def _combined(patterns: list[str]) -> re.Pattern | None:
 def topic_rules(codebook: str | Path | None = None) -> tuple[Topic, ...]:
     """The compiled topics of ``codebook`` (default: the shipped ``topics/codebook.toml``)."""
     path = _path(codebook, "topics", "codebook.toml")
-    return _topics(*_file_key(path))
+    return _topics(*file_key(path))
 
 
 def load_codebook(codebook: str | Path | None = None) -> pd.DataFrame:
@@ -252,7 +237,7 @@ def _scope(value: Any, where: str) -> str:
 def certainty_cues(lexicon: str | Path | None = None) -> tuple[tuple[Cue, ...], float]:
     """The compiled certainty cues and the default certainty of an unmarked sentence."""
     path = _path(lexicon, "lexicons", "certainty.toml")
-    return _cues(*_file_key(path))
+    return _cues(*file_key(path))
 
 
 def find_cues(text: str, *, lexicon: str | Path | None = None) -> list[tuple[int, int, Cue]]:
@@ -318,13 +303,13 @@ def _claim_rules(path: str, mtime: float) -> tuple[tuple[str, ...], str, tuple]:
 def claim_types(lexicon: str | Path | None = None) -> list[str]:
     """Every claim type the claim lexicon can assign (priority order, then the fallback)."""
     path = _path(lexicon, "lexicons", "claim_types.toml")
-    order, fallback, _ = _claim_rules(*_file_key(path))
+    order, fallback, _ = _claim_rules(*file_key(path))
     return [*order, fallback]
 
 
 def _claims(lexicon: str | Path | None) -> tuple[tuple[str, ...], str, tuple]:
     path = _path(lexicon, "lexicons", "claim_types.toml")
-    return _claim_rules(*_file_key(path))
+    return _claim_rules(*file_key(path))
 
 
 def classify_claim(text: str, *, kind: str = "body", lexicon: str | Path | None = None) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RuleFileError
+from ..resources import file_key
 from .codebook import _path, load_toml
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -173,7 +174,7 @@ def _aside_rx(patterns: list[str], path: str) -> re.Pattern | None:
 def attribution_rules(lexicon: str | Path | None = None) -> Rules:
     """The compiled attribution lexicon (default: ``lexicons/attribution.toml``)."""
     path = _path(lexicon, "lexicons", "attribution.toml")
-    return _rules(str(path.resolve()), path.stat().st_mtime)
+    return _rules(*file_key(path))
 
 
 # ---------------------------------------------------------------- names

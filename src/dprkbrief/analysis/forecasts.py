@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .. import calendar as cal
 from .._validate import check_type
 from ..errors import CorpusError, ParameterError, RuleFileError
+from ..resources import file_key
 from .codebook import _path, load_toml
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -128,7 +129,7 @@ def future_cue(text: str, *, horizons: str | Path | None = None) -> str | None:
 
 def _future_rx(horizons: str | Path | None) -> re.Pattern | None:
     path = _path(horizons, "lexicons", "horizons.toml")
-    return _future_rules(str(path.resolve()), path.stat().st_mtime)
+    return _future_rules(*file_key(path))
 
 
 def _future_match(text: str, rx: re.Pattern | None) -> str | None:
@@ -156,7 +157,7 @@ def resolve_horizons(
 
 def _load_horizons(horizons: str | Path | None) -> tuple[tuple, tuple]:
     path = _path(horizons, "lexicons", "horizons.toml")
-    return _horizon_rules(str(path.resolve()), path.stat().st_mtime)
+    return _horizon_rules(*file_key(path))
 
 
 def load_horizons(horizons: str | Path | None = None) -> tuple[tuple, tuple]:

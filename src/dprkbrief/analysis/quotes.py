@@ -102,10 +102,11 @@ class QuoteRules:
 
 def quote_rules(lexicon: str | Path | None = None) -> QuoteRules:
     """The quotation cues of ``lexicon`` (default: the shipped ``lexicons/attribution.toml``)."""
-    from .codebook import _file_key, _path
+    from ..resources import file_key
+    from .codebook import _path
 
     path = _path(lexicon, "lexicons", "attribution.toml")
-    return _quote_rules(*_file_key(path))
+    return _quote_rules(*file_key(path))
 
 
 @lru_cache(maxsize=8)

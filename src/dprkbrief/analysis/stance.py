@@ -144,6 +144,18 @@ def _words(entry: dict, key: str, where: str) -> frozenset[str]:
     return frozenset(v.lower() for v in value)
 
 
+def _signed_lemmas(data: dict, table: str, path: str) -> dict[str, int]:
+    """Lemma -> sign (+1/-1) of the ``[[table]]`` entries of a stance file."""
+    out: dict[str, int] = {}
+    for i, e in enumerate(data.get(table, [])):
+        where = f"{path}: [[{table}]] #{i + 1}"
+        if e.get("sign") not in (1, -1):
+            raise RuleFileError(f"{where}: sign must be 1 or -1")
+        for w in _words(e, "lemmas", where):
+            out[w] = int(e["sign"])
+    return out
+
+
 @lru_cache(maxsize=8)
 def _compile(path: str, mtime: float) -> StanceLexicon:
     try:
@@ -189,20 +201,8 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
     focus: set[str] = set()
     for i, e in enumerate(data.get("focus", [])):
         focus |= _words(e, "lemmas", f"{path}: [[focus]] #{i + 1}")
-    evaluations: dict[str, int] = {}
-    for i, e in enumerate(data.get("evaluation", [])):
-        where = f"{path}: [[evaluation]] #{i + 1}"
-        if e.get("sign") not in (1, -1):
-            raise RuleFileError(f"{where}: sign must be 1 or -1")
-        for w in _words(e, "lemmas", where):
-            evaluations[w] = int(e["sign"])
-    leans: dict[str, int] = {}
-    for i, e in enumerate(data.get("lean", [])):
-        where = f"{path}: [[lean]] #{i + 1}"
-        if e.get("sign") not in (1, -1):
-            raise RuleFileError(f"{where}: sign must be 1 or -1")
-        for w in _words(e, "lemmas", where):
-            leans[w] = int(e["sign"])
+    evaluations = _signed_lemmas(data, "evaluation", path)
+    leans = _signed_lemmas(data, "lean", path)
     for i, e in enumerate(data.get("forward", [])):
         where = f"{path}: [[forward]] #{i + 1}"
         if e.get("kind") == "not_forecast":
@@ -244,10 +244,11 @@ def _compile(path: str, mtime: float) -> StanceLexicon:
 
 def load_stance_lexicon(lexicon: str | Path | None = None) -> StanceLexicon:
     """The stance lexicon (packaged ``lexicons/stance.toml`` or a user's file of that format)."""
-    from .codebook import _file_key, _path
+    from ..resources import file_key
+    from .codebook import _path
 
     path = _path(lexicon, "lexicons", "stance.toml")
-    return _compile(*_file_key(path))
+    return _compile(*file_key(path))
 
 
 # ------------------------------------------------------------------ parse helpers

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._validate import check_type
+from ..resources import file_key
 from ..temporal.resolve import time_zone
 from . import dates as _dates
 from .catalog import load_events
@@ -246,7 +247,7 @@ def resolve_events(events: Any) -> tuple[pd.DataFrame, list[_Event]]:
     if events is None:
         return _shipped_table().copy(), _shipped()
     if isinstance(events, str | Path) and Path(events).is_file():  # a user's catalog file
-        table, compiled = _user_catalog(str(Path(events).resolve()), Path(events).stat().st_mtime)
+        table, compiled = _user_catalog(*file_key(events))
         return table.copy(), compiled
     table = load_events(events)
     return table, compile_events(table)

@@ -27,6 +27,21 @@ def resource_path(kind: str, name: str) -> Path:
     return path
 
 
+@lru_cache(maxsize=256)
+def _resolved(path: str) -> str:
+    return str(Path(path).resolve())
+
+
+def file_key(path: str | Path) -> tuple[str, float]:
+    """(absolute path, modification time): what a compiled rule file is cached under.
+
+    Rule loaders run once per sentence and resolving a path costs an ``lstat`` per path
+    component, so the resolution is remembered per path string; the ``stat`` is made on
+    every call, so an edited file is compiled again.
+    """
+    return _resolved(str(path)), Path(path).stat().st_mtime
+
+
 @lru_cache(maxsize=64)
 def _load_toml_cached(path: str, mtime: float) -> dict[str, Any]:
     try:
@@ -43,4 +58,4 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     p = Path(path)
     if not p.exists():
         raise RuleFileError(f"rule file not found: {p}; check the path")
-    return _load_toml_cached(str(p.resolve()), p.stat().st_mtime)
+    return _load_toml_cached(*file_key(p))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError, RuleFileError
-from ..resources import load_toml, resource_path
+from ..resources import file_key, load_toml, resource_path
 from .regexinfo import first_chars
 
 TYPES = ("DATE", "TIME", "DURATION", "SET")
@@ -323,7 +323,7 @@ def load_dates(
                 f"invalid value for {name!r}: no such file {str(p)!r}; give the path of a "
                 f"TOML file in the format of resources/dates/{name}.toml"
             )
-        paths.append((str(p.resolve()), p.stat().st_mtime))
+        paths.append(file_key(p))
     return _load_cached(tuple(paths))
 
 
