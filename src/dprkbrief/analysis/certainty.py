@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,6 +113,7 @@ class HedgeLexicon:
     rhetorical: tuple[re.Pattern, ...]
     rhetorical_examples: tuple[str, ...]
     negators: frozenset[str]
+    order: dict[str, int] = field(default_factory=dict, compare=False)  # cue id -> file order
 
     def to_certainty(self, score: float) -> float:
         """Certainty (0-1) of a score: ``default_certainty`` at 0, 0.5 at ``threshold``."""
@@ -225,6 +226,7 @@ def _compile_lexicon(path: str, mtime: float) -> HedgeLexicon:
         negators=frozenset(
             w.lower() for w in _strs(settings.get("negators", _NEGATORS), path, "negators")
         ),
+        order={c.id: i for i, c in enumerate(cues)},
     )
 
 
@@ -388,9 +390,13 @@ def _find(tokens: Sequence[Token], lex: HedgeLexicon) -> list[_Found]:
     """Phase 1: every cue occurrence whose sense and conditions the parse confirms."""
     found: list[_Found] = []
     words = [t for t in tokens if not t.is_space]
+    index = lex.index
     for pos, token in enumerate(words):
-        for key in {token.lower_, token.lemma_.lower()}:
-            for cue, phrase in lex.index.get(key, ()):
+        lower, lemma = token.lower_, token.lemma_.lower()
+        if lower not in index and lemma not in index:
+            continue  # most words start no cue
+        for key in {lower, lemma}:
+            for cue, phrase in index.get(key, ()):
                 n = len(phrase)
                 span = words[pos : pos + n]
                 if len(span) < n or any(
@@ -418,7 +424,7 @@ def _find(tokens: Sequence[Token], lex: HedgeLexicon) -> list[_Found]:
                     effect = "booster" if effect == "hedge" else "hedge"
                 found.append(_Found(cue, span[0].i, span[-1].i, negated, effect))
     # longest phrase first, then lexicon order; a token belongs to one cue only
-    order = {c.id: i for i, c in enumerate(lex.cues)}
+    order = lex.order
     found.sort(key=lambda f: (f.first - f.last, order[f.cue.id], f.first))
     taken: set[int] = set()
     kept = []

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._regex import anchors, lowered, may_match
 from ..errors import ParameterError, RuleFileError
 from ..resources import file_key, load_toml, resource_path
 
@@ -43,9 +44,12 @@ class Topic:
     examples: tuple[dict, ...] = field(default=())
     any_pattern: re.Pattern | None = field(default=None, compare=False)
     mention_lean: int = 1
+    anchors: tuple[str, ...] | None = field(default=None, compare=False)
 
     def mentioned(self, text: str) -> bool:
         """True if one of the topic's patterns matches ``text``."""
+        if not may_match(self.anchors, lowered(text)):
+            return False  # holds none of the strings every match contains
         if self.any_pattern is not None:
             return self.any_pattern.search(text) is not None
         return any(p.search(text) for p in self.patterns)
@@ -62,6 +66,7 @@ class Cue:
     negates: bool
     examples: tuple[str, ...]
     scope: str = "clause"
+    anchors: tuple[str, ...] | None = field(default=None, compare=False)
 
 
 def _path(value: str | Path | None, kind: str, default: str) -> Path:
@@ -118,6 +123,7 @@ def _topics(path: str, mtime: float) -> tuple[Topic, ...]:
                 examples=tuple(entry.get("examples", [])),
                 any_pattern=_combined(entry["patterns"]),
                 mention_lean=_mention_lean(entry.get("mention_lean", 1), where),
+                anchors=_union_anchors(entry["patterns"]),
             )
         )
     return tuple(topics)
@@ -127,6 +133,14 @@ def _mention_lean(value: Any, where: str) -> int:
     if value not in (1, -1) or isinstance(value, bool):
         raise RuleFileError(f"{where}: mention_lean must be 1 or -1, got {value!r}")
     return int(value)
+
+
+def _union_anchors(patterns: list[str]) -> tuple[str, ...] | None:
+    """Anchors of a topic: every pattern's, None when one pattern has none."""
+    found = [anchors(p) for p in patterns]
+    if not found or any(a is None for a in found):
+        return None
+    return tuple(dict.fromkeys(a for each in found for a in each))  # type: ignore[union-attr]
 
 
 _GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?\(")
@@ -223,6 +237,7 @@ def _cues(path: str, mtime: float) -> tuple[tuple[Cue, ...], float]:
                 negates=bool(entry.get("negates", ctype == "negator")),
                 examples=tuple(entry.get("examples", [])),
                 scope=_scope(entry.get("scope", "clause"), where),
+                anchors=anchors(entry.get("pattern")),
             )
         )
     return tuple(cues), float(data.get("default", 0.7))
@@ -247,7 +262,10 @@ def find_cues(text: str, *, lexicon: str | Path | None = None) -> list[tuple[int
 
 def _find_cues(text: str, cues: tuple[Cue, ...]) -> list[tuple[int, int, Cue]]:
     found = []
+    low = lowered(text)  # a cue none of whose anchors the sentence holds cannot match
     for order, cue in enumerate(cues):
+        if not may_match(cue.anchors, low):
+            continue
         for m in cue.regex.finditer(text):
             if m.end() > m.start():
                 found.append((m.start(), m.end(), order, cue))
@@ -294,7 +312,8 @@ def _claim_rules(path: str, mtime: float) -> tuple[tuple[str, ...], str, tuple]:
             raise RuleFileError(
                 f"{where}: claim_type {entry.get('claim_type')!r} is not listed in `order`"
             )
-        rules.append((entry["claim_type"], _compile(entry.get("pattern"), where, bounded=True)))
+        rx = _compile(entry.get("pattern"), where, bounded=True)
+        rules.append((entry["claim_type"], rx, anchors(entry["pattern"])))
     if not order or not rules:
         raise RuleFileError(f"{path}: needs `order` and [[rule]] tables")
     return order, fallback, tuple(rules)
@@ -324,7 +343,8 @@ def _classify(text: str, kind: str, claim_rules: tuple) -> str:
     order, fallback, rules = claim_rules
     if kind == "question" and "question" in order:
         return "question"
-    hits = {ctype for ctype, rx in rules if rx.search(text)}
+    low = lowered(text)
+    hits = {ctype for ctype, rx, need in rules if may_match(need, low) and rx.search(text)}
     for ctype in order:
         if ctype in hits:
             return ctype

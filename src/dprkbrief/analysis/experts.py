@@ -815,9 +815,12 @@ def _registry_ops(
     docs = [corpus[d] for d in corpus.doc_ids]
     todo = [d for d in docs if d._records is None or memo_key not in d._records]
     if todo:
-        ids = None if len(todo) == len(docs) else [d.doc_id for d in todo]
-        sents = corpus.segments("sentence", docs=ids)
-        groups = {k: list(g.itertuples()) for k, g in sents.groupby("doc_id", sort=False)}
+        if index is not None or "sentence" in corpus._seg_cache:  # a table exists: group it
+            ids = None if len(todo) == len(docs) else [d.doc_id for d in todo]
+            sents = corpus.segments("sentence", docs=ids)
+            groups = {k: list(g.itertuples()) for k, g in sents.groupby("doc_id", sort=False)}
+        else:  # else each document's own rows (no table built and dropped per document)
+            groups = {d.doc_id: d.segment_rows("sentence") for d in todo}
         for doc in todo:
             if doc._records is None:
                 doc._records = {}

@@ -46,6 +46,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._regex import Anchored
 from .._validate import as_str_list, check_type
 from ..errors import RuleFileError
 
@@ -101,6 +102,7 @@ _REPORTING = {
 }  # fmt: skip
 _FUTURE = {"will", "'ll", "shall", "wo", "would", "may", "might", "could"}  # not "can": ability
 _NORMATIVE = {"should", "must", "ought"}
+_FUTURE_MARKERS = frozenset(_FUTURE | {"’ll"})
 _NOMINAL = {"amod", "nsubj", "nsubjpass", "pobj", "dobj", "compound", "poss", "appos"}
 _WH = {"whether", "how", "what", "when", "where", "why", "who", "which", "if"}
 _PRONOUN_SUBJECTS = {"he", "she", "they", "it"}
@@ -116,10 +118,10 @@ class StanceLexicon:
 
     cues: tuple[tuple[str, frozenset[str], frozenset[str], bool], ...]
     reversers: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...]
-    frames: tuple[tuple[re.Pattern, str | None, bool], ...]
-    skips: tuple[tuple[str, re.Pattern], ...]
+    frames: tuple[tuple[Anchored, str | None, bool], ...]
+    skips: tuple[tuple[str, Anchored], ...]
     scopes: dict[str, dict[str, Any]]
-    not_forecast: tuple[tuple[str, re.Pattern], ...]
+    not_forecast: tuple[tuple[str, Anchored], ...]
     schedule: frozenset[str]
     examples: tuple[dict, ...]
     leans: dict[str, int] = field(default_factory=dict)
@@ -128,11 +130,12 @@ class StanceLexicon:
     evaluations: dict[str, int] = field(default_factory=dict)
 
 
-def _rx(pattern: Any, where: str) -> re.Pattern:
+def _rx(pattern: Any, where: str) -> Anchored:
+    """A rule's case-insensitive regex (it skips sentences without its anchors)."""
     if not isinstance(pattern, str) or not pattern:
         raise RuleFileError(f"{where}: pattern must be a non-empty string, got {pattern!r}")
     try:
-        return re.compile(pattern, re.I)
+        return Anchored.compile(pattern, re.I)
     except re.error as exc:
         raise RuleFileError(f"{where}: invalid regular expression {pattern!r} ({exc})") from None
 
@@ -395,10 +398,12 @@ def _topic_hits(sent: Span, topics: tuple, lex: StanceLexicon) -> dict[str, list
     """topic id -> the words of ``sent`` that put it on that topic, after the scope rules."""
     text, base = _text(sent), sent.start_char
     found: dict[str, list[tuple[Token, re.Match]]] = {}
-    starts = [t.idx for t in sent]
+    starts: list[int] = []
     for topic in topics:
-        if topic.any_pattern is not None and topic.any_pattern.search(text) is None:
-            continue  # one search of the joined patterns rules the topic out
+        if not topic.mentioned(text):
+            continue  # its anchors, then one search of its joined patterns, rule it out
+        if not starts:
+            starts = [t.idx for t in sent]
         for p in topic.patterns:
             for m in p.finditer(text):
                 tok = _token_at(sent, base + m.start(), starts)
@@ -1306,10 +1311,12 @@ def _forward_of(span: Span, own_voice: bool, lex: StanceLexicon) -> tuple[bool, 
             return False, why, None
     reasons = []
     for tok in span:
-        word = tok.lower_
+        word, tag = tok.lower_, tok.tag_
+        if tag != "MD" and word != "going" and tok.lemma_.lower() not in _PREDICTIVE:
+            continue  # no branch below can take it: the common case, decided cheaply
         verb = tok.head if tok.dep_ in ("aux", "auxpass") else tok
         marker = None
-        if tok.tag_ == "MD" and word in _FUTURE | {"’ll"}:
+        if tag == "MD" and word in _FUTURE_MARKERS:
             marker = word
         elif word == "going" and any(c.dep_ == "xcomp" for c in tok.children) and tok.tag_ == "VBG":
             marker = "going to"

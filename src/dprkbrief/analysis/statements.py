@@ -262,7 +262,7 @@ def statement_records(document: Any, resources: Any) -> list[dict]:
     """
     from ..nlp import parse
     from ..segment import PROSE_KINDS
-    from .certainty import hedge_cues, span_certainty
+    from .certainty import _span_certainty, hedge_cues, load_hedges
     from .codebook import scorer
 
     score = scorer(
@@ -270,7 +270,7 @@ def statement_records(document: Any, resources: Any) -> list[dict]:
         lexicon=resources.rule_path("certainty"),
         claims=resources.rule_path("claims"),
     ).score
-    hedges = resources.rule_path("hedges")
+    hedges = load_hedges(resources.rule_path("hedges"))
     doc_id = document.doc_id
     people, quotes = document_people(document, resources)
     # a speaker's turn is attributed by its label below; an attitude ("Kim wants a deal") is
@@ -313,7 +313,7 @@ def statement_records(document: Any, resources: Any) -> list[dict]:
         scored = score(row.text, row.kind)
         dirs = scored["directions"]
         span = parsed.char_span(int(row.start), int(row.end), alignment_mode="expand")
-        cert = span_certainty(span if span is not None else parsed[0:0], lexicon=hedges)
+        cert = _span_certainty(span if span is not None else parsed[0:0], hedges)
         rows.append(
             {
                 "doc_id": doc_id,

@@ -292,8 +292,11 @@ def _write_json(path: Path, rows: list[dict]) -> None:
 
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        try:  # the folder is there but for the first file of its kind
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             # json.dumps: the C encoder (json.dump to a file runs the pure-Python one)
             fh.write(json.dumps(rows, ensure_ascii=False))
