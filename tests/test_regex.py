@@ -103,3 +103,21 @@ def test_shipped_cues_find_the_same_with_and_without_anchors():
         "Nobody doubts it: the deal will not fail to pass.",
     ]:
         assert _find_cues(text, cues) == _find_cues(text, plain)
+
+
+def test_anchored_pickles():
+    import pickle
+
+    fast = Anchored.compile("won['’]t|will not")
+    back = pickle.loads(pickle.dumps(fast))
+    assert back.anchors == fast.anchors and back.pattern == fast.pattern
+    assert back.search("They WILL NOT meet.") is not None
+
+
+def test_stance_lexicon_pickles():
+    import pickle
+
+    from dprkbrief.analysis.stance import load_stance_lexicon
+
+    lex = load_stance_lexicon(None)
+    assert pickle.loads(pickle.dumps(lex)).skips[0][1].pattern == lex.skips[0][1].pattern

@@ -160,7 +160,12 @@ class Anchored:
         return self.regex.finditer(text)
 
     def __getattr__(self, name: str) -> Any:
+        if name in Anchored.__slots__ or name.startswith("__"):
+            raise AttributeError(name)  # while unpickling, before the slots are set
         return getattr(self.regex, name)
+
+    def __reduce__(self) -> tuple:
+        return (Anchored, (self.regex, self.anchors))
 
     def __repr__(self) -> str:
         return f"Anchored({self.regex!r}, anchors={self.anchors!r})"
