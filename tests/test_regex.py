@@ -84,6 +84,10 @@ def test_anchored_finds_what_the_regex_finds(pattern, text):
     assert bool(fast.search(text)) == bool(plain.search(text))
     assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
     assert fast.pattern == plain.pattern  # other attributes are the pattern's own
+    assert bool(fast.search(text, 1)) == bool(plain.search(text, 1))
+    assert [m.span() for m in fast.finditer(text, 0, 12)] == [
+        m.span() for m in plain.finditer(text, 0, 12)
+    ]
 
 
 def test_case_sensitive_patterns_get_no_anchors():

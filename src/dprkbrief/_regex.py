@@ -149,15 +149,17 @@ class Anchored:
         rx = re.compile(pattern, flags)
         return cls(rx, anchors(pattern) if flags & re.IGNORECASE else None)
 
-    def search(self, text: str) -> re.Match | None:
-        if self.anchors is not None and not may_match(self.anchors, lowered(text)):
+    def search(self, text: str, *bounds: int) -> re.Match | None:
+        """``Pattern.search``; with ``pos``/``endpos`` the regex always runs."""
+        if not bounds and self.anchors is not None and not may_match(self.anchors, lowered(text)):
             return None
-        return self.regex.search(text)
+        return self.regex.search(text, *bounds)
 
-    def finditer(self, text: str) -> Iterator[re.Match]:
-        if self.anchors is not None and not may_match(self.anchors, lowered(text)):
+    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match]:
+        """``Pattern.finditer``; with ``pos``/``endpos`` the regex always runs."""
+        if not bounds and self.anchors is not None and not may_match(self.anchors, lowered(text)):
             return iter(())
-        return self.regex.finditer(text)
+        return self.regex.finditer(text, *bounds)
 
     def __getattr__(self, name: str) -> Any:
         if name in Anchored.__slots__ or name.startswith("__"):
