@@ -363,6 +363,17 @@ def test_nlp_tables_of_an_index_equal_the_corpus(tmp_path):
     _same(dprkbrief.experts(corpus, kinds=every), dprkbrief.experts(index, kinds=every))
 
 
+def test_a_partition_leaves_no_parses_in_the_worker(tmp_path):
+    """A worker's memory is one partition's parses: run_partition forgets them when done
+    (the next partition holds other texts)."""
+    from dprkbrief.nlp import parsing
+
+    parsing.clear_memory_cache()
+    _build(FIXTURE, tmp_path / "idx", steps=["people"], partition_size=2)
+    assert len(parsing._MEMO) == 0
+    assert len(open_index(tmp_path / "idx").records("people")) > 0
+
+
 @pytest.mark.parametrize("source", [FIXTURE, USER_DOCS], ids=["fixture", "user_docs"])
 def test_statements_positions_forecasts_of_an_index_equal_the_corpus(tmp_path, monkeypatch, source):
     import warnings

@@ -50,6 +50,17 @@ def test_parse_many_keeps_order_and_parses_each_text_once(res):
     assert p.parse(texts[2], res) is docs[2]  # memory cache
 
 
+def test_parses_keep_no_token_vectors(res):
+    """A fresh parse drops ``doc.tensor`` (nothing reads it after the pipeline), as a parse
+    read from the disk cache has none; the annotations stay."""
+    fresh = p.parse("Kim Jong Un met Donald Trump in Hanoi.", res)
+    assert fresh.tensor.size == 0
+    assert [e.text for e in fresh.ents if e.label_ == "PERSON"] == ["Kim Jong Un", "Donald Trump"]
+    p.clear_memory_cache()
+    cached = p.parse("Kim Jong Un met Donald Trump in Hanoi.", res)
+    assert cached is not fresh and cached.tensor.shape == fresh.tensor.shape
+
+
 class _NoPipe:
     """Stands in for the pipeline: any attempt to parse fails the test."""
 

@@ -209,6 +209,11 @@ def run_partition(
                 _annotate_some(
                     todo, list(need), resources, structure, datelines, fresh_tables, fresh_errors
                 )
+        # the next partition holds other texts: a worker keeps no parses from this one, so
+        # its memory is one partition's parses however long the build runs
+        from ..nlp.parsing import clear_memory_cache
+
+        clear_memory_cache()
     by_doc: dict[str, dict[str, list[dict]]] = {}
     for name, rows in [*fresh_tables.items(), ("errors", fresh_errors)]:
         for r in rows:
