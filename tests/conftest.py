@@ -46,3 +46,14 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present in this checkout")
     return SHARED
+
+
+def docs_before(nlp, texts, component):
+    """``texts`` run through ``nlp``'s pipeline up to (not including) ``component``: the
+    input a component's test hands to spaCy's implementation and to ours."""
+    docs = [nlp.make_doc(t) for t in texts]
+    for name, proc in nlp.pipeline:
+        if name == component:
+            break
+        docs = [proc(d) for d in docs]
+    return docs

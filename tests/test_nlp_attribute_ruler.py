@@ -9,6 +9,7 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
+from conftest import docs_before  # noqa: E402
 from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, TAG  # noqa: E402
 from spacy.pipeline import AttributeRuler  # noqa: E402
 
@@ -24,20 +25,11 @@ TEXTS = [
 ]
 
 
-def _before_ruler(nlp, texts):
-    docs = [nlp.make_doc(t) for t in texts]
-    for name, proc in nlp.pipeline:
-        if name == "attribute_ruler":
-            break
-        docs = [proc(d) for d in docs]
-    return docs
-
-
 def test_model_ruler_is_fast_and_sets_the_same_attributes():
     nlp = load_model()
     ruler = nlp.get_pipe("attribute_ruler")
     assert type(ruler) is FastAttributeRuler and ruler._fast is not None
-    for doc in _before_ruler(nlp, TEXTS):
+    for doc in docs_before(nlp, TEXTS, "attribute_ruler"):
         slow, fast = copy.deepcopy(doc), copy.deepcopy(doc)
         AttributeRuler.__call__(ruler, slow)  # spaCy's Matcher path
         ruler(fast)

@@ -7,6 +7,7 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
+from conftest import docs_before  # noqa: E402
 from spacy.attrs import LEMMA  # noqa: E402
 from spacy.lang.en.lemmatizer import EnglishLemmatizer  # noqa: E402
 from spacy.lookups import Lookups  # noqa: E402
@@ -25,20 +26,11 @@ TEXTS = [
 ]
 
 
-def _before_lemmatizer(nlp, texts):
-    docs = [nlp.make_doc(t) for t in texts]
-    for name, proc in nlp.pipeline:
-        if name == "lemmatizer":
-            break
-        docs = [proc(d) for d in docs]
-    return docs
-
-
 def test_model_lemmatizer_is_memoised_and_sets_the_same_lemmas():
     nlp = load_model()
     lem = nlp.get_pipe("lemmatizer")
     assert type(lem) is FastEnglishLemmatizer
-    for doc in _before_lemmatizer(nlp, TEXTS * 2):  # the second round reads the memo
+    for doc in docs_before(nlp, TEXTS * 2, "lemmatizer"):  # the second round reads the memo
         slow, fast = doc.copy(), doc.copy()
         EnglishLemmatizer.__call__(lem, slow)  # spaCy's own path
         lem(fast)

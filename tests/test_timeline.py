@@ -533,7 +533,7 @@ def test_news_narrative_takes_the_story_day():
 
 def test_news_narrative_rows_come_from_events_not_from_reports_of_them():
     text = (
-        "North Korea fired a ballistic missile early Wednesday local time, officials said.\n"
+        "The North launched a short-range rocket early Wednesday local time, officials said.\n"
         "Reuters confirmed the test with officials who said the rocket was still climbing.\n"
         "The navy said its ships carried out a joint exercise minutes later.\n"
         "A spokeswoman said on Twitter that the president “was briefed.”\n"
@@ -555,7 +555,7 @@ def test_news_lead_without_a_date_is_the_story_day_and_a_dated_lead_moves_it():
     tl = _timeline(corpus)
     assert list(zip(tl["how"], tl["date"])) == [("narrative", "2016-02-25")]
     local = (
-        "North Korea fired a ballistic missile early Wednesday local time, officials said.\n"
+        "The North launched a short-range rocket early Wednesday local time, officials said.\n"
         "The military carried out a strike drill minutes after the launch.\n"
     )
     corpus = dprkbrief.corpus_from_texts(

@@ -1195,7 +1195,7 @@ def _past_conditional(verb: Token) -> bool:
 
 def _narrated(verb: Token, lex: StanceLexicon) -> bool:
     """The modal's clause is the complement of a past-tense verb of agreeing, deciding or
-    announcing ("we agreed that the trip might be productive", "North Korea announced that it
+    announcing ("the ministers decided that a hotline might ease tensions", "the North announced that it
     would invite ..."): a narrated expectation or commitment, not the source's forecast."""
     cur = _clause_head(verb)
     while cur.dep_ in ("ccomp", "conj") and cur.head.i != cur.i:
@@ -1273,8 +1273,8 @@ def is_forward_claim(
     forecasts: questions and embedded questions ("whether they will meet"), courtesies and
     formulas, normative "should"/"must", counterfactuals ("would have"), the antecedent of a
     condition, "would" in narration (future-in-the-past), a backshifted modal under a
-    past-tense verb of agreeing or thinking and the clauses continuing it ("we agreed that
-    the visit might help -- that she would go; she would listen"), a guess about the
+    past-tense verb of agreeing or thinking and the clauses continuing it ("the envoys agreed
+    that a hotline could help -- that each side would staff it; each would answer"), a guess about the
     past ("I wouldn't be surprised if he's already asked"), terms of an agreement, and, in the
     author's own voice (``own_voice``), a schedule ("the president will travel to Seoul").
     """
